@@ -1,0 +1,41 @@
+# varreport: `make demo` and `make test` do all the set-up on a fresh Debian machine with Swift.
+
+SWIFT        ?= swift
+# System packages the build and the tests need (Debian names).
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core poppler-utils
+RELEASE_BIN  := .build/release/varreport
+
+.PHONY: all deps build release demo test bench fuzz clean examples
+
+all: build
+
+# Installs whatever of APT_PACKAGES is missing (as root, or through sudo when there is one).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "Swift is not on PATH (see README.md)"; exit 2; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product varreport
+
+demo: release
+	$(RELEASE_BIN) report Examples/var-d16 -o demo-report
+
+test: deps
+	$(SWIFT) test
+
+# Regenerates the bundled example run (needs Python with numpy and tensorboardX; its output is committed).
+examples:
+	python3 scripts/make_example_run.py Examples/var-d16
+
+clean:
+	rm -rf .build demo-report

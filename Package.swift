@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "varreport",
+    products: [
+        .executable(name: "varreport", targets: ["varreport"]),
+        .library(name: "TrainingLog", targets: ["TrainingLog"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Report", targets: ["Report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // cairo + pangocairo from the system (apt: libcairo2-dev, libpango1.0-dev).
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
+        .target(name: "TrainingLog"),
+        .target(name: "Analysis", dependencies: ["TrainingLog"]),
+        .target(name: "Render", dependencies: ["CCairo"]),
+        .target(
+            name: "Report",
+            dependencies: [
+                "TrainingLog", "Analysis", "Render",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "varreport",
+            dependencies: [
+                "TrainingLog", "Analysis", "Report", "Render",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "TrainingLogTests", dependencies: ["TrainingLog"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TrainingLog"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "TrainingLog"]),
+        .testTarget(name: "varreportTests", dependencies: []),
+    ]
+)

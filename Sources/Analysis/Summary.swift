@@ -1,0 +1,471 @@
+import TrainingLog
+
+/// The analysis of one run, in the schema `varreport.summary/1` of CONTRACT.md.
+///
+/// Everything the reports say comes from here: figures and templates read a `Summary`, never
+/// the raw logs, so that what the PDF states and what `summary --json` prints always agree.
+/// Optional fields that the contract lists are written as `null` when absent.
+public struct Summary: Codable, Sendable, Equatable {
+    public var schema: String = "varreport.summary/1"
+    public var run: RunFacts
+    public var threshold: Double
+    public var vocabSize: Int
+    /// ln V, the loss of a uniform guess over the codebook.
+    public var uniformLoss: Double
+    public var metrics: [String: MetricSummary]
+    public var overfitting: Overfitting
+    public var earlyStop: EarlyStop?
+    public var plateau: Plateau?
+    public var instability: Instability
+    public var verdict: Verdict
+    /// One sentence that states the verdict with its key evidence.
+    public var headline: String
+    public var findings: [Finding]
+
+    public init(run: RunFacts, threshold: Double, vocabSize: Int, uniformLoss: Double,
+                metrics: [String: MetricSummary], overfitting: Overfitting, earlyStop: EarlyStop?,
+                plateau: Plateau?, instability: Instability, verdict: Verdict, headline: String,
+                findings: [Finding]) {
+        self.run = run
+        self.threshold = threshold
+        self.vocabSize = vocabSize
+        self.uniformLoss = uniformLoss
+        self.metrics = metrics
+        self.overfitting = overfitting
+        self.earlyStop = earlyStop
+        self.plateau = plateau
+        self.instability = instability
+        self.verdict = verdict
+        self.headline = headline
+        self.findings = findings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, run, threshold, metrics, overfitting, plateau, instability, verdict, headline, findings
+        case vocabSize = "vocab_size", uniformLoss = "uniform_loss", earlyStop = "early_stop"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schema, forKey: .schema)
+        try c.encode(run, forKey: .run)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(uniformLoss, forKey: .uniformLoss)
+        try c.encode(metrics, forKey: .metrics)
+        try c.encode(overfitting, forKey: .overfitting)
+        try c.encode(earlyStop, forKey: .earlyStop)
+        try c.encode(plateau, forKey: .plateau)
+        try c.encode(instability, forKey: .instability)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(headline, forKey: .headline)
+        try c.encode(findings, forKey: .findings)
+    }
+}
+
+public enum RunStatus: String, Codable, Sendable {
+    case finished, incomplete, diverged
+}
+
+public enum Verdict: String, Codable, Sendable {
+    case converged, converging, plateaued, overfitting, diverged
+    case insufficientData = "insufficient-data"
+}
+
+public enum Severity: String, Codable, Sendable, Comparable {
+    case info, warning, critical
+    private var rank: Int { self == .info ? 0 : self == .warning ? 1 : 2 }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// What the logs say about the run itself.
+public struct RunFacts: Codable, Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var status: RunStatus
+    public var epochsCompleted: Int
+    public var epochsPlanned: Int?
+    public var restarts: Int
+    /// Epochs at which the run was resumed.
+    public var restartEpochs: [Int]
+    public var iterationsPerEpoch: Int?
+    public var parametersMillions: Double?
+    /// Median seconds per training iteration.
+    public var secondsPerIteration: Double?
+    /// Wall-clock hours of training the logs account for.
+    public var totalHours: Double?
+    /// Estimated hours to finish, when incomplete.
+    public var etaHours: Double?
+    public var config: [String: String]
+    public var sources: [SourceSummary]
+
+    public init(name: String, path: String, status: RunStatus, epochsCompleted: Int, epochsPlanned: Int?,
+                restarts: Int, restartEpochs: [Int], iterationsPerEpoch: Int?, parametersMillions: Double?,
+                secondsPerIteration: Double?, totalHours: Double?, etaHours: Double?,
+                config: [String: String], sources: [SourceSummary]) {
+        self.name = name
+        self.path = path
+        self.status = status
+        self.epochsCompleted = epochsCompleted
+        self.epochsPlanned = epochsPlanned
+        self.restarts = restarts
+        self.restartEpochs = restartEpochs
+        self.iterationsPerEpoch = iterationsPerEpoch
+        self.parametersMillions = parametersMillions
+        self.secondsPerIteration = secondsPerIteration
+        self.totalHours = totalHours
+        self.etaHours = etaHours
+        self.config = config
+        self.sources = sources
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, path, status, restarts, config, sources
+        case epochsCompleted = "epochs_completed", epochsPlanned = "epochs_planned"
+        case restartEpochs = "restart_epochs", iterationsPerEpoch = "iterations_per_epoch"
+        case parametersMillions = "parameters_millions", secondsPerIteration = "seconds_per_iteration"
+        case totalHours = "total_hours", etaHours = "eta_hours"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(path, forKey: .path)
+        try c.encode(status, forKey: .status)
+        try c.encode(epochsCompleted, forKey: .epochsCompleted)
+        try c.encode(epochsPlanned, forKey: .epochsPlanned)
+        try c.encode(restarts, forKey: .restarts)
+        try c.encode(restartEpochs, forKey: .restartEpochs)
+        try c.encode(iterationsPerEpoch, forKey: .iterationsPerEpoch)
+        try c.encode(parametersMillions, forKey: .parametersMillions)
+        try c.encode(secondsPerIteration, forKey: .secondsPerIteration)
+        try c.encode(totalHours, forKey: .totalHours)
+        try c.encode(etaHours, forKey: .etaHours)
+        try c.encode(config, forKey: .config)
+        try c.encode(sources, forKey: .sources)
+    }
+}
+
+/// One input file as the summary reports it.
+public struct SourceSummary: Codable, Sendable, Equatable {
+    public var path: String
+    public var format: String
+    public var firstEpoch: Int?
+    public var lastEpoch: Int?
+    public var warnings: [String]
+
+    public init(path: String, format: String, firstEpoch: Int?, lastEpoch: Int?, warnings: [String]) {
+        self.path = path
+        self.format = format
+        self.firstEpoch = firstEpoch
+        self.lastEpoch = lastEpoch
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, warnings
+        case firstEpoch = "first_epoch", lastEpoch = "last_epoch"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(firstEpoch, forKey: .firstEpoch)
+        try c.encode(lastEpoch, forKey: .lastEpoch)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// A value with the epoch and global step it was seen at.
+public struct ValueAt: Codable, Sendable, Equatable {
+    public var value: Double
+    public var epoch: Int?
+    public var step: Int?
+    public init(value: Double, epoch: Int?, step: Int?) {
+        self.value = value
+        self.epoch = epoch
+        self.step = step
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(value, forKey: .value)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(step, forKey: .step)
+    }
+    enum CodingKeys: String, CodingKey { case value, epoch, step }
+}
+
+/// An epoch reference (`stays_below_from`, `early_stop`).
+public struct EpochRef: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public init(epoch: Int) { self.epoch = epoch }
+}
+
+/// Where a loss curve is heading when it has not reached the threshold yet: a fit of
+/// L(t) = L_inf + A * t^(-alpha) on the late part of the curve.
+public struct Projection: Codable, Sendable, Equatable {
+    public var lossInfinity: Double
+    public var amplitude: Double
+    public var alpha: Double
+    /// The epoch at which the fitted curve reaches the threshold; nil when it never does.
+    public var projectedEpoch: Double?
+    /// A rough 1-sigma range of the projected epoch.
+    public var projectedEpochLow: Double?
+    public var projectedEpochHigh: Double?
+    /// False when L_inf lies above the threshold: the run is not expected to reach it.
+    public var expectedToReach: Bool
+
+    public init(lossInfinity: Double, amplitude: Double, alpha: Double, projectedEpoch: Double?,
+                projectedEpochLow: Double?, projectedEpochHigh: Double?, expectedToReach: Bool) {
+        self.lossInfinity = lossInfinity
+        self.amplitude = amplitude
+        self.alpha = alpha
+        self.projectedEpoch = projectedEpoch
+        self.projectedEpochLow = projectedEpochLow
+        self.projectedEpochHigh = projectedEpochHigh
+        self.expectedToReach = expectedToReach
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case amplitude, alpha
+        case lossInfinity = "loss_infinity", projectedEpoch = "projected_epoch"
+        case projectedEpochLow = "projected_epoch_low", projectedEpochHigh = "projected_epoch_high"
+        case expectedToReach = "expected_to_reach"
+    }
+}
+
+/// The numbers of one metric.
+public struct MetricSummary: Codable, Sendable, Equatable {
+    /// `loss`, `accuracy` or `other`: losses get threshold crossings, lower is better.
+    public var kind: String
+    /// `epoch` or `iteration`: which series the numbers below come from.
+    public var granularity: String
+    public var points: Int
+    public var first: ValueAt
+    public var last: ValueAt
+    /// Lowest value for losses, highest for accuracies.
+    public var best: ValueAt
+    /// Last value of TensorBoard's debiased EMA.
+    public var smoothedLast: Double?
+    /// Mean of the last 10 % of the points.
+    public var meanLast10Percent: Double?
+    /// Loss metrics only: the first epoch-level value below the threshold.
+    public var firstBelow: ValueAt?
+    /// Loss metrics only: from this epoch on every epoch-level value is below the threshold.
+    public var staysBelowFrom: EpochRef?
+    /// Wall-clock hours from the start of training to `first_below`, when times are known.
+    public var hoursToThreshold: Double?
+    /// Loss metrics only: exp(last smoothed loss).
+    public var perplexity: Double?
+    /// Loss metrics only: (ln V - last) / (ln V - threshold), the share of the way to the bar.
+    public var reducibleCovered: Double?
+    public var projection: Projection?
+
+    public init(kind: String, granularity: String, points: Int, first: ValueAt, last: ValueAt, best: ValueAt,
+                smoothedLast: Double? = nil, meanLast10Percent: Double? = nil, firstBelow: ValueAt? = nil,
+                staysBelowFrom: EpochRef? = nil, hoursToThreshold: Double? = nil, perplexity: Double? = nil,
+                reducibleCovered: Double? = nil, projection: Projection? = nil) {
+        self.kind = kind
+        self.granularity = granularity
+        self.points = points
+        self.first = first
+        self.last = last
+        self.best = best
+        self.smoothedLast = smoothedLast
+        self.meanLast10Percent = meanLast10Percent
+        self.firstBelow = firstBelow
+        self.staysBelowFrom = staysBelowFrom
+        self.hoursToThreshold = hoursToThreshold
+        self.perplexity = perplexity
+        self.reducibleCovered = reducibleCovered
+        self.projection = projection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, granularity, points, first, last, best, perplexity, projection
+        case smoothedLast = "smoothed_last", meanLast10Percent = "mean_last_10_percent"
+        case firstBelow = "first_below", staysBelowFrom = "stays_below_from"
+        case hoursToThreshold = "hours_to_threshold", reducibleCovered = "reducible_covered"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(granularity, forKey: .granularity)
+        try c.encode(points, forKey: .points)
+        try c.encode(first, forKey: .first)
+        try c.encode(last, forKey: .last)
+        try c.encode(best, forKey: .best)
+        try c.encodeIfPresent(smoothedLast, forKey: .smoothedLast)
+        try c.encodeIfPresent(meanLast10Percent, forKey: .meanLast10Percent)
+        if kind == "loss" {
+            try c.encode(firstBelow, forKey: .firstBelow)
+            try c.encode(staysBelowFrom, forKey: .staysBelowFrom)
+        } else {
+            try c.encodeIfPresent(firstBelow, forKey: .firstBelow)
+            try c.encodeIfPresent(staysBelowFrom, forKey: .staysBelowFrom)
+        }
+        try c.encodeIfPresent(hoursToThreshold, forKey: .hoursToThreshold)
+        try c.encodeIfPresent(perplexity, forKey: .perplexity)
+        try c.encodeIfPresent(reducibleCovered, forKey: .reducibleCovered)
+        try c.encodeIfPresent(projection, forKey: .projection)
+    }
+}
+
+/// Validation loss rising while training loss falls.
+public struct Overfitting: Codable, Sendable, Equatable {
+    public var detected: Bool
+    /// The validation metric judged (`val/loss_tail` or `val/loss_mean`), nil without validation data.
+    public var metric: String?
+    /// Epoch of the validation minimum.
+    public var bestEpoch: Int?
+    public var bestValue: Double?
+    /// First epoch of the rise that lasted `patience` validation checks.
+    public var onsetEpoch: Int?
+    /// Prechelt's generalization loss at the end: 100 * (last / min - 1).
+    public var generalizationLoss: Double?
+    /// The region [onset, end] to shade in charts.
+    public var regionStartEpoch: Int?
+    public var regionEndEpoch: Int?
+    /// False when the run has no validation data (nothing is inferred from training curves).
+    public var hasValidationData: Bool
+
+    public init(detected: Bool, metric: String?, bestEpoch: Int?, bestValue: Double?, onsetEpoch: Int?,
+                generalizationLoss: Double?, regionStartEpoch: Int?, regionEndEpoch: Int?,
+                hasValidationData: Bool) {
+        self.detected = detected
+        self.metric = metric
+        self.bestEpoch = bestEpoch
+        self.bestValue = bestValue
+        self.onsetEpoch = onsetEpoch
+        self.generalizationLoss = generalizationLoss
+        self.regionStartEpoch = regionStartEpoch
+        self.regionEndEpoch = regionEndEpoch
+        self.hasValidationData = hasValidationData
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case detected, metric
+        case bestEpoch = "best_epoch", bestValue = "best_value", onsetEpoch = "onset_epoch"
+        case generalizationLoss = "generalization_loss", regionStartEpoch = "region_start_epoch"
+        case regionEndEpoch = "region_end_epoch", hasValidationData = "has_validation_data"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(detected, forKey: .detected)
+        try c.encode(metric, forKey: .metric)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        try c.encodeIfPresent(bestValue, forKey: .bestValue)
+        try c.encode(onsetEpoch, forKey: .onsetEpoch)
+        try c.encodeIfPresent(generalizationLoss, forKey: .generalizationLoss)
+        try c.encodeIfPresent(regionStartEpoch, forKey: .regionStartEpoch)
+        try c.encodeIfPresent(regionEndEpoch, forKey: .regionEndEpoch)
+        try c.encode(hasValidationData, forKey: .hasValidationData)
+    }
+}
+
+/// Where a patience / min_delta rule would have stopped, and what it would have saved.
+public struct EarlyStop: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var metric: String
+    public var epochsSaved: Int
+    public var hoursSaved: Double?
+
+    public init(epoch: Int, metric: String, epochsSaved: Int, hoursSaved: Double?) {
+        self.epoch = epoch
+        self.metric = metric
+        self.epochsSaved = epochsSaved
+        self.hoursSaved = hoursSaved
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, metric
+        case epochsSaved = "epochs_saved", hoursSaved = "hours_saved"
+    }
+}
+
+/// A stretch where the smoothed loss stopped improving (ReduceLROnPlateau semantics).
+public struct Plateau: Codable, Sendable, Equatable {
+    public var metric: String
+    public var startEpoch: Int
+    public var endEpoch: Int?
+    /// Learning rate at the start of the plateau, relative to the peak learning rate.
+    public var learningRateFraction: Double?
+    /// True while VAR is still in warm-up or its constant-LR phase: a plateau is expected there.
+    public var expected: Bool
+
+    public init(metric: String, startEpoch: Int, endEpoch: Int?, learningRateFraction: Double?, expected: Bool) {
+        self.metric = metric
+        self.startEpoch = startEpoch
+        self.endEpoch = endEpoch
+        self.learningRateFraction = learningRateFraction
+        self.expected = expected
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metric, expected
+        case startEpoch = "start_epoch", endEpoch = "end_epoch"
+        case learningRateFraction = "learning_rate_fraction"
+    }
+}
+
+/// Signs of an unstable run.
+public struct Instability: Codable, Sendable, Equatable {
+    /// First non-finite loss, if any.
+    public var firstNonFinite: ValueAt?
+    public var lossSpikes: [ValueAt]
+    public var gradNormSpikes: [ValueAt]
+    /// Share of logged steps at which the gradient norm sat at the clip value (0...1).
+    public var gradClipFraction: Double?
+    /// Steps at which the fp16 loss scale dropped.
+    public var lossScaleDrops: [ValueAt]
+
+    public init(firstNonFinite: ValueAt? = nil, lossSpikes: [ValueAt] = [], gradNormSpikes: [ValueAt] = [],
+                gradClipFraction: Double? = nil, lossScaleDrops: [ValueAt] = []) {
+        self.firstNonFinite = firstNonFinite
+        self.lossSpikes = lossSpikes
+        self.gradNormSpikes = gradNormSpikes
+        self.gradClipFraction = gradClipFraction
+        self.lossScaleDrops = lossScaleDrops
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case firstNonFinite = "first_non_finite", lossSpikes = "loss_spikes"
+        case gradNormSpikes = "grad_norm_spikes", gradClipFraction = "grad_clip_fraction"
+        case lossScaleDrops = "loss_scale_drops"
+    }
+}
+
+/// One thing the analysis noticed, with its evidence and what to do about it.
+public struct Finding: Codable, Sendable, Equatable {
+    /// A stable identifier (`threshold-crossed`, `overfitting`, `plateau`, `loss-spike`, ...).
+    public var kind: String
+    public var severity: Severity
+    public var message: String
+    public var epoch: Int?
+    public var metric: String?
+    public var recommendation: String?
+
+    public init(kind: String, severity: Severity, message: String, epoch: Int? = nil, metric: String? = nil,
+                recommendation: String? = nil) {
+        self.kind = kind
+        self.severity = severity
+        self.message = message
+        self.epoch = epoch
+        self.metric = metric
+        self.recommendation = recommendation
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encodeIfPresent(metric, forKey: .metric)
+        try c.encodeIfPresent(recommendation, forKey: .recommendation)
+    }
+    enum CodingKeys: String, CodingKey { case kind, severity, message, epoch, metric, recommendation }
+}

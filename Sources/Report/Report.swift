@@ -1,0 +1,3 @@
+import Analysis
+import Render
+import TrainingLog

@@ -1,0 +1,86 @@
+/// Everything varreport knows about one training run: its configuration, the facts the logs
+/// state (iterations per epoch, restarts, ...), and its metric series under canonical names.
+public struct Run: Sendable {
+    /// A short name for reports: the run folder's name (or the TensorBoard folder's `VARd16...`).
+    public var name: String
+    /// The folder or file the run was read from.
+    public var path: String
+    /// What the logs said about the run (`initial args` block, log.txt header), in file order.
+    public var config: [ConfigEntry]
+    /// Training iterations per epoch (`iters_train`), when known: converts epochs to steps.
+    public var iterationsPerEpoch: Int?
+    /// Epochs the run was configured for (`ep`), when known.
+    public var epochsPlanned: Int?
+    /// Model parameters in millions (`[INIT][#para] ... VAR=310.28`), when known.
+    public var parametersMillions: Double?
+    /// Epoch indices at which the run was resumed after a restart, in order.
+    public var restartEpochs: [Int]
+    /// True when the logs show the run ended normally (VAR's `final args` / `[PT finished]`).
+    public var finishedMarker: Bool
+    /// Validation values from VAR's `final args` block, when stdout is the only source
+    /// (the one true validation point of a stdout-only run), keyed by canonical name.
+    public var finalValidation: [MetricName: Double]
+    /// The merged series, at most one per (name, granularity).
+    public var series: [Series]
+    /// Every file read, with coverage and warnings.
+    public var sources: [SourceInfo]
+
+    public init(name: String, path: String, config: [ConfigEntry] = [], iterationsPerEpoch: Int? = nil,
+                epochsPlanned: Int? = nil, parametersMillions: Double? = nil, restartEpochs: [Int] = [],
+                finishedMarker: Bool = false, finalValidation: [MetricName: Double] = [:],
+                series: [Series] = [], sources: [SourceInfo] = []) {
+        self.name = name
+        self.path = path
+        self.config = config
+        self.iterationsPerEpoch = iterationsPerEpoch
+        self.epochsPlanned = epochsPlanned
+        self.parametersMillions = parametersMillions
+        self.restartEpochs = restartEpochs
+        self.finishedMarker = finishedMarker
+        self.finalValidation = finalValidation
+        self.series = series
+        self.sources = sources
+    }
+
+    /// The series with this name and granularity, if the run has one.
+    public func series(_ name: MetricName, _ granularity: Granularity) -> Series? {
+        series.first { $0.name == name && $0.granularity == granularity }
+    }
+
+    /// The epoch-level series if there is one, otherwise the iteration series.
+    public func preferredSeries(_ name: MetricName) -> Series? {
+        series(name, .epoch) ?? series(name, .iteration)
+    }
+
+    /// Every metric name the run has data for, sorted.
+    public var metricNames: [MetricName] {
+        Array(Set(series.filter { !$0.isEmpty }.map(\.name))).sorted()
+    }
+
+    /// All warnings of all sources.
+    public var warnings: [Diagnostic] { sources.flatMap(\.warnings) }
+
+    /// The config value for a key (last occurrence wins).
+    public func configValue(_ key: String) -> String? { config.last { $0.key == key }?.value }
+
+    /// The global step at the end of epoch `epoch`, when iterations per epoch are known.
+    public func step(endOfEpoch epoch: Int) -> Int? {
+        iterationsPerEpoch.map { ($0 * (epoch + 1)) }
+    }
+
+    /// The 0-based epoch that global step `step` belongs to, when iterations per epoch are known.
+    public func epoch(ofStep step: Int) -> Int? {
+        guard let ipe = iterationsPerEpoch, ipe > 0 else { return nil }
+        return step / ipe
+    }
+}
+
+/// One `name : value` line of a run's configuration, kept as text in file order.
+public struct ConfigEntry: Sendable, Codable, Equatable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}

@@ -1,0 +1,99 @@
+/// Whether a series holds one value per epoch or one per logged iteration.
+public enum Granularity: String, Codable, Sendable {
+    /// x is the 0-based epoch index, as VAR prints it (`[ep0]` is the first epoch).
+    case epoch
+    /// x is the global iteration (step).
+    case iteration
+}
+
+/// One named series of values, stored as parallel arrays so that millions of points stay compact.
+///
+/// `xs` is the epoch index for `.epoch` series and the global step for `.iteration` series,
+/// strictly increasing once a reader has finished with it. `wallTimes` is either empty (unknown)
+/// or parallel to `xs`, in seconds since 1970 (or since an arbitrary origin: only differences
+/// are used).
+public struct Series: Sendable, Equatable {
+    public var name: MetricName
+    public var granularity: Granularity
+    /// Where the values came from (a file path), for the report's sources section and warnings.
+    public var source: String
+    public private(set) var xs: [Int]
+    public private(set) var values: [Double]
+    public private(set) var wallTimes: [Double]
+
+    public init(name: MetricName, granularity: Granularity, source: String,
+                xs: [Int] = [], values: [Double] = [], wallTimes: [Double] = []) {
+        precondition(xs.count == values.count, "xs and values must have the same length")
+        precondition(wallTimes.isEmpty || wallTimes.count == xs.count, "wallTimes must be empty or parallel")
+        self.name = name
+        self.granularity = granularity
+        self.source = source
+        self.xs = xs
+        self.values = values
+        self.wallTimes = wallTimes
+    }
+
+    public var count: Int { xs.count }
+    public var isEmpty: Bool { xs.isEmpty }
+    public var hasWallTimes: Bool { !wallTimes.isEmpty }
+
+    /// Appends a point. A wall time must be given for every point or for none.
+    public mutating func append(x: Int, value: Double, wallTime: Double? = nil) {
+        if let w = wallTime {
+            if wallTimes.count == xs.count { wallTimes.append(w) }
+        } else if !wallTimes.isEmpty {
+            wallTimes.append(.nan)
+        }
+        xs.append(x)
+        values.append(value)
+    }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        xs.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
+
+    /// Sorts by x and keeps, for each x, the value appended last (the later occurrence is the
+    /// truth after a restart). Stable and O(n) when the input is already sorted.
+    public mutating func sortAndKeepLast() {
+        guard xs.count > 1 else { return }
+        var sorted = true
+        var unique = true
+        for i in 1..<xs.count {
+            if xs[i] < xs[i - 1] { sorted = false; break }
+            if xs[i] == xs[i - 1] { unique = false }
+        }
+        if sorted && unique { return }
+        let order = xs.indices.sorted { (xs[$0], $0) < (xs[$1], $1) }
+        var nx: [Int] = [], nv: [Double] = [], nw: [Double] = []
+        nx.reserveCapacity(xs.count); nv.reserveCapacity(xs.count)
+        for i in order {
+            if let last = nx.last, last == xs[i] {
+                nv[nv.count - 1] = values[i]
+                if !wallTimes.isEmpty { nw[nw.count - 1] = wallTimes[i] }
+            } else {
+                nx.append(xs[i]); nv.append(values[i])
+                if !wallTimes.isEmpty { nw.append(wallTimes[i]) }
+            }
+        }
+        xs = nx; values = nv; wallTimes = nw
+    }
+
+    /// Drops every point with x >= `x` (TensorBoard's rule when a step goes backwards).
+    public mutating func removePoints(fromX x: Int) {
+        guard let cut = xs.firstIndex(where: { $0 >= x }) else { return }
+        xs.removeSubrange(cut...)
+        values.removeSubrange(cut...)
+        if !wallTimes.isEmpty { wallTimes.removeSubrange(cut...) }
+    }
+
+    /// The value at x, if the series has a point there (binary search).
+    public func value(atX x: Int) -> Double? {
+        var lo = 0, hi = xs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < xs.count && xs[lo] == x ? values[lo] : nil
+    }
+}

@@ -1,0 +1,2 @@
+import Render
+print("varreport (cairo \(cairoVersion))")
