@@ -1,0 +1,657 @@
+import CCairo
+import Foundation
+
+/// Lays out and draws one `Chart` into a frame of a `Canvas`: margins measured with Pango, ticks,
+/// grid, marks clipped to the plot area, axes, then the text layers (band and rule labels, legend,
+/// annotations), each placed to avoid the ones before it.
+struct ChartRenderer {
+    let chart: Chart
+    let canvas: Canvas
+    let theme: Theme
+    /// Text and line scale (see `Figure.resolvedTextScale`).
+    let s: Double
+    /// Device pixels per point, used to pick the decimation width.
+    let pixelsPerPoint: Double
+
+    private var tickStyle: TextStyle { TextStyle(size: theme.tickSize * s, color: theme.secondaryForeground) }
+    private var labelStyle: TextStyle { TextStyle(size: theme.labelSize * s, color: theme.foreground) }
+    private var titleStyle: TextStyle { TextStyle(size: theme.panelTitleSize * s, bold: true, color: theme.foreground) }
+    private var subtitleStyle: TextStyle { TextStyle(size: theme.labelSize * s, color: theme.secondaryForeground) }
+    private var tickLength: Double { 4 * s }
+
+    /// Resolved axis ticks with their labels.
+    struct AxisTicks {
+        var major: [Double]
+        var minor: [Double]
+        var labels: [String]
+    }
+
+    // MARK: layout
+
+    /// Computes the plot area for `frame` (exposed for tests and for callers that overlay marks).
+    func layout(in frame: Rect) -> (plot: PlotArea, xTicks: AxisTicks, yTicks: AxisTicks, titleTop: Double) {
+        let domains = ChartDomains(chart: chart)
+        let pad = 8 * s
+        var top = frame.minY + pad
+        let titleTop = top
+        if let t = chart.title { top += canvas.measure(t, titleStyle).height + 2 * s }
+        if let t = chart.subtitle { top += canvas.measure(t, subtitleStyle).height }
+        if chart.title != nil || chart.subtitle != nil { top += 8 * s }
+        else { top += 4 * s }  // room for the top tick label's upper half
+
+        let tickLabelH = canvas.measure("0", tickStyle).height
+        var bottom = pad + tickLength + 2 * s + tickLabelH
+        if let l = chart.x.label, !l.isEmpty { bottom += 5 * s + canvas.measure(l, labelStyle).height }
+        let plotTop = top, plotBottom = frame.maxY - bottom
+        let plotH = max(10, plotBottom - plotTop)
+
+        // y ticks decide the left margin
+        let yTicks: AxisTicks
+        if let cats = domains.categories {
+            yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
+        } else {
+            let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / (48 * s))))
+            yTicks = ticks(for: chart.y, domain: domains.y, count: m)
+        }
+        let yLabelW = yTicks.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
+        var left = pad + yLabelW + 3 * s + tickLength
+        if let l = chart.y.label, !l.isEmpty { left += canvas.measure(l, labelStyle).height + 6 * s }
+
+        var right = pad
+        if let heat = chart.marks.lazy.compactMap({ $0 as? HeatmapMark }).first {
+            right += colorBarWidth(heat, height: plotH)
+        }
+        // x ticks: two passes, the last label may stick out on the right
+        var plotW = max(10, frame.width - left - right)
+        var xTicks = xAxisTicks(domain: domains.x, width: plotW)
+        if let last = xTicks.labels.last, let lv = xTicks.major.last {
+            let mapper = ScaleMapper(scale: chart.x.scale, domain: domains.x, start: 0, end: plotW)
+            let overhang = mapper(lv) + canvas.measure(last, tickStyle).width / 2 - plotW
+            if overhang > right - 2 * s {
+                right = max(right, overhang + 2 * s)
+                plotW = max(10, frame.width - left - right)
+                xTicks = xAxisTicks(domain: domains.x, width: plotW)
+            }
+        }
+        let rect = Rect(x: frame.minX + left, y: plotTop, width: plotW, height: plotH)
+        let plot = PlotArea(rect: rect, xScale: chart.x.scale, xDomain: domains.x,
+                            yScale: domains.categories != nil ? .linear : chart.y.scale, yDomain: domains.y)
+        return (plot, xTicks, yTicks, titleTop)
+    }
+
+    private func ticks(for axis: Axis, domain: ClosedRange<Double>, count: Int) -> AxisTicks {
+        let t = axis.scale == .log10 ? Ticks.log10(domain, count: count) : Ticks.linear(domain, count: count)
+        let labels = axis.tickFormatter.map { f in t.major.map(f) } ?? TickFormat.labels(t.major, step: t.step)
+        return AxisTicks(major: t.major, minor: t.minor, labels: labels)
+    }
+
+    /// x ticks whose labels do not collide: fewer ticks until they fit.
+    private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
+        var m = chart.x.tickCount ?? min(12, max(2, Int(width / (80 * s))))
+        let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
+        while true {
+            let t = ticks(for: chart.x, domain: domain, count: m)
+            var fits = true
+            var prevRight = -Double.infinity
+            for (v, l) in zip(t.major, t.labels) {
+                let w = canvas.measure(l, tickStyle).width
+                let c = mapper(v)
+                if c - w / 2 < prevRight + 8 * s { fits = false; break }
+                prevRight = c + w / 2
+            }
+            if fits || m <= 2 || chart.x.tickCount != nil { return t }
+            m -= 1
+        }
+    }
+
+    private func colorBarWidth(_ heat: HeatmapMark, height: Double) -> Double {
+        let t = colorBarTicks(heat, height: height)
+        let w = t.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
+        var total = 12 * s + 12 * s + 3 * s + w + 4 * s
+        if let l = heat.colorBarLabel, !l.isEmpty { total += canvas.measure(l, labelStyle).height + 6 * s }
+        return total
+    }
+
+    private func colorBarTicks(_ heat: HeatmapMark, height: Double) -> AxisTicks {
+        let r = heat.resolvedRange
+        let t = Ticks.linear(r, count: min(8, max(3, Int(height / (45 * s)))))
+        let labels = heat.tickFormatter.map { f in t.major.map(f) } ?? TickFormat.labels(t.major, step: t.step)
+        return AxisTicks(major: t.major, minor: [], labels: labels)
+    }
+
+    // MARK: drawing
+
+    /// Draws the whole chart into `frame`; returns the plot area used.
+    @discardableResult
+    func draw(in frame: Rect) -> PlotArea {
+        let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
+        let r = plot.rect
+        let cats = ChartDomains(chart: chart).categories
+
+        // Titles, left-aligned with the plot area.
+        var ty = titleTop
+        if let t = chart.title {
+            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, titleStyle)
+            ty += canvas.measure(t, titleStyle).height + 2 * s
+        }
+        if let t = chart.subtitle {
+            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, subtitleStyle)
+        }
+
+        // Grid
+        if chart.showsGrid {
+            let gw = theme.gridLineWidth * s
+            for v in xTicks.major {
+                let x = snap(plot.x(v), gw)
+                if x.isFinite { canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: theme.grid, width: gw) }
+            }
+            if cats == nil {
+                for v in yTicks.major {
+                    let y = snap(plot.y(v), gw)
+                    if y.isFinite { canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: theme.grid, width: gw) }
+                }
+            }
+        }
+
+        // Marks, clipped to the plot area, in the caller's order.
+        var obstacles = Obstacles()
+        canvas.save()
+        canvas.clip(r)
+        for mark in chart.marks {
+            switch mark {
+            case let m as HeatmapMark: drawHeatmap(m, plot)
+            case let m as RectangleMark: drawRectangle(m, plot)
+            case let m as AreaMark: drawArea(m, plot, &obstacles)
+            case let m as LineMark: drawLine(m, plot, &obstacles)
+            case let m as RuleMark: drawRule(m, plot)
+            case let m as PointMark: drawPoints(m, plot, &obstacles)
+            default: break
+            }
+        }
+        canvas.restore()
+
+        drawAxes(plot, xTicks, yTicks, categorical: cats != nil)
+        if let heat = chart.marks.lazy.compactMap({ $0 as? HeatmapMark }).first {
+            drawColorBar(heat, plot)
+        }
+
+        // Text layers, each avoiding those placed before it.
+        var legendSwatches: [LegendEntry] = []
+        for mark in chart.marks {
+            if let m = mark as? RectangleMark, let label = m.label, !label.isEmpty {
+                if !drawBandLabel(m, label, plot, &obstacles) {
+                    legendSwatches.append(LegendEntry(label: label, key: .swatch(m.fill)))
+                }
+            }
+        }
+        for mark in chart.marks {
+            if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
+        }
+        if chart.legend != .none {
+            let entries = legendEntries() + legendSwatches
+            if !entries.isEmpty { drawLegend(entries, plot, &obstacles) }
+        }
+        for mark in chart.marks {
+            if let m = mark as? TextMark { drawAnnotation(m, plot, &obstacles) }
+        }
+        return plot
+    }
+
+    /// Aligns a thin line to the pixel grid (crisp 1-px lines in PNG; harmless in vectors).
+    private func snap(_ v: Double, _ width: Double) -> Double {
+        guard v.isFinite, pixelsPerPoint > 0 else { return v }
+        let px = width * pixelsPerPoint
+        let odd = Int(px.rounded()) % 2 == 1
+        let d = v * pixelsPerPoint
+        return (odd ? d.rounded(.down) + 0.5 : d.rounded()) / pixelsPerPoint
+    }
+
+    private func drawAxes(_ plot: PlotArea, _ xt: AxisTicks, _ yt: AxisTicks, categorical: Bool) {
+        let r = plot.rect
+        let aw = theme.axisLineWidth * s
+        let fg = theme.foreground
+        let bottomY = snap(r.maxY, aw), leftX = snap(r.minX, aw)
+        canvas.setStroke(color: fg, width: aw, cap: CAIRO_LINE_CAP_SQUARE)
+        cairo_move_to(canvas.cr, leftX, r.minY)
+        cairo_line_to(canvas.cr, leftX, bottomY)
+        cairo_line_to(canvas.cr, r.maxX, bottomY)
+        cairo_stroke(canvas.cr)
+
+        // x ticks and labels
+        for (v, label) in zip(xt.major, xt.labels) {
+            let x = snap(plot.x(v), aw)
+            guard x.isFinite else { continue }
+            canvas.line(Point(x: x, y: bottomY), Point(x: x, y: bottomY + tickLength), color: fg, width: aw)
+            canvas.text(label, at: Point(x: x, y: bottomY + tickLength + 2 * s), h: .center, v: .top, tickStyle)
+        }
+        for v in xt.minor {
+            let x = snap(plot.x(v), aw)
+            guard x.isFinite else { continue }
+            canvas.line(Point(x: x, y: bottomY), Point(x: x, y: bottomY + tickLength * 0.55), color: fg, width: aw * 0.8)
+        }
+        // y ticks and labels
+        for (v, label) in zip(yt.major, yt.labels) {
+            let y = snap(plot.y(v), aw)
+            guard y.isFinite else { continue }
+            if !categorical {
+                canvas.line(Point(x: leftX - tickLength, y: y), Point(x: leftX, y: y), color: fg, width: aw)
+            }
+            canvas.text(label, at: Point(x: leftX - tickLength - 3 * s, y: y), h: .right, v: .middle, tickStyle)
+        }
+        for v in yt.minor {
+            let y = snap(plot.y(v), aw)
+            guard y.isFinite else { continue }
+            canvas.line(Point(x: leftX - tickLength * 0.55, y: y), Point(x: leftX, y: y), color: fg, width: aw * 0.8)
+        }
+        // axis labels
+        if let l = chart.x.label, !l.isEmpty {
+            let y = bottomY + tickLength + 2 * s + canvas.measure("0", tickStyle).height + 5 * s
+            canvas.text(l, at: Point(x: r.midX, y: y), h: .center, v: .top, labelStyle)
+        }
+        if let l = chart.y.label, !l.isEmpty {
+            let w = yt.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
+            let x = leftX - tickLength - 3 * s - w - 6 * s
+            // Rotated 90° counter-clockwise: its "bottom" faces the tick labels.
+            canvas.text(l, at: Point(x: x, y: r.midY), h: .center, v: .bottom, labelStyle, angle: Double.pi / 2)
+        }
+    }
+
+    // MARK: marks
+
+    private func drawLine(_ m: LineMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let n = min(m.xs.count, m.ys.count)
+        guard n > 0 else { return }
+        let buckets = max(1, Int((plot.rect.width * pixelsPerPoint).rounded()))
+        let (xs, ys) = Decimation.m4(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
+        let width = (m.width ?? theme.lineWidth) * s
+        canvas.setStroke(color: m.color.opacity(m.color.alpha * m.opacity), width: width,
+                         dash: m.dash.pattern(scale: s * max(1, width / s)), cap: CAIRO_LINE_CAP_ROUND)
+        var pen = false
+        var poly: [Point] = []
+        poly.reserveCapacity(xs.count)
+        for i in xs.indices {
+            let p = plot.point(xs[i], ys[i])
+            if p.x.isNaN || p.y.isNaN { pen = false; poly.append(Point(x: .nan, y: .nan)); continue }
+            if pen { cairo_line_to(canvas.cr, p.x, p.y) } else { cairo_move_to(canvas.cr, p.x, p.y); pen = true }
+            poly.append(p)
+        }
+        if xs.count == 1, let p = poly.first, p.x.isFinite {
+            cairo_line_to(canvas.cr, p.x, p.y)  // a single point shows as a dot (round cap)
+        }
+        cairo_stroke(canvas.cr)
+        obstacles.lines.append(poly)
+    }
+
+    private func drawArea(_ m: AreaMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let n = min(m.xs.count, m.lower.count, m.upper.count)
+        guard n > 0 else { return }
+        let buckets = max(1, Int((plot.rect.width * pixelsPerPoint).rounded()))
+        let (xs, lo, hi) = envelope(Array(m.xs.prefix(n)), Array(m.lower.prefix(n)), Array(m.upper.prefix(n)),
+                                    buckets: buckets, xRange: plot.x.domain)
+        canvas.setColor(m.color.opacity(m.color.alpha * m.opacity))
+        // One polygon per run of drawable points.
+        var run: [(Double, Double, Double)] = []
+        func flush() {
+            guard run.count >= 2 else { run.removeAll(); return }
+            for (i, q) in run.enumerated() {
+                if i == 0 { cairo_move_to(canvas.cr, q.0, q.2) } else { cairo_line_to(canvas.cr, q.0, q.2) }
+            }
+            for q in run.reversed() { cairo_line_to(canvas.cr, q.0, q.1) }
+            cairo_close_path(canvas.cr)
+            run.removeAll()
+        }
+        for i in xs.indices {
+            let x = plot.x(xs[i]), yl = plot.y(lo[i]), yh = plot.y(hi[i])
+            if x.isNaN || yl.isNaN || yh.isNaN { flush(); continue }
+            run.append((x, yl, yh))
+            if i % 8 == 0 { obstacles.points.append(Point(x: x, y: (yl + yh) / 2)) }
+        }
+        flush()
+        cairo_fill(canvas.cr)
+    }
+
+    /// Per-bucket envelope (min of lower, max of upper) for long areas.
+    private func envelope(_ xs: [Double], _ lo: [Double], _ hi: [Double], buckets: Int, xRange: ClosedRange<Double>)
+        -> ([Double], [Double], [Double])
+    {
+        let n = xs.count
+        guard n > 4 * buckets, xRange.upperBound > xRange.lowerBound,
+              zip(xs, xs.dropFirst()).allSatisfy({ $0 <= $1 }) else { return (xs, lo, hi) }
+        var ox: [Double] = [], ol: [Double] = [], oh: [Double] = []
+        let k = Double(buckets) / (xRange.upperBound - xRange.lowerBound)
+        var b = Int.min, firstX = 0.0, lastX = 0.0, minL = Double.infinity, maxH = -Double.infinity
+        func flush() {
+            guard b != Int.min, minL.isFinite, maxH.isFinite else { return }
+            ox.append(firstX); ol.append(minL); oh.append(maxH)
+            if lastX != firstX { ox.append(lastX); ol.append(minL); oh.append(maxH) }
+        }
+        for i in 0..<n {
+            if lo[i].isNaN || hi[i].isNaN {
+                flush(); b = Int.min; minL = .infinity; maxH = -.infinity
+                ox.append(xs[i]); ol.append(.nan); oh.append(.nan); continue
+            }
+            let bi = Int(((xs[i] - xRange.lowerBound) * k).rounded(.down))
+            if bi != b { flush(); b = bi; firstX = xs[i]; minL = .infinity; maxH = -.infinity }
+            lastX = xs[i]
+            minL = min(minL, lo[i]); maxH = max(maxH, hi[i])
+        }
+        flush()
+        return (ox, ol, oh)
+    }
+
+    private func drawPoints(_ m: PointMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let size = m.size * s
+        for (x, y) in zip(m.xs, m.ys) {
+            let p = plot.point(x, y)
+            guard p.x.isFinite, p.y.isFinite else { continue }
+            canvas.symbolPath(m.symbol, at: p, size: size)
+            canvas.setColor(m.color)
+            if m.outlined {
+                cairo_fill_preserve(canvas.cr)
+                canvas.setStroke(color: theme.background, width: 0.9 * s)
+                cairo_stroke(canvas.cr)
+            } else {
+                cairo_fill(canvas.cr)
+            }
+            obstacles.boxes.append(Rect(x: p.x - size / 2, y: p.y - size / 2, width: size, height: size))
+        }
+    }
+
+    private func drawRule(_ m: RuleMark, _ plot: PlotArea) {
+        let r = plot.rect
+        let w = m.width * s
+        switch m.orientation {
+        case .horizontal(let yv):
+            let y = snap(plot.y(yv), w)
+            guard y.isFinite else { return }
+            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+        case .vertical(let xv):
+            let x = snap(plot.x(xv), w)
+            guard x.isFinite else { return }
+            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+        }
+    }
+
+    private func drawRectangle(_ m: RectangleMark, _ plot: PlotArea) {
+        let r = plot.rect
+        var x0 = plot.x(m.xRange.lowerBound), x1 = plot.x(m.xRange.upperBound)
+        if x0.isNaN { x0 = r.minX }
+        if x1.isNaN { return }
+        var y0 = r.minY, y1 = r.maxY
+        if let yr = m.yRange {
+            y0 = plot.y(yr.upperBound); y1 = plot.y(yr.lowerBound)
+            if y1.isNaN { y1 = r.maxY }
+            if y0.isNaN { return }
+        }
+        canvas.fill(Rect(x: min(x0, x1), y: min(y0, y1), width: abs(x1 - x0), height: abs(y1 - y0)), m.fill)
+    }
+
+    private func drawHeatmap(_ m: HeatmapMark, _ plot: PlotArea) {
+        let range = m.resolvedRange
+        let span = range.upperBound - range.lowerBound
+        let rows = m.categories.count
+        let cols = m.xEdges.count - 1
+        guard rows > 0, cols > 0 else { return }
+        // Cells overlap their right/lower neighbour by a hair so no seams show between them.
+        let bleed = 0.35 / max(pixelsPerPoint, 1)
+        for (ri, row) in m.values.prefix(rows).enumerated() {
+            let yTop = plot.y(Double(rows - ri)), yBottom = plot.y(Double(rows - ri - 1))
+            for c in 0..<min(cols, row.count) {
+                let v = row[c]
+                guard v.isFinite else { continue }
+                let x0 = plot.x(m.xEdges[c]), x1 = plot.x(m.xEdges[c + 1])
+                guard x0.isFinite, x1.isFinite else { continue }
+                let color = m.colormap.color(at: span == 0 ? 0.5 : (v - range.lowerBound) / span)
+                let lastCol = c == cols - 1, lastRow = ri == rows - 1
+                canvas.fill(Rect(x: min(x0, x1), y: yTop, width: abs(x1 - x0) + (lastCol ? 0 : bleed),
+                                 height: yBottom - yTop + (lastRow ? 0 : bleed)), color)
+            }
+        }
+    }
+
+    private func drawColorBar(_ m: HeatmapMark, _ plot: PlotArea) {
+        let r = plot.rect
+        let bar = Rect(x: r.maxX + 12 * s, y: r.minY, width: 12 * s, height: r.height)
+        let pattern = cairo_pattern_create_linear(0, bar.maxY, 0, bar.minY)
+        let stops = m.colormap.anchors
+        for (i, c) in stops.enumerated() {
+            cairo_pattern_add_color_stop_rgba(pattern, Double(i) / Double(stops.count - 1), c.red, c.green, c.blue, c.alpha)
+        }
+        cairo_rectangle(canvas.cr, bar.x, bar.y, bar.width, bar.height)
+        cairo_set_source(canvas.cr, pattern)
+        cairo_fill(canvas.cr)
+        cairo_pattern_destroy(pattern)
+        let aw = theme.axisLineWidth * s
+        canvas.setStroke(color: theme.foreground, width: aw * 0.8)
+        cairo_rectangle(canvas.cr, bar.x, bar.y, bar.width, bar.height)
+        cairo_stroke(canvas.cr)
+
+        let t = colorBarTicks(m, height: r.height)
+        let mapper = ScaleMapper(scale: .linear, domain: m.resolvedRange, start: bar.maxY, end: bar.minY)
+        var maxW = 0.0
+        for (v, label) in zip(t.major, t.labels) {
+            let y = mapper(v)
+            canvas.line(Point(x: bar.maxX, y: y), Point(x: bar.maxX + 3 * s, y: y), color: theme.foreground, width: aw)
+            canvas.text(label, at: Point(x: bar.maxX + 5 * s, y: y), h: .left, v: .middle, tickStyle)
+            maxW = max(maxW, canvas.measure(label, tickStyle).width)
+        }
+        if let l = m.colorBarLabel, !l.isEmpty {
+            let x = bar.maxX + 5 * s + maxW + 6 * s
+            canvas.text(l, at: Point(x: x, y: bar.midY), h: .center, v: .top, labelStyle, angle: Double.pi / 2)
+        }
+    }
+
+    // MARK: text layers
+
+    /// Boxes and polylines already on the plot, for placing text where it hides the least.
+    struct Obstacles {
+        var texts: [Rect] = []
+        var boxes: [Rect] = []
+        var points: [Point] = []
+        var lines: [[Point]] = []
+
+        /// A cost for putting a box at `r`: text overlap weighs most, then markers, then lines.
+        func cost(_ r: Rect) -> Double {
+            var c = 0.0
+            for t in texts { c += t.overlapArea(r) * 50 }
+            for b in boxes where b.intersects(r) { c += 400 }
+            for p in points where r.contains(p) { c += 2 }
+            for poly in lines {
+                var prev: Point? = nil
+                for p in poly {
+                    if p.x.isNaN { prev = nil; continue }
+                    if let a = prev, !(max(a.x, p.x) < r.minX || min(a.x, p.x) > r.maxX) {
+                        if r.intersectsSegment(a, p) { c += 10 }
+                    }
+                    prev = p
+                }
+            }
+            return c
+        }
+    }
+
+    private func haloBox(_ r: Rect) {
+        canvas.roundedRect(r, radius: 2 * s)
+        canvas.setColor(theme.legendBackground)
+        cairo_fill(canvas.cr)
+    }
+
+    private func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let r = plot.rect
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: m.color.opacity(1))
+        let gap = 3 * s
+        var candidates: [(Point, HAlign, VAlign)] = []
+        switch m.orientation {
+        case .horizontal(let yv):
+            let y = plot.y(yv)
+            guard y.isFinite, y >= r.minY - 1, y <= r.maxY + 1 else { return }
+            for (h, x) in [(HAlign.right, r.maxX - 4 * s), (.left, r.minX + 4 * s)] {
+                candidates.append((Point(x: x, y: y - gap), h, .bottom))
+                candidates.append((Point(x: x, y: y + gap), h, .top))
+            }
+        case .vertical(let xv):
+            let x = plot.x(xv)
+            guard x.isFinite, x >= r.minX - 1, x <= r.maxX + 1 else { return }
+            for (v, y) in [(VAlign.top, r.minY + 4 * s), (.bottom, r.maxY - 4 * s)] {
+                candidates.append((Point(x: x + gap, y: y), .left, v))
+                candidates.append((Point(x: x - gap, y: y), .right, v))
+            }
+        }
+        place(label, style, candidates, plot, &obstacles)
+    }
+
+    /// Puts text at the candidate with the lowest cost (inside the plot first), with a halo.
+    @discardableResult
+    private func place(_ text: String, _ style: TextStyle, _ candidates: [(Point, HAlign, VAlign)], _ plot: PlotArea,
+                       _ obstacles: inout Obstacles) -> Rect {
+        var best: (Rect, Int, Double)? = nil
+        for (i, c) in candidates.enumerated() {
+            let box = canvas.textRect(text, at: c.0, h: c.1, v: c.2, style).inset(by: -1.5 * s)
+            var cost = obstacles.cost(box)
+            if !plot.rect.contains(box) { cost += 1e6 }
+            cost += Double(i) * 1e-3
+            if best == nil || cost < best!.2 { best = (box, i, cost) }
+        }
+        guard let (box, i, _) = best else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        haloBox(box)
+        let c = candidates[i]
+        canvas.text(text, at: c.0, h: c.1, v: c.2, style)
+        obstacles.texts.append(box)
+        return box
+    }
+
+    /// Draws a band's label at its top when it fits inside the band; false when it does not.
+    private func drawBandLabel(_ m: RectangleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) -> Bool {
+        let r = plot.rect
+        var x0 = plot.x(m.xRange.lowerBound), x1 = plot.x(m.xRange.upperBound)
+        if x0.isNaN { x0 = r.minX }
+        guard x1.isFinite else { return true }
+        x0 = max(min(x0, x1), r.minX); x1 = min(max(plot.x(m.xRange.lowerBound), x1), r.maxX)
+        var top = r.minY
+        if let yr = m.yRange { top = max(r.minY, plot.y(yr.upperBound)) }
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
+        let w = canvas.measure(label, style).width
+        guard w + 8 * s <= x1 - x0 else { return false }
+        let p = Point(x: (x0 + x1) / 2, y: top + 4 * s)
+        canvas.text(label, at: p, h: .center, v: .top, style)
+        obstacles.texts.append(canvas.textRect(label, at: p, h: .center, v: .top, style))
+        return true
+    }
+
+    struct LegendEntry {
+        enum Key { case line(Color, Double, [Double]), point(Symbol, Color, Double), swatch(Color) }
+        var label: String
+        var key: Key
+    }
+
+    private func legendEntries() -> [LegendEntry] {
+        var out: [LegendEntry] = []
+        for mark in chart.marks {
+            switch mark {
+            case let m as LineMark where m.showsInLegend && !(m.label ?? "").isEmpty:
+                let w = (m.width ?? theme.lineWidth) * s
+                out.append(LegendEntry(label: m.label!, key: .line(m.color.opacity(m.color.alpha * max(m.opacity, 0.6)), w,
+                                                                    m.dash.pattern(scale: s * max(1, w / s)))))
+            case let m as AreaMark where !(m.label ?? "").isEmpty:
+                out.append(LegendEntry(label: m.label!, key: .swatch(m.color.opacity(m.color.alpha * m.opacity))))
+            case let m as PointMark where !(m.label ?? "").isEmpty:
+                out.append(LegendEntry(label: m.label!, key: .point(m.symbol, m.color, m.size * s)))
+            default: break
+            }
+        }
+        return out
+    }
+
+    private func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let r = plot.rect
+        let style = TextStyle(size: theme.labelSize * s, color: theme.foreground)
+        let rowH = canvas.measure("Ag", style).height * 1.2
+        let keyW = 20 * s, gap = 6 * s, padX = 7 * s, padY = 5 * s
+        let textW = entries.map { canvas.measure($0.label, style).width }.max() ?? 0
+        let box = (w: padX * 2 + keyW + gap + textW, h: padY * 2 + rowH * Double(entries.count))
+        let inset = 6 * s
+        func rect(_ p: LegendPlacement) -> Rect {
+            switch p {
+            case .topLeft: return Rect(x: r.minX + inset, y: r.minY + inset, width: box.w, height: box.h)
+            case .bottomLeft: return Rect(x: r.minX + inset, y: r.maxY - inset - box.h, width: box.w, height: box.h)
+            case .bottomRight: return Rect(x: r.maxX - inset - box.w, y: r.maxY - inset - box.h, width: box.w, height: box.h)
+            default: return Rect(x: r.maxX - inset - box.w, y: r.minY + inset, width: box.w, height: box.h)
+            }
+        }
+        let placement: LegendPlacement
+        if chart.legend == .auto {
+            var best: (LegendPlacement, Double)? = nil
+            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
+                let c = obstacles.cost(rect(p))
+                if best == nil || c < best!.1 - 1e-9 { best = (p, c) }
+            }
+            placement = best!.0
+        } else {
+            placement = chart.legend
+        }
+        let lr = rect(placement)
+        canvas.roundedRect(lr, radius: 3 * s)
+        canvas.setColor(theme.legendBackground)
+        cairo_fill_preserve(canvas.cr)
+        canvas.setStroke(color: theme.grid, width: 0.6 * s)
+        cairo_stroke(canvas.cr)
+        for (i, e) in entries.enumerated() {
+            let cy = lr.minY + padY + rowH * (Double(i) + 0.5)
+            let kx = lr.minX + padX
+            switch e.key {
+            case .line(let c, let w, let dash):
+                canvas.setStroke(color: c, width: w, dash: dash, cap: CAIRO_LINE_CAP_ROUND)
+                cairo_move_to(canvas.cr, kx, cy); cairo_line_to(canvas.cr, kx + keyW, cy)
+                cairo_stroke(canvas.cr)
+            case .point(let sym, let c, let size):
+                canvas.symbolPath(sym, at: Point(x: kx + keyW / 2, y: cy), size: min(size, rowH * 0.8))
+                canvas.setColor(c); cairo_fill(canvas.cr)
+            case .swatch(let c):
+                let h = rowH * 0.6
+                canvas.fill(Rect(x: kx, y: cy - h / 2, width: keyW, height: h), c.opacity(max(c.alpha, 0.25)))
+            }
+            canvas.text(e.label, at: Point(x: kx + keyW + gap, y: cy), h: .left, v: .middle, style)
+        }
+        obstacles.texts.append(lr)
+    }
+
+    private func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let p = plot.point(m.x, m.y)
+        guard p.x.isFinite, p.y.isFinite else { return }
+        let style = TextStyle(size: theme.labelSize * s, color: m.color ?? theme.foreground)
+        let dx = m.offset.dx * s, dy = m.offset.dy * s
+        var candidates: [(Point, HAlign, VAlign)] = []
+        for k in [1.0, 1.7] {
+            for (sx, sy) in [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)] {
+                let ox = dx * sx * k, oy = dy * sy * k
+                let h: HAlign = ox > 0 ? .left : ox < 0 ? .right : .center
+                let v: VAlign = oy > 0 ? .bottom : oy < 0 ? .top : .middle
+                candidates.append((Point(x: p.x + ox, y: p.y - oy), h, v))
+            }
+        }
+        // Leaders go under the text: compute the box first, then draw leader, halo and text.
+        var best: (Rect, Int, Double)? = nil
+        for (i, c) in candidates.enumerated() {
+            let box = canvas.textRect(m.text, at: c.0, h: c.1, v: c.2, style).inset(by: -2 * s)
+            var cost = obstacles.cost(box)
+            if !plot.rect.contains(box) { cost += 1e6 }
+            cost += Double(i) * 1e-3
+            if best == nil || cost < best!.2 { best = (box, i, cost) }
+        }
+        guard let (box, i, _) = best else { return }
+        if m.leaderLine {
+            let target = Point(x: min(max(p.x, box.minX), box.maxX), y: min(max(p.y, box.minY), box.maxY))
+            let len = hypot(target.x - p.x, target.y - p.y)
+            let start = 5 * s
+            if len > start + 2 * s {
+                let ux = (target.x - p.x) / len, uy = (target.y - p.y) / len
+                canvas.line(Point(x: p.x + ux * start, y: p.y + uy * start), target,
+                            color: theme.secondaryForeground, width: 0.7 * s)
+            }
+        }
+        haloBox(box)
+        let c = candidates[i]
+        canvas.text(m.text, at: c.0, h: c.1, v: c.2, style)
+        obstacles.texts.append(box)
+    }
+}

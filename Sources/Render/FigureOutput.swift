@@ -1,0 +1,142 @@
+import CCairo
+import Foundation
+
+/// A fixed date written into PDF metadata so the same figure gives the same bytes.
+let fixedPDFDate = "2000-01-01T00:00:00Z"
+
+extension Figure {
+    /// Draws the figure at `origin` on an existing cairo context (used by `PDFDocument` to put
+    /// figures on pages as vectors). `pixelsPerPoint` tunes decimation and line snapping.
+    func draw(on cr: OpaquePointer, origin: Point = Point(x: 0, y: 0), pixelsPerPoint: Double) {
+        let s = resolvedTextScale
+        let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
+        cairo_save(cr)
+        cairo_translate(cr, origin.x, origin.y)
+        let frame = Rect(x: 0, y: 0, width: width, height: height)
+        if !transparent {
+            canvas.fill(frame, theme.background)
+        }
+        var top = 0.0
+        if let t = title, !t.isEmpty {
+            let style = TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)
+            canvas.text(t, at: Point(x: width / 2, y: 8 * s), h: .center, v: .top, style)
+            top = 8 * s + canvas.measure(t, style).height
+        }
+        let grid = frame.inset(top: top, left: 4 * s, bottom: 2 * s, right: 4 * s)
+        let rows = max(1, self.rows), cols = max(1, columns)
+        let gapX = 10 * s, gapY = 6 * s
+        let cellW = (grid.width - gapX * Double(cols - 1)) / Double(cols)
+        let cellH = (grid.height - gapY * Double(rows - 1)) / Double(rows)
+        for (i, chart) in charts.enumerated() where i < rows * cols {
+            let r = i / cols, c = i % cols
+            let cell = Rect(x: grid.minX + Double(c) * (cellW + gapX), y: grid.minY + Double(r) * (cellH + gapY),
+                            width: cellW, height: cellH)
+            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint).draw(in: cell)
+        }
+        cairo_restore(cr)
+    }
+
+    /// The plot rectangle of panel `index` in figure coordinates (points): where data lands. Lets
+    /// callers and tests map data to positions exactly as the renderer does.
+    public func plotArea(ofPanel index: Int = 0) -> PlotArea? {
+        guard charts.indices.contains(index) else { return nil }
+        guard let surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nil) else { return nil }
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { return nil }
+        defer { cairo_destroy(cr) }
+        let s = resolvedTextScale
+        let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
+        var top = 0.0
+        if let t = title, !t.isEmpty {
+            top = 8 * s + canvas.measure(t, TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)).height
+        }
+        let grid = Rect(x: 0, y: 0, width: width, height: height).inset(top: top, left: 4 * s, bottom: 2 * s, right: 4 * s)
+        let rows = max(1, self.rows), cols = max(1, columns)
+        let gapX = 10 * s, gapY = 6 * s
+        let cellW = (grid.width - gapX * Double(cols - 1)) / Double(cols)
+        let cellH = (grid.height - gapY * Double(rows - 1)) / Double(rows)
+        let r = index / cols, c = index % cols
+        let cell = Rect(x: grid.minX + Double(c) * (cellW + gapX), y: grid.minY + Double(r) * (cellH + gapY),
+                        width: cellW, height: cellH)
+        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: s, pixelsPerPoint: 1)
+            .layout(in: cell).plot
+    }
+
+    private func checkSize(scale: Double = 1) throws {
+        let w = width * scale, h = height * scale
+        guard width > 0, height > 0, w.isFinite, h.isFinite, w <= 32767, h <= 32767 else {
+            throw RenderError.invalidSize(width: width, height: height)
+        }
+    }
+
+    /// PNG bytes at `scale` device pixels per point (2 for HiDPI).
+    public func pngData(scale: Double = 1) throws -> Data {
+        try checkSize(scale: scale)
+        let pw = Int32((width * scale).rounded()), ph = Int32((height * scale).rounded())
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph) else { throw RenderError.cairo("no surface") }
+        defer { cairo_surface_destroy(surface) }
+        try checkCairo(surface: surface)
+        guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
+        cairo_scale(cr, scale, scale)
+        draw(on: cr, pixelsPerPoint: scale)
+        try checkCairo(surface: surface, cr: cr)
+        cairo_destroy(cr)
+        cairo_surface_flush(surface)
+        let sink = ByteSink()
+        let st = cairo_surface_write_to_png_stream(surface, byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque())
+        guard st == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(st))) }
+        return sink.data
+    }
+
+    /// Single-page vector PDF bytes (text as text, fixed metadata dates).
+    public func pdfData() throws -> Data {
+        try checkSize()
+        let sink = ByteSink()
+        guard let surface = cairo_pdf_surface_create_for_stream(byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque(),
+                                                                width, height) else { throw RenderError.cairo("no surface") }
+        defer { cairo_surface_destroy(surface) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, fixedPDFDate)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, fixedPDFDate)
+        if let t = title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, t) }
+        try checkCairo(surface: surface)
+        guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
+        draw(on: cr, pixelsPerPoint: 4)
+        try checkCairo(surface: surface, cr: cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        try checkCairo(surface: surface)
+        return sink.data
+    }
+
+    /// SVG bytes (text drawn as glyph outlines, so the file renders the same everywhere).
+    public func svgData() throws -> Data {
+        try checkSize()
+        let sink = ByteSink()
+        guard let surface = cairo_svg_surface_create_for_stream(byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque(),
+                                                                width, height) else { throw RenderError.cairo("no surface") }
+        defer { cairo_surface_destroy(surface) }
+        try checkCairo(surface: surface)
+        guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
+        draw(on: cr, pixelsPerPoint: 4)
+        try checkCairo(surface: surface, cr: cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        try checkCairo(surface: surface)
+        return sink.data
+    }
+
+    /// The figure encoded in `format`.
+    public func data(_ format: OutputFormat) throws -> Data {
+        switch format {
+        case .png(let scale): return try pngData(scale: scale)
+        case .pdf: return try pdfData()
+        case .svg: return try svgData()
+        }
+    }
+
+    /// Writes the figure to `path` atomically; `format` defaults to the one named by the extension.
+    public func render(to path: String, format: OutputFormat? = nil) throws {
+        guard let f = format ?? OutputFormat(pathExtension: path) else { throw RenderError.unknownFormat(path: path) }
+        try writeAtomically(try data(f), to: path)
+    }
+}
