@@ -50,7 +50,8 @@ struct ChartRenderer {
         if let cats = domains.categories {
             yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
         } else {
-            let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / (48 * s))))
+            let spacing = chart.y.scale == .log10 ? 22 * s : 50 * s
+            let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / spacing)))
             yTicks = ticks(for: chart.y, domain: domains.y, count: m)
         }
         let yLabelW = yTicks.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
@@ -87,7 +88,8 @@ struct ChartRenderer {
 
     /// x ticks whose labels do not collide: fewer ticks until they fit.
     private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
-        var m = chart.x.tickCount ?? min(12, max(2, Int(width / (80 * s))))
+        let spacing = chart.x.scale == .log10 ? 40 * s : 80 * s
+        var m = chart.x.tickCount ?? min(12, max(2, Int(width / spacing)))
         let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
         while true {
             let t = ticks(for: chart.x, domain: domain, count: m)
@@ -175,21 +177,29 @@ struct ChartRenderer {
             drawColorBar(heat, plot)
         }
 
-        // Text layers, each avoiding those placed before it.
+        // Text layers, each avoiding those placed before it: band labels, legend (where it hides
+        // the least), rule labels, annotations.
+        var bandLabels: [(RectangleMark, String)] = []
         var legendSwatches: [LegendEntry] = []
+        let bandStyle = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
         for mark in chart.marks {
             if let m = mark as? RectangleMark, let label = m.label, !label.isEmpty {
-                if !drawBandLabel(m, label, plot, &obstacles) {
+                if bandLabelCandidates(m, label, plot, bandStyle).isEmpty {
                     legendSwatches.append(LegendEntry(label: label, key: .swatch(m.fill)))
+                } else {
+                    bandLabels.append((m, label))
                 }
             }
         }
-        for mark in chart.marks {
-            if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
+        for (m, label) in bandLabels {
+            place(label, bandStyle, bandLabelCandidates(m, label, plot, bandStyle), plot, &obstacles, halo: false)
         }
         if chart.legend != .none {
             let entries = legendEntries() + legendSwatches
             if !entries.isEmpty { drawLegend(entries, plot, &obstacles) }
+        }
+        for mark in chart.marks {
+            if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
         }
         for mark in chart.marks {
             if let m = mark as? TextMark { drawAnnotation(m, plot, &obstacles) }
@@ -392,14 +402,17 @@ struct ChartRenderer {
         let rows = m.categories.count
         let cols = m.xEdges.count - 1
         guard rows > 0, cols > 0 else { return }
-        // Cells overlap their right/lower neighbour by a hair so no seams show between them.
-        let bleed = 0.35 / max(pixelsPerPoint, 1)
+        // Cell edges snap to device pixels so neighbours share edges exactly (no antialiasing seams);
+        // in vector output cells overlap their neighbour by a hair for viewers that antialias.
+        let ppp = max(pixelsPerPoint, 1)
+        let bleed = pixelsPerPoint > 2 ? 0.1 : 0
+        func px(_ v: Double) -> Double { (v * ppp).rounded() / ppp }
         for (ri, row) in m.values.prefix(rows).enumerated() {
-            let yTop = plot.y(Double(rows - ri)), yBottom = plot.y(Double(rows - ri - 1))
+            let yTop = px(plot.y(Double(rows - ri))), yBottom = px(plot.y(Double(rows - ri - 1)))
             for c in 0..<min(cols, row.count) {
                 let v = row[c]
                 guard v.isFinite else { continue }
-                let x0 = plot.x(m.xEdges[c]), x1 = plot.x(m.xEdges[c + 1])
+                let x0 = px(plot.x(m.xEdges[c])), x1 = px(plot.x(m.xEdges[c + 1]))
                 guard x0.isFinite, x1.isFinite else { continue }
                 let color = m.colormap.color(at: span == 0 ? 0.5 : (v - range.lowerBound) / span)
                 let lastCol = c == cols - 1, lastRow = ri == rows - 1
@@ -503,7 +516,7 @@ struct ChartRenderer {
     /// Puts text at the candidate with the lowest cost (inside the plot first), with a halo.
     @discardableResult
     private func place(_ text: String, _ style: TextStyle, _ candidates: [(Point, HAlign, VAlign)], _ plot: PlotArea,
-                       _ obstacles: inout Obstacles) -> Rect {
+                       _ obstacles: inout Obstacles, halo: Bool = true) -> Rect {
         var best: (Rect, Int, Double)? = nil
         for (i, c) in candidates.enumerated() {
             let box = canvas.textRect(text, at: c.0, h: c.1, v: c.2, style).inset(by: -1.5 * s)
@@ -513,29 +526,33 @@ struct ChartRenderer {
             if best == nil || cost < best!.2 { best = (box, i, cost) }
         }
         guard let (box, i, _) = best else { return Rect(x: 0, y: 0, width: 0, height: 0) }
-        haloBox(box)
+        if halo { haloBox(box) }
         let c = candidates[i]
         canvas.text(text, at: c.0, h: c.1, v: c.2, style)
         obstacles.texts.append(box)
         return box
     }
 
-    /// Draws a band's label at its top when it fits inside the band; false when it does not.
-    private func drawBandLabel(_ m: RectangleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) -> Bool {
+    /// Positions for a band's label inside the band (top centre, then bottom centre); empty when
+    /// the label is wider than the visible band.
+    private func bandLabelCandidates(_ m: RectangleMark, _ label: String, _ plot: PlotArea, _ style: TextStyle)
+        -> [(Point, HAlign, VAlign)]
+    {
         let r = plot.rect
-        var x0 = plot.x(m.xRange.lowerBound), x1 = plot.x(m.xRange.upperBound)
-        if x0.isNaN { x0 = r.minX }
-        guard x1.isFinite else { return true }
-        x0 = max(min(x0, x1), r.minX); x1 = min(max(plot.x(m.xRange.lowerBound), x1), r.maxX)
-        var top = r.minY
-        if let yr = m.yRange { top = max(r.minY, plot.y(yr.upperBound)) }
-        let style = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
+        var a = plot.x(m.xRange.lowerBound), b = plot.x(m.xRange.upperBound)
+        if a.isNaN { a = r.minX }
+        guard b.isFinite else { return [] }
+        let x0 = max(min(a, b), r.minX), x1 = min(max(a, b), r.maxX)
+        var top = r.minY, bottom = r.maxY
+        if let yr = m.yRange {
+            top = max(r.minY, plot.y(yr.upperBound))
+            let lo = plot.y(yr.lowerBound)
+            bottom = lo.isFinite ? min(r.maxY, lo) : r.maxY
+        }
         let w = canvas.measure(label, style).width
-        guard w + 8 * s <= x1 - x0 else { return false }
-        let p = Point(x: (x0 + x1) / 2, y: top + 4 * s)
-        canvas.text(label, at: p, h: .center, v: .top, style)
-        obstacles.texts.append(canvas.textRect(label, at: p, h: .center, v: .top, style))
-        return true
+        guard w + 8 * s <= x1 - x0 else { return [] }
+        let cx = (x0 + x1) / 2
+        return [(Point(x: cx, y: top + 4 * s), .center, .top), (Point(x: cx, y: bottom - 4 * s), .center, .bottom)]
     }
 
     struct LegendEntry {

@@ -124,9 +124,12 @@ public enum Ticks {
         let span = domain.upperBound - domain.lowerBound
         let tol = span * 1e-9
         t.major = t.major.filter { $0 >= domain.lowerBound - tol && $0 <= domain.upperBound + tol }
-        if t.major.count < 2 && span > 0 {
-            // The best labelling lay mostly outside: ask for more ticks.
-            var denser = extended(domain.lowerBound, domain.upperBound, m: max(2, count) * 2)
+        // When the best labelling lies partly outside the domain, too few ticks remain inside:
+        // ask for a few more.
+        var m = max(2, count)
+        while t.major.count < max(2, count - 1) && span > 0 && m < max(2, count) * 2 + 2 {
+            m += 1
+            var denser = extended(domain.lowerBound, domain.upperBound, m: m)
             denser.major = denser.major.filter { $0 >= domain.lowerBound - tol && $0 <= domain.upperBound + tol }
             if denser.major.count > t.major.count { t = denser }
         }
@@ -154,6 +157,7 @@ public enum Ticks {
                 for mult in [3.0, 4, 6, 7, 8, 9] where inside(mult * p) { minor.append(clean(mult * p, step: p)) }
             }
         } else {
+            // `count` is how many labels fit; label every decade when they fit, else every n-th.
             let stride = max(1, Int((decades / Double(max(2, count))).rounded(.up)))
             for e in first...last {
                 let p = Foundation.pow(10, Double(e))
@@ -180,9 +184,13 @@ public enum TickFormat {
         let finite = values.filter(\.isFinite)
         guard let maxAbs = finite.map(abs).max(), maxAbs > 0 else { return values.map { _ in "0" } }
         if maxAbs >= 1e4 {
-            let (unit, suffix): (Double, String) = maxAbs >= 1e9 ? (1e9, "G") : maxAbs >= 1e6 ? (1e6, "M") : (1e3, "k")
             if maxAbs >= 1e12 { return values.map(scientific) }
-            return values.map { v in v == 0 ? "0" : shortest(v / unit, tolerance: step > 0 ? step / unit * 1e-6 : abs(v / unit) * 1e-9) + suffix }
+            // SI suffix per label, as d3 does: 0, 250k, 500k, 750k, 1M.
+            return values.map { v in
+                let a = abs(v)
+                let (unit, suffix): (Double, String) = a >= 1e9 ? (1e9, "G") : a >= 1e6 ? (1e6, "M") : a >= 1e3 ? (1e3, "k") : (1, "")
+                return v == 0 ? "0" : shortest(v / unit, tolerance: step > 0 ? step / unit * 1e-6 : a / unit * 1e-9) + suffix
+            }
         }
         let smallest = finite.filter { $0 != 0 }.map(abs).min() ?? maxAbs
         if maxAbs < 1e-3 || (step == 0 && smallest < 1e-3) {
