@@ -1,0 +1,50 @@
+import Testing
+@testable import Render
+
+@Suite struct DecimationTests {
+    @Test func keepsExtremesAndEnds() {
+        var noise = Demo.Noise(state: 1)
+        let n = 200_000
+        let xs = (0..<n).map(Double.init)
+        var ys = (0..<n).map { _ in noise.next() }
+        ys[123_457] = 50    // a one-sample spike
+        ys[7] = -50         // and a dip
+        let (dx, dy) = Decimation.m4(xs: xs, ys: ys, buckets: 800)
+        #expect(dx.count <= 800 * 4 + 4)
+        #expect(dx.count > 800)
+        #expect(dx.first == xs.first && dy.first == ys.first)
+        #expect(dx.last == xs.last && dy.last == ys.last)
+        #expect(dy.max() == 50 && dy.min() == -50)
+        // The spike keeps its x position.
+        #expect(dx[dy.firstIndex(of: 50)!] == 123_457)
+        // Output stays in x order.
+        #expect(zip(dx, dx.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
+    @Test func tenMillionPointsReduceToAFewPerColumn() {
+        let n = 10_000_000
+        let xs = (0..<n).map(Double.init)
+        var ys = [Double](repeating: 1, count: n)
+        ys[9_999_000] = 1e6
+        let (dx, dy) = Decimation.m4(xs: xs, ys: ys, buckets: 1600)
+        #expect(dx.count <= 1600 * 4 + 4)
+        #expect(dy.max() == 1e6)
+        #expect(dx.last == Double(n - 1))
+    }
+
+    @Test func keepsGapsAsNaN() {
+        let xs = (0..<1000).map(Double.init)
+        var ys = xs.map { $0.truncatingRemainder(dividingBy: 7) }
+        for i in 400..<450 { ys[i] = .nan }
+        let (_, dy) = Decimation.m4(xs: xs, ys: ys, buckets: 20)
+        #expect(dy.filter(\.isNaN).count == 1)
+    }
+
+    @Test func shortOrUnsortedInputIsUnchanged() {
+        let (a, b) = Decimation.m4(xs: [0, 1, 2], ys: [3, 4, 5], buckets: 100)
+        #expect(a == [0, 1, 2] && b == [3, 4, 5])
+        let xs = (0..<1000).map { Double(999 - $0) }
+        let (c, _) = Decimation.m4(xs: xs, ys: xs, buckets: 10)
+        #expect(c == xs)
+    }
+}
