@@ -9,6 +9,8 @@ enum Format {
         let s = String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), x)
         return s == "-0" || s.hasPrefix("-0.") && Double(s) == 0 ? String(s.dropFirst()) : s
     }
+    /// A threshold as people write it ("5.5", "6").
+    static func bar(_ x: Double) -> String { "\(x)".trimmedZeros }
     /// Hours with one decimal ("12.3 h").
     static func hours(_ h: Double) -> String { num(h, h < 10 ? 2 : 1) + " h" }
     /// A share as a percentage ("37 %").
