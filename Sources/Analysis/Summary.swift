@@ -15,7 +15,11 @@ public struct Summary: Codable, Sendable, Equatable {
     public var metrics: [String: MetricSummary]
     public var overfitting: Overfitting
     public var earlyStop: EarlyStop?
+    /// The plateau that matters most: the one still going on at the end for the first training
+    /// loss, else its latest one (see docs/ANALYSIS.md).
     public var plateau: Plateau?
+    /// Every plateau found on the training losses, by metric then start epoch.
+    public var plateaus: [Plateau] = []
     public var instability: Instability
     public var verdict: Verdict
     /// One sentence that states the verdict with its key evidence.
@@ -41,8 +45,26 @@ public struct Summary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, run, threshold, metrics, overfitting, plateau, instability, verdict, headline, findings
+        case schema, run, threshold, metrics, overfitting, plateau, plateaus, instability, verdict, headline, findings
         case vocabSize = "vocab_size", uniformLoss = "uniform_loss", earlyStop = "early_stop"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        run = try c.decode(RunFacts.self, forKey: .run)
+        threshold = try c.decode(Double.self, forKey: .threshold)
+        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
+        uniformLoss = try c.decode(Double.self, forKey: .uniformLoss)
+        metrics = try c.decode([String: MetricSummary].self, forKey: .metrics)
+        overfitting = try c.decode(Overfitting.self, forKey: .overfitting)
+        earlyStop = try c.decodeIfPresent(EarlyStop.self, forKey: .earlyStop)
+        plateau = try c.decodeIfPresent(Plateau.self, forKey: .plateau)
+        plateaus = try c.decodeIfPresent([Plateau].self, forKey: .plateaus) ?? []
+        instability = try c.decode(Instability.self, forKey: .instability)
+        verdict = try c.decode(Verdict.self, forKey: .verdict)
+        headline = try c.decode(String.self, forKey: .headline)
+        findings = try c.decode([Finding].self, forKey: .findings)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -56,6 +78,7 @@ public struct Summary: Codable, Sendable, Equatable {
         try c.encode(overfitting, forKey: .overfitting)
         try c.encode(earlyStop, forKey: .earlyStop)
         try c.encode(plateau, forKey: .plateau)
+        try c.encode(plateaus, forKey: .plateaus)
         try c.encode(instability, forKey: .instability)
         try c.encode(verdict, forKey: .verdict)
         try c.encode(headline, forKey: .headline)
@@ -96,6 +119,11 @@ public struct RunFacts: Codable, Sendable, Equatable {
     public var totalHours: Double?
     /// Estimated hours to finish, when incomplete.
     public var etaHours: Double?
+    /// Where the hours come from: `wall-time` (timestamps in the logs), `sec-per-iter` (VAR's
+    /// `s / it` times iterations per epoch) or nil when neither is known.
+    public var clockBasis: String? = nil
+    /// GPUs (processes) of the run, from `glb_batch_size / batch_size` in the config, when known.
+    public var gpus: Int? = nil
     public var config: [String: String]
     public var sources: [SourceSummary]
 
@@ -125,6 +153,7 @@ public struct RunFacts: Codable, Sendable, Equatable {
         case restartEpochs = "restart_epochs", iterationsPerEpoch = "iterations_per_epoch"
         case parametersMillions = "parameters_millions", secondsPerIteration = "seconds_per_iteration"
         case totalHours = "total_hours", etaHours = "eta_hours"
+        case clockBasis = "clock_basis", gpus
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -141,6 +170,8 @@ public struct RunFacts: Codable, Sendable, Equatable {
         try c.encode(secondsPerIteration, forKey: .secondsPerIteration)
         try c.encode(totalHours, forKey: .totalHours)
         try c.encode(etaHours, forKey: .etaHours)
+        try c.encode(clockBasis, forKey: .clockBasis)
+        try c.encode(gpus, forKey: .gpus)
         try c.encode(config, forKey: .config)
         try c.encode(sources, forKey: .sources)
     }
@@ -215,6 +246,22 @@ public struct Projection: Codable, Sendable, Equatable {
     public var projectedEpochHigh: Double?
     /// False when L_inf lies above the threshold: the run is not expected to reach it.
     public var expectedToReach: Bool
+    /// The threshold the projection aims at.
+    public var threshold: Double? = nil
+    /// Standard deviation of L_inf over the residual bootstrap.
+    public var lossInfinityStdDev: Double? = nil
+    /// Share of bootstrap resamples whose L_inf lies below the threshold.
+    public var reachProbability: Double? = nil
+    /// The global step at which the fitted curve reaches the threshold, when steps are known.
+    public var projectedStep: Double? = nil
+    /// Whether `projected_epoch` lies within the planned epochs (nil when either is unknown).
+    public var withinPlannedEpochs: Bool? = nil
+    /// Points the fit used, and its root-mean-square residual.
+    public var fitPoints: Int? = nil
+    public var rmse: Double? = nil
+    /// The first and last epoch of the fitted window.
+    public var fitStartEpoch: Int? = nil
+    public var fitEndEpoch: Int? = nil
 
     public init(lossInfinity: Double, amplitude: Double, alpha: Double, projectedEpoch: Double?,
                 projectedEpochLow: Double?, projectedEpochHigh: Double?, expectedToReach: Bool) {
@@ -232,6 +279,10 @@ public struct Projection: Codable, Sendable, Equatable {
         case lossInfinity = "loss_infinity", projectedEpoch = "projected_epoch"
         case projectedEpochLow = "projected_epoch_low", projectedEpochHigh = "projected_epoch_high"
         case expectedToReach = "expected_to_reach"
+        case threshold, rmse
+        case lossInfinityStdDev = "loss_infinity_std_dev", reachProbability = "reach_probability"
+        case projectedStep = "projected_step", withinPlannedEpochs = "within_planned_epochs"
+        case fitPoints = "fit_points", fitStartEpoch = "fit_start_epoch", fitEndEpoch = "fit_end_epoch"
     }
 }
 
@@ -261,6 +312,21 @@ public struct MetricSummary: Codable, Sendable, Equatable {
     /// Loss metrics only: (ln V - last) / (ln V - threshold), the share of the way to the bar.
     public var reducibleCovered: Double?
     public var projection: Projection?
+    /// Loss metrics only: the threshold this metric was judged against.
+    public var threshold: Double? = nil
+    /// Loss metrics only: `epoch` when the crossing was judged on the epoch-level series,
+    /// `smoothed-iteration` when on the TensorBoard-smoothed iteration series.
+    public var thresholdBasis: String? = nil
+    /// Loss metrics only: the step from which every value stays below (set even when the epoch
+    /// is unknown because iterations per epoch are).
+    public var staysBelowFromStep: Int? = nil
+    /// Epochs of training it took to get below the threshold (`first_below.epoch + 1`).
+    public var epochsToThreshold: Int? = nil
+    /// `hours_to_threshold` times the number of GPUs, when both are known.
+    public var gpuHoursToThreshold: Double? = nil
+    /// Loss metrics with a projection: (ln V - last) / (ln V - L_inf), the share of the
+    /// reducible loss (down to the fitted floor) already covered.
+    public var reducibleCoveredToFloor: Double? = nil
 
     public init(kind: String, granularity: String, points: Int, first: ValueAt, last: ValueAt, best: ValueAt,
                 smoothedLast: Double? = nil, meanLast10Percent: Double? = nil, firstBelow: ValueAt? = nil,
@@ -287,6 +353,9 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         case smoothedLast = "smoothed_last", meanLast10Percent = "mean_last_10_percent"
         case firstBelow = "first_below", staysBelowFrom = "stays_below_from"
         case hoursToThreshold = "hours_to_threshold", reducibleCovered = "reducible_covered"
+        case threshold, thresholdBasis = "threshold_basis", staysBelowFromStep = "stays_below_from_step"
+        case epochsToThreshold = "epochs_to_threshold", gpuHoursToThreshold = "gpu_hours_to_threshold"
+        case reducibleCoveredToFloor = "reducible_covered_to_floor"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -310,6 +379,12 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         try c.encodeIfPresent(perplexity, forKey: .perplexity)
         try c.encodeIfPresent(reducibleCovered, forKey: .reducibleCovered)
         try c.encodeIfPresent(projection, forKey: .projection)
+        try c.encodeIfPresent(threshold, forKey: .threshold)
+        try c.encodeIfPresent(thresholdBasis, forKey: .thresholdBasis)
+        try c.encodeIfPresent(staysBelowFromStep, forKey: .staysBelowFromStep)
+        try c.encodeIfPresent(epochsToThreshold, forKey: .epochsToThreshold)
+        try c.encodeIfPresent(gpuHoursToThreshold, forKey: .gpuHoursToThreshold)
+        try c.encodeIfPresent(reducibleCoveredToFloor, forKey: .reducibleCoveredToFloor)
     }
 }
 
@@ -330,6 +405,13 @@ public struct Overfitting: Codable, Sendable, Equatable {
     public var regionEndEpoch: Int?
     /// False when the run has no validation data (nothing is inferred from training curves).
     public var hasValidationData: Bool
+    /// The training metric that had to keep falling (`train/loss_mean` for `val/loss_mean`).
+    public var trainingMetric: String? = nil
+    /// Validation checks (points) of `metric`.
+    public var checks: Int? = nil
+    /// The last validation value and its epoch.
+    public var lastValue: Double? = nil
+    public var lastEpoch: Int? = nil
 
     public init(detected: Bool, metric: String?, bestEpoch: Int?, bestValue: Double?, onsetEpoch: Int?,
                 generalizationLoss: Double?, regionStartEpoch: Int?, regionEndEpoch: Int?,
@@ -350,6 +432,7 @@ public struct Overfitting: Codable, Sendable, Equatable {
         case bestEpoch = "best_epoch", bestValue = "best_value", onsetEpoch = "onset_epoch"
         case generalizationLoss = "generalization_loss", regionStartEpoch = "region_start_epoch"
         case regionEndEpoch = "region_end_epoch", hasValidationData = "has_validation_data"
+        case trainingMetric = "training_metric", checks, lastValue = "last_value", lastEpoch = "last_epoch"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -363,6 +446,10 @@ public struct Overfitting: Codable, Sendable, Equatable {
         try c.encodeIfPresent(regionStartEpoch, forKey: .regionStartEpoch)
         try c.encodeIfPresent(regionEndEpoch, forKey: .regionEndEpoch)
         try c.encode(hasValidationData, forKey: .hasValidationData)
+        try c.encodeIfPresent(trainingMetric, forKey: .trainingMetric)
+        try c.encodeIfPresent(checks, forKey: .checks)
+        try c.encodeIfPresent(lastValue, forKey: .lastValue)
+        try c.encodeIfPresent(lastEpoch, forKey: .lastEpoch)
     }
 }
 
@@ -372,6 +459,13 @@ public struct EarlyStop: Codable, Sendable, Equatable {
     public var metric: String
     public var epochsSaved: Int
     public var hoursSaved: Double?
+    /// The epoch of the best value the rule saw (the checkpoint to keep).
+    public var bestEpoch: Int? = nil
+    public var bestValue: Double? = nil
+    /// The rule: patience in `unit` (`validation checks` or `epochs`) and min_delta.
+    public var patience: Int? = nil
+    public var minDelta: Double? = nil
+    public var unit: String? = nil
 
     public init(epoch: Int, metric: String, epochsSaved: Int, hoursSaved: Double?) {
         self.epoch = epoch
@@ -383,6 +477,7 @@ public struct EarlyStop: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case epoch, metric
         case epochsSaved = "epochs_saved", hoursSaved = "hours_saved"
+        case bestEpoch = "best_epoch", bestValue = "best_value", patience, minDelta = "min_delta", unit
     }
 }
 
@@ -395,6 +490,14 @@ public struct Plateau: Codable, Sendable, Equatable {
     public var learningRateFraction: Double?
     /// True while VAR is still in warm-up or its constant-LR phase: a plateau is expected there.
     public var expected: Bool
+    /// The epoch at which the rule fired (start + patience).
+    public var detectedEpoch: Int? = nil
+    /// Learning rate at the start of the plateau, when known.
+    public var learningRate: Double? = nil
+    /// VAR's schedule phase at the start: `warmup`, `constant` or `decay` (nil when unknown).
+    public var phase: String? = nil
+    /// The best smoothed value before the plateau, which it failed to beat.
+    public var bestValue: Double? = nil
 
     public init(metric: String, startEpoch: Int, endEpoch: Int?, learningRateFraction: Double?, expected: Bool) {
         self.metric = metric
@@ -408,12 +511,15 @@ public struct Plateau: Codable, Sendable, Equatable {
         case metric, expected
         case startEpoch = "start_epoch", endEpoch = "end_epoch"
         case learningRateFraction = "learning_rate_fraction"
+        case detectedEpoch = "detected_epoch", learningRate = "learning_rate", phase, bestValue = "best_value"
     }
 }
 
 /// Signs of an unstable run.
 public struct Instability: Codable, Sendable, Equatable {
-    /// First non-finite loss, if any.
+    /// First non-finite loss, if any: its epoch and step. JSON numbers cannot be NaN, so `value`
+    /// holds the last finite value of that metric before it (0 when there was none); `non_finite`
+    /// says which metric it was and what the value was.
     public var firstNonFinite: ValueAt?
     public var lossSpikes: [ValueAt]
     public var gradNormSpikes: [ValueAt]
@@ -421,6 +527,21 @@ public struct Instability: Codable, Sendable, Equatable {
     public var gradClipFraction: Double?
     /// Steps at which the fp16 loss scale dropped.
     public var lossScaleDrops: [ValueAt]
+    /// The first non-finite loss in full (metric, place, `nan` / `inf` / `-inf`).
+    public var nonFinite: NonFiniteValue? = nil
+    /// Spikes found in all (the lists above hold at most `max_listed_spikes` of them).
+    public var lossSpikeCount: Int = 0
+    public var gradNormSpikeCount: Int = 0
+    /// Every listed spike with its metric, baseline and robust z-score, ordered by step.
+    public var spikes: [Spike] = []
+    /// Logged gradient norms that were NaN or Inf (skipped steps under fp16).
+    public var nonFiniteGradNormCount: Int = 0
+    /// The clip value the gradient norm was compared with (`opt/grad_clip` or `tclip`).
+    public var gradClipValue: Double? = nil
+    /// Drops of the fp16 loss scale in all.
+    public var lossScaleDropCount: Int = 0
+    /// Windows in which an accuracy fell while its loss fell too.
+    public var accuracyFallsWithLoss: [AccuracyLossDivergence] = []
 
     public init(firstNonFinite: ValueAt? = nil, lossSpikes: [ValueAt] = [], gradNormSpikes: [ValueAt] = [],
                 gradClipFraction: Double? = nil, lossScaleDrops: [ValueAt] = []) {
@@ -431,10 +552,109 @@ public struct Instability: Codable, Sendable, Equatable {
         self.lossScaleDrops = lossScaleDrops
     }
 
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        firstNonFinite = try c.decodeIfPresent(ValueAt.self, forKey: .firstNonFinite)
+        lossSpikes = try c.decodeIfPresent([ValueAt].self, forKey: .lossSpikes) ?? []
+        gradNormSpikes = try c.decodeIfPresent([ValueAt].self, forKey: .gradNormSpikes) ?? []
+        gradClipFraction = try c.decodeIfPresent(Double.self, forKey: .gradClipFraction)
+        lossScaleDrops = try c.decodeIfPresent([ValueAt].self, forKey: .lossScaleDrops) ?? []
+        nonFinite = try c.decodeIfPresent(NonFiniteValue.self, forKey: .nonFinite)
+        lossSpikeCount = try c.decodeIfPresent(Int.self, forKey: .lossSpikeCount) ?? lossSpikes.count
+        gradNormSpikeCount = try c.decodeIfPresent(Int.self, forKey: .gradNormSpikeCount) ?? gradNormSpikes.count
+        spikes = try c.decodeIfPresent([Spike].self, forKey: .spikes) ?? []
+        nonFiniteGradNormCount = try c.decodeIfPresent(Int.self, forKey: .nonFiniteGradNormCount) ?? 0
+        gradClipValue = try c.decodeIfPresent(Double.self, forKey: .gradClipValue)
+        lossScaleDropCount = try c.decodeIfPresent(Int.self, forKey: .lossScaleDropCount) ?? lossScaleDrops.count
+        accuracyFallsWithLoss = try c.decodeIfPresent([AccuracyLossDivergence].self,
+                                                      forKey: .accuracyFallsWithLoss) ?? []
+    }
+
     enum CodingKeys: String, CodingKey {
         case firstNonFinite = "first_non_finite", lossSpikes = "loss_spikes"
         case gradNormSpikes = "grad_norm_spikes", gradClipFraction = "grad_clip_fraction"
         case lossScaleDrops = "loss_scale_drops"
+        case nonFinite = "non_finite", lossSpikeCount = "loss_spike_count"
+        case gradNormSpikeCount = "grad_norm_spike_count", spikes
+        case nonFiniteGradNormCount = "non_finite_grad_norm_count", gradClipValue = "grad_clip_value"
+        case lossScaleDropCount = "loss_scale_drop_count", accuracyFallsWithLoss = "accuracy_falls_with_loss"
+    }
+}
+
+/// A NaN or Inf where a number was expected, with the place it was first seen. The value is a
+/// string (`nan`, `inf`, `-inf`) because JSON numbers cannot hold it.
+public struct NonFiniteValue: Codable, Sendable, Equatable {
+    public var metric: String
+    public var epoch: Int?
+    public var step: Int?
+    public var value: String
+    /// The last finite value of the metric before it, if any.
+    public var lastFiniteValue: Double?
+
+    public init(metric: String, epoch: Int?, step: Int?, value: String, lastFiniteValue: Double?) {
+        self.metric = metric
+        self.epoch = epoch
+        self.step = step
+        self.value = value
+        self.lastFiniteValue = lastFiniteValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metric, epoch, step, value
+        case lastFiniteValue = "last_finite_value"
+    }
+}
+
+/// One spike: a point far above the rolling median of the points before it.
+public struct Spike: Codable, Sendable, Equatable {
+    public var metric: String
+    public var value: Double
+    public var epoch: Int?
+    public var step: Int?
+    /// The rolling median it is compared with, and the robust z-score 0.6745 (x - median) / MAD.
+    public var baseline: Double
+    public var robustZ: Double
+
+    public init(metric: String, value: Double, epoch: Int?, step: Int?, baseline: Double, robustZ: Double) {
+        self.metric = metric
+        self.value = value
+        self.epoch = epoch
+        self.step = step
+        self.baseline = baseline
+        self.robustZ = robustZ
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metric, value, epoch, step, baseline
+        case robustZ = "robust_z"
+    }
+}
+
+/// A window in which an accuracy fell while the matching loss fell too (usually a sign that the
+/// loss is being won on easy tokens, or of a logging mix-up).
+public struct AccuracyLossDivergence: Codable, Sendable, Equatable {
+    public var accuracyMetric: String
+    public var lossMetric: String
+    public var startEpoch: Int
+    public var endEpoch: Int
+    /// Relative changes over the window (negative = fell).
+    public var accuracyChange: Double
+    public var lossChange: Double
+
+    public init(accuracyMetric: String, lossMetric: String, startEpoch: Int, endEpoch: Int,
+                accuracyChange: Double, lossChange: Double) {
+        self.accuracyMetric = accuracyMetric
+        self.lossMetric = lossMetric
+        self.startEpoch = startEpoch
+        self.endEpoch = endEpoch
+        self.accuracyChange = accuracyChange
+        self.lossChange = lossChange
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accuracyMetric = "accuracy_metric", lossMetric = "loss_metric"
+        case startEpoch = "start_epoch", endEpoch = "end_epoch"
+        case accuracyChange = "accuracy_change", lossChange = "loss_change"
     }
 }
 

@@ -1,0 +1,169 @@
+/// Every knob of the analysis, with the defaults documented in docs/ANALYSIS.md.
+///
+/// Codable so that `varreport --config FILE` can carry the same options; a key missing from the
+/// file keeps its default (decoding is lenient, see `init(from:)`).
+public struct AnalysisOptions: Sendable, Codable, Equatable {
+    // MARK: Threshold and context
+
+    /// The bar a loss metric should get below (per loss metric; `thresholds[metric]` overrides).
+    public var threshold: Double = 5.5
+    /// Per-metric thresholds, keyed by canonical metric name (`train/loss_mean`: 6.0).
+    public var thresholds: [String: Double] = [:]
+    /// Codebook size V: the uniform baseline is ln V (8.318 for 4096).
+    public var vocabSize: Int = 4096
+    /// TensorBoard smoothing weight for the debiased EMA (0 = raw, 1 = flat).
+    public var emaWeight: Double = 0.6
+    /// Share of the last points averaged for `mean_last_10_percent`.
+    public var lastFraction: Double = 0.1
+
+    // MARK: Power-law projection L(t) = L_inf + A t^-alpha
+
+    /// Share of the (epoch-level or smoothed iteration) curve, from the end, that the fit uses.
+    public var fitFraction: Double = 0.5
+    /// Fewest points the fit needs; below that no projection is made.
+    public var fitMinPoints: Int = 5
+    /// Exponent search range of the fit.
+    public var fitAlphaMin: Double = 0.05
+    public var fitAlphaMax: Double = 4.0
+    /// Residual bootstrap resamples for the uncertainty (fixed seed: same input, same output).
+    public var fitBootstrapSamples: Int = 200
+    public var fitSeed: UInt64 = 0x5EED_0FA5
+
+    // MARK: Plateau (ReduceLROnPlateau semantics, mode "min", threshold_mode "rel")
+
+    /// Epochs without relative improvement before a plateau is declared (PyTorch default 10).
+    public var plateauPatience: Int = 10
+    /// Relative improvement that counts: better when L < best * (1 - plateauThreshold).
+    public var plateauThreshold: Double = 1e-3
+    /// Epochs after a declared plateau during which bad epochs are not counted.
+    public var plateauCooldown: Int = 0
+    /// A learning rate at or above this share of the peak is "still high": advise lowering it.
+    public var highLearningRateFraction: Double = 0.5
+
+    // MARK: Overfitting (validation checks, as Lightning counts them)
+
+    /// Validation checks after the validation minimum that must all lie above it.
+    public var overfittingPatience: Int = 3
+    /// A check counts as a rise when it exceeds the minimum by more than this (absolute).
+    public var overfittingMinDelta: Double = 0.0
+    /// Prechelt's GL above this (percent) makes the overfitting finding critical.
+    public var generalizationLossCritical: Double = 5.0
+
+    // MARK: Early stopping
+
+    /// Validation checks without an improvement larger than `earlyStopMinDelta` before stopping.
+    public var earlyStopPatience: Int = 3
+    /// Improvement that resets the patience counter (absolute, as Lightning's min_delta).
+    public var earlyStopMinDelta: Double = 0.0
+    /// Without validation data, also apply a rule to the smoothed training loss.
+    public var earlyStopOnTrainingLoss: Bool = true
+    /// Epochs without improvement of the smoothed training loss before stopping.
+    public var earlyStopTrainingPatience: Int = 10
+    /// Improvement of the smoothed training loss that resets the counter (absolute).
+    public var earlyStopTrainingMinDelta: Double = 0.001
+    /// First epoch at which the rule may stop; nil = after VAR's warm-up and constant-LR phase.
+    public var earlyStopStartEpoch: Int? = nil
+
+    // MARK: Instability
+
+    /// Robust z-score (against the trailing median and MAD) above which a loss point is a spike.
+    public var spikeZ: Double = 6.0
+    /// Points in the trailing window of the rolling median / MAD.
+    public var spikeWindow: Int = 25
+    /// A spike must also exceed the rolling median by this share of it (ignores tiny jumps).
+    public var spikeMinRelativeJump: Double = 0.02
+    /// Robust z-score above which a gradient-norm point is a spike.
+    public var gradNormSpikeZ: Double = 6.0
+    /// Relative tolerance for "the gradient norm sat at the clip value" (norm >= clip * (1 - tol)).
+    public var clipTolerance: Double = 0.01
+    /// Share of logged steps at the clip value above which a warning is given.
+    public var clipWarnFraction: Double = 0.25
+    /// fp16 loss-scale drops above which a warning (rather than a note) is given.
+    public var lossScaleDropWarnCount: Int = 10
+    /// Epoch-level points per window when looking for accuracy that falls while loss falls.
+    public var accuracyWindow: Int = 10
+    /// Relative fall of the accuracy over a window that counts (2 %).
+    public var accuracyDropRelative: Double = 0.02
+    /// Relative fall of the loss over the same window that counts (0.2 %).
+    public var lossFallRelative: Double = 0.002
+    /// Most spikes listed in the summary (the largest; the count is always complete).
+    public var maxListedSpikes: Int = 20
+
+    // MARK: Verdict
+
+    /// Fewer epoch-level points than this (and fewer iteration points than
+    /// `minIterationPoints`) make the verdict insufficient-data.
+    public var minEpochPoints: Int = 3
+    public var minIterationPoints: Int = 20
+
+    public init() {}
+
+    /// The threshold for one metric: `thresholds[metric]` or `threshold`.
+    public func threshold(for metric: String) -> Double { thresholds[metric] ?? threshold }
+
+    /// Lenient decoding: every key is optional and falls back to its default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = AnalysisOptions()
+        func v<T: Decodable>(_ k: CodingKeys, _ def: T) throws -> T { try c.decodeIfPresent(T.self, forKey: k) ?? def }
+        threshold = try v(.threshold, d.threshold)
+        thresholds = try v(.thresholds, d.thresholds)
+        vocabSize = try v(.vocabSize, d.vocabSize)
+        emaWeight = try v(.emaWeight, d.emaWeight)
+        lastFraction = try v(.lastFraction, d.lastFraction)
+        fitFraction = try v(.fitFraction, d.fitFraction)
+        fitMinPoints = try v(.fitMinPoints, d.fitMinPoints)
+        fitAlphaMin = try v(.fitAlphaMin, d.fitAlphaMin)
+        fitAlphaMax = try v(.fitAlphaMax, d.fitAlphaMax)
+        fitBootstrapSamples = try v(.fitBootstrapSamples, d.fitBootstrapSamples)
+        fitSeed = try v(.fitSeed, d.fitSeed)
+        plateauPatience = try v(.plateauPatience, d.plateauPatience)
+        plateauThreshold = try v(.plateauThreshold, d.plateauThreshold)
+        plateauCooldown = try v(.plateauCooldown, d.plateauCooldown)
+        highLearningRateFraction = try v(.highLearningRateFraction, d.highLearningRateFraction)
+        overfittingPatience = try v(.overfittingPatience, d.overfittingPatience)
+        overfittingMinDelta = try v(.overfittingMinDelta, d.overfittingMinDelta)
+        generalizationLossCritical = try v(.generalizationLossCritical, d.generalizationLossCritical)
+        earlyStopPatience = try v(.earlyStopPatience, d.earlyStopPatience)
+        earlyStopMinDelta = try v(.earlyStopMinDelta, d.earlyStopMinDelta)
+        earlyStopOnTrainingLoss = try v(.earlyStopOnTrainingLoss, d.earlyStopOnTrainingLoss)
+        earlyStopTrainingPatience = try v(.earlyStopTrainingPatience, d.earlyStopTrainingPatience)
+        earlyStopTrainingMinDelta = try v(.earlyStopTrainingMinDelta, d.earlyStopTrainingMinDelta)
+        earlyStopStartEpoch = try c.decodeIfPresent(Int.self, forKey: .earlyStopStartEpoch)
+        spikeZ = try v(.spikeZ, d.spikeZ)
+        spikeWindow = try v(.spikeWindow, d.spikeWindow)
+        spikeMinRelativeJump = try v(.spikeMinRelativeJump, d.spikeMinRelativeJump)
+        gradNormSpikeZ = try v(.gradNormSpikeZ, d.gradNormSpikeZ)
+        clipTolerance = try v(.clipTolerance, d.clipTolerance)
+        clipWarnFraction = try v(.clipWarnFraction, d.clipWarnFraction)
+        lossScaleDropWarnCount = try v(.lossScaleDropWarnCount, d.lossScaleDropWarnCount)
+        accuracyWindow = try v(.accuracyWindow, d.accuracyWindow)
+        accuracyDropRelative = try v(.accuracyDropRelative, d.accuracyDropRelative)
+        lossFallRelative = try v(.lossFallRelative, d.lossFallRelative)
+        maxListedSpikes = try v(.maxListedSpikes, d.maxListedSpikes)
+        minEpochPoints = try v(.minEpochPoints, d.minEpochPoints)
+        minIterationPoints = try v(.minIterationPoints, d.minIterationPoints)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threshold, thresholds
+        case vocabSize = "vocab_size", emaWeight = "ema_weight", lastFraction = "last_fraction"
+        case fitFraction = "fit_fraction", fitMinPoints = "fit_min_points", fitAlphaMin = "fit_alpha_min"
+        case fitAlphaMax = "fit_alpha_max", fitBootstrapSamples = "fit_bootstrap_samples", fitSeed = "fit_seed"
+        case plateauPatience = "plateau_patience", plateauThreshold = "plateau_threshold"
+        case plateauCooldown = "plateau_cooldown", highLearningRateFraction = "high_learning_rate_fraction"
+        case overfittingPatience = "overfitting_patience", overfittingMinDelta = "overfitting_min_delta"
+        case generalizationLossCritical = "generalization_loss_critical"
+        case earlyStopPatience = "early_stop_patience", earlyStopMinDelta = "early_stop_min_delta"
+        case earlyStopOnTrainingLoss = "early_stop_on_training_loss"
+        case earlyStopTrainingPatience = "early_stop_training_patience"
+        case earlyStopTrainingMinDelta = "early_stop_training_min_delta"
+        case earlyStopStartEpoch = "early_stop_start_epoch"
+        case spikeZ = "spike_z", spikeWindow = "spike_window", spikeMinRelativeJump = "spike_min_relative_jump"
+        case gradNormSpikeZ = "grad_norm_spike_z", clipTolerance = "clip_tolerance"
+        case clipWarnFraction = "clip_warn_fraction", lossScaleDropWarnCount = "loss_scale_drop_warn_count"
+        case accuracyWindow = "accuracy_window", accuracyDropRelative = "accuracy_drop_relative"
+        case lossFallRelative = "loss_fall_relative", maxListedSpikes = "max_listed_spikes"
+        case minEpochPoints = "min_epoch_points", minIterationPoints = "min_iteration_points"
+    }
+}

@@ -1,0 +1,57 @@
+import TrainingLog
+
+/// Which metrics play which part: the losses the verdict is judged on, the validation loss the
+/// overfitting rule watches, and what "best" means for each kind.
+enum MetricRoles {
+    /// `loss`, `accuracy` or `other` (the `kind` field of a metric summary).
+    static func kind(_ m: MetricName) -> String {
+        if m.isLoss { return "loss" }
+        if m.isAccuracy { return "accuracy" }
+        return "other"
+    }
+
+    /// Accuracies and codebook usage are better high; everything else is better low (for
+    /// `opt/*` and `time/*` "best" is just the minimum).
+    static func higherIsBetter(_ m: MetricName) -> Bool {
+        m.isAccuracy || m == .vocabUsage
+    }
+
+    /// Per-scale losses (`scale/{reso}/loss`) are summarised but not judged.
+    static func isPerScale(_ m: MetricName) -> Bool { m.rawValue.hasPrefix("scale/") }
+
+    /// A loss the findings speak about: any loss that is not per-scale.
+    static func isHeadlineLoss(_ m: MetricName) -> Bool { m.isLoss && !isPerScale(m) }
+
+    static func isValidation(_ m: MetricName) -> Bool { m.isValidation }
+
+    /// Training losses in the order the verdict looks at them: `train/loss_tail` (VAR's `Lt`,
+    /// the metric known to cross 5.5 first), `train/loss_mean`, then any other training loss
+    /// by name (e.g. `loss` from a CSV).
+    static func trainingLosses(_ names: [MetricName]) -> [MetricName] {
+        let preferred: [MetricName] = [.trainLossTail, .trainLossMean]
+        let rest = names.filter { isHeadlineLoss($0) && !isValidation($0) && !preferred.contains($0) }.sorted()
+        return preferred.filter { names.contains($0) } + rest
+    }
+
+    /// Validation losses in order of preference: `val/loss_mean` (the overall measure),
+    /// `val/loss_tail`, then any other validation loss by name.
+    static func validationLosses(_ names: [MetricName]) -> [MetricName] {
+        let preferred: [MetricName] = [.valLossMean, .valLossTail]
+        let rest = names.filter { isHeadlineLoss($0) && isValidation($0) && !preferred.contains($0) }.sorted()
+        return preferred.filter { names.contains($0) } + rest
+    }
+
+    /// The training metric a validation metric is compared with (`val/loss_tail` ->
+    /// `train/loss_tail`, `val_loss` -> `loss`).
+    static func trainingCounterpart(_ m: MetricName) -> MetricName? {
+        if let t = m.trainingCounterpart { return t }
+        if m.rawValue.hasPrefix("val_") { return MetricName(String(m.rawValue.dropFirst(4))) }
+        return nil
+    }
+
+    /// Accuracy / loss pairs that should move in opposite directions.
+    static let accuracyLossPairs: [(acc: MetricName, loss: MetricName)] = [
+        (.trainAccMean, .trainLossMean), (.trainAccTail, .trainLossTail),
+        (.valAccMean, .valLossMean), (.valAccTail, .valLossTail),
+    ]
+}

@@ -1,0 +1,104 @@
+import TrainingLog
+
+/// Sentences about thresholds: which loss crossed, which did not, what it cost and where the
+/// others are heading. Each loss is judged on its own, never averaged with another.
+extension ThresholdAnalysis {
+    /// A short clause for headlines: "train/loss_tail went below 5.5 at epoch 42 and stayed
+    /// below from epoch 47", "train/loss_mean did not reach it (last 5.91, projected floor 5.80)".
+    static func clause(_ name: String, _ m: MetricSummary, sameThreshold: Bool = false) -> String {
+        let thr = m.threshold ?? 0
+        let bar = sameThreshold ? "it" : Format.bar(thr)
+        if let fb = m.firstBelow {
+            if let sb = m.staysBelowFrom {
+                return "\(name) went below \(bar) at \(Format.at(fb)) and stayed below from epoch \(sb.epoch)"
+            }
+            if m.staysBelowFromStep != nil { return "\(name) went below \(bar) at \(Format.at(fb)) and stayed below" }
+            return "\(name) went below \(bar) at \(Format.at(fb)) but is above it at the end (last \(Format.num(m.last.value)))"
+        }
+        var s = "\(name) did not reach \(bar) (last \(Format.num(m.last.value))"
+        if let p = m.projection {
+            if p.amplitude > 0 { s += ", projected floor \(Format.num(p.lossInfinity))" }
+            else { s += ", not falling" }
+        }
+        return s + ")"
+    }
+
+    /// One finding per judged loss: crossed and held, crossed and lost, or not reached (with
+    /// the projection).
+    static func findings(_ names: [MetricName], metrics: [String: MetricSummary], uniformLoss lnV: Double,
+                         anyConverged: Bool, epochsPlanned: Int?) -> [Finding] {
+        var out: [Finding] = []
+        for n in names {
+            guard let m = metrics[n.rawValue], let thr = m.threshold else { continue }
+            let name = n.rawValue
+            let t = Format.bar(thr)
+            var context = ""
+            if let sl = m.smoothedLast {
+                context = " Smoothed last value \(Format.num(sl))"
+                if let p = m.perplexity { context += " (perplexity \(Format.num(p, 0)))" }
+                if let r = m.reducibleCovered { context += ", \(Format.percent(r)) of the way from ln V = \(Format.num(lnV)) to \(t)" }
+                context += "."
+            }
+            if let fb = m.firstBelow, m.staysBelowFrom != nil || m.staysBelowFromStep != nil {
+                var msg = "\(name) went below \(t) at \(Format.at(fb)) (\(Format.num(fb.value)))"
+                if let sb = m.staysBelowFrom { msg += " and stayed below from epoch \(sb.epoch)" } else { msg += " and stayed below" }
+                var cost: [String] = []
+                if let e = m.epochsToThreshold { cost.append("\(e) epoch\(e == 1 ? "" : "s")") }
+                if let h = m.hoursToThreshold { cost.append(Format.hours(h)) }
+                if let g = m.gpuHoursToThreshold { cost.append("\(Format.num(g, 0)) GPU-hours") }
+                if !cost.isEmpty { msg += "; getting there took \(cost.joined(separator: ", "))" }
+                out.append(Finding(kind: "threshold-crossed", severity: .info, message: msg + "." + context,
+                                   epoch: m.staysBelowFrom?.epoch ?? fb.epoch, metric: name))
+            } else if let fb = m.firstBelow {
+                out.append(Finding(kind: "threshold-not-held", severity: .warning,
+                                   message: "\(name) went below \(t) at \(Format.at(fb)) (\(Format.num(fb.value))) but is above it at the end (last \(Format.num(m.last.value)) at \(Format.at(m.last)))." + context,
+                                   epoch: fb.epoch, metric: name,
+                                   recommendation: "Monitor both curves: a loss that rises again after crossing points at a learning rate that is too high or at instability; see the plateau and spike findings."))
+            } else {
+                var msg = "\(name) did not reach \(t): last \(Format.num(m.last.value)) at \(Format.at(m.last))."
+                msg += context
+                var rec: String? = nil
+                var severity: Severity = anyConverged ? .info : .warning
+                if let p = m.projection {
+                    let sd = p.lossInfinityStdDev.map { " ± \(Format.num($0))" } ?? ""
+                    if p.amplitude <= 0 {
+                        msg += " Over its last \(p.fitPoints ?? 0) points it is not falling (mean \(Format.num(p.lossInfinity))), so it is not expected to reach \(t)."
+                        rec = "Lower the learning rate or stop early: the curve has flattened above the bar."
+                    } else if !p.expectedToReach {
+                        msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points gives a floor L_inf = \(Format.num(p.lossInfinity))\(sd) (alpha \(Format.num(p.alpha, 2))), above \(t): it is not expected to reach it."
+                        rec = n == .trainLossMean || n == .valLossMean
+                            ? "Judge \(name) against its own bar (per-metric thresholds): on VAR it averages all scales and stays well above the last-scale loss; a deeper model lowers its floor."
+                            : "More of the same training will not get there: a larger model (depth), more data or a new learning-rate schedule is needed."
+                    } else if let pe = p.projectedEpoch {
+                        var range = ""
+                        if let lo = p.projectedEpochLow { range = " (\(Format.num(lo, 0))–\(p.projectedEpochHigh.map { Format.num($0, 0) } ?? "never"))" }
+                        msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points (floor \(Format.num(p.lossInfinity))\(sd)) projects \(t) around epoch \(Format.num(pe, 0))\(range)"
+                        if p.withinPlannedEpochs == false, let planned = epochsPlanned {
+                            msg += ", beyond the planned \(planned) epochs."
+                            rec = "Train longer (about \(Int(pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
+                            severity = .warning
+                        } else {
+                            msg += "."
+                        }
+                    } else {
+                        msg += " The fit's floor is \(Format.num(p.lossInfinity))\(sd), below \(t), but no epoch can be projected (iterations per epoch unknown)."
+                    }
+                }
+                out.append(Finding(kind: "threshold-not-reached", severity: severity, message: msg, epoch: m.last.epoch,
+                                   metric: name, recommendation: rec))
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// "5.50" -> "5.5", "6.00" -> "6".
+    var trimmedZeros: String {
+        guard contains(".") else { return self }
+        var s = self
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}
