@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core poppler-utils
 RELEASE_BIN  := .build/release/varreport
 
-.PHONY: all deps build release demo test bench fuzz clean examples
+.PHONY: all deps build release demo test bench fuzz clean examples templates
 
 all: build
 
@@ -39,3 +39,7 @@ examples:
 
 clean:
 	rm -rf .build demo-report
+
+# Re-embeds templates/*.mustache into the binary (Sources/Report/DefaultTemplates.swift).
+templates:
+	python3 scripts/embed_templates.py

@@ -1,0 +1,128 @@
+import Analysis
+import Foundation
+import Render
+import TrainingLog
+
+/// The post-training PDF: page 1 is what a reader gets in 30 seconds (run, verdict, key numbers,
+/// findings with recommendations); then the figures, full width; then configuration, sources and
+/// warnings. Every section is a PDF bookmark; pages are numbered.
+struct PostTrainingPDF {
+    let summary: Summary
+    let run: Run
+    let figures: [NamedFigure]
+    let labels: Labels
+
+    func document() -> PDFDocument {
+        let s = summary
+        let doc = PDFDocument(title: "\(labels["report_title"]): \(s.run.name)", author: "varreport",
+                              subject: "VAR training run \(s.run.name)", creator: "varreport \(ReportContext.toolVersion)")
+        doc.heading("\(labels["report_title"]): \(s.run.name)", level: 1)
+        doc.text(s.run.path)
+        doc.space(6)
+
+        let colour: String
+        switch ReportContext.verdictClass(s.verdict) {
+        case "ok": colour = "#1a7f37"
+        case "bad": colour = "#c62828"
+        default: colour = "#b26a00"
+        }
+        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(colour)\">\(labels["verdict"]): \(escape(ReportContext.verdictLabel(s.verdict)))</span>")
+        doc.paragraph(escape(s.headline))
+        doc.space(4)
+        for c in ReportContext.crossingSentences(s) {
+            let crossed = c["crossed"] as? Bool ?? false
+            doc.paragraph((crossed ? "✓ " : "✗ ") + escape(c["text"] as? String ?? ""))
+        }
+        doc.space(6)
+
+        doc.heading(labels["run"], level: 2)
+        var facts: [(String, String)] = [
+            (labels["status"], s.run.status.rawValue),
+            (labels["epochs"], s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"),
+            (labels["restarts"], s.run.restartEpochs.isEmpty ? "\(s.run.restarts)"
+                : "\(s.run.restarts) (epoch \(s.run.restartEpochs.map(String.init).joined(separator: ", ")))"),
+        ]
+        if let p = s.run.parametersMillions { facts.append((labels["parameters"], String(format: "%.1f M", p))) }
+        if let h = s.run.totalHours {
+            var t = NumberFormat.hours(h)
+            if let spi = s.run.secondsPerIteration { t += String(format: " (%.3f s %@)", spi, labels["per_iteration"]) }
+            facts.append((labels["time"], t))
+        }
+        if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }
+        facts.append((labels["threshold"], NumberFormat.compact(s.threshold)))
+        facts.append((labels["uniform_loss"], "\(NumberFormat.loss(s.uniformLoss)) (V = \(s.vocabSize))"))
+        let keyConfig = ["depth", "bs", "ep", "tblr", "twd", "pn", "fp16"].compactMap { k in
+            s.run.config[k].map { "\(k)=\($0)" }
+        }
+        if !keyConfig.isEmpty { facts.append((labels["config"], keyConfig.joined(separator: "  "))) }
+        doc.keyValueTable(facts)
+
+        doc.heading(labels["key_numbers"], level: 2)
+        let rows = ReportContext.keyMetricRows(s).map { r in
+            ["name", "last", "best", "best_epoch", "smoothed", "first_below", "stays_below"].map { r[$0] as? String ?? "" }
+        }
+        doc.table(header: [labels["metric"], labels["last"], labels["best"], labels["best_epoch"], labels["smoothed"],
+                           labels["first_below"], labels["stays_below"]],
+                  rows: rows,
+                  columnAlignments: [.leading, .trailing, .trailing, .trailing, .trailing, .trailing, .trailing])
+
+        doc.heading(labels["findings"], level: 2)
+        if s.findings.isEmpty { doc.text(labels["no_findings"]) }
+        for f in s.findings {
+            let sev: String
+            switch f.severity {
+            case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">critical</span>"
+            case .warning: sev = "<span foreground=\"#b26a00\" weight=\"bold\">warning</span>"
+            case .info: sev = "<span foreground=\"#0072b2\" weight=\"bold\">info</span>"
+            }
+            var p = "\(sev)  \(escape(f.message))"
+            if let r = f.recommendation { p += "\n<i>\(escape(labels["recommendation"])): \(escape(r))</i>" }
+            doc.paragraph(p)
+        }
+
+        doc.pageBreak()
+        doc.heading(labels["figures"], level: 1)
+        for nf in figures {
+            doc.heading(nf.title, level: 2)
+            doc.figure(nf.figure, caption: nf.caption.isEmpty ? nil : nf.caption)
+        }
+
+        doc.pageBreak()
+        doc.heading(labels["sources"], level: 1)
+        doc.table(header: [labels["file"], labels["format"], labels["covered"], labels["warnings"]],
+                  rows: s.run.sources.map { src in
+                      [src.path, src.format, ReportContext.coverage(first: src.firstEpoch, last: src.lastEpoch), "\(src.warnings.count)"]
+                  },
+                  columnAlignments: [.leading, .leading, .leading, .trailing])
+        let warnings = s.run.sources.flatMap(\.warnings)
+        doc.heading(labels["warnings"], level: 2)
+        if warnings.isEmpty { doc.text(labels["no_warnings"]) }
+        for w in warnings.prefix(200) { doc.text("• " + w) }
+        if warnings.count > 200 { doc.text("… and \(warnings.count - 200) more (see summary.json)") }
+        if !s.run.config.isEmpty {
+            doc.heading(labels["config"], level: 2)
+            doc.table(header: [labels["key"], labels["value"]],
+                      rows: s.run.config.keys.sorted().map { [$0, s.run.config[$0] ?? ""] })
+        }
+        return doc
+    }
+
+    func write(to path: String) throws {
+        try document().finish(to: path)
+    }
+
+    private func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

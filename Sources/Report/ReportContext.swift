@@ -1,0 +1,196 @@
+import Analysis
+import Foundation
+import TrainingLog
+
+/// Builds the values a report template sees. Every key is listed in docs/TEMPLATES.md; keys are
+/// snake_case and only ever added to, so user templates keep working.
+public enum ReportContext {
+    public static let toolVersion = "0.1.0"
+
+    public static func make(summary: Summary, figures: [FigureOutput], labels: Labels) -> [String: Any] {
+        let metricRows = keyMetricRows(summary)
+        let findings = summary.findings.map { f -> [String: Any] in
+            [
+                "kind": f.kind,
+                "severity": f.severity.rawValue,
+                "message": f.message,
+                "recommendation": f.recommendation ?? "",
+                "has_recommendation": f.recommendation != nil,
+                "epoch": f.epoch.map(String.init) ?? "",
+                "metric": f.metric ?? "",
+            ]
+        }
+        let sources = summary.run.sources.map { s -> [String: Any] in
+            [
+                "path": s.path,
+                "format": s.format,
+                "covered": coverage(first: s.firstEpoch, last: s.lastEpoch),
+                "warnings": s.warnings.map { ["text": $0] },
+                "warning_count": s.warnings.count,
+                "has_warnings": !s.warnings.isEmpty,
+            ]
+        }
+        let config = summary.run.config.keys.sorted().map { ["key": $0, "value": summary.run.config[$0] ?? ""] }
+        let warningsTotal = summary.run.sources.reduce(0) { $0 + $1.warnings.count }
+        return [
+            "tool": ["name": "varreport", "version": toolVersion],
+            "labels": labels.words,
+            "run": runContext(summary.run),
+            "verdict": summary.verdict.rawValue,
+            "verdict_label": verdictLabel(summary.verdict),
+            "verdict_class": verdictClass(summary.verdict),
+            "headline": summary.headline,
+            "threshold": NumberFormat.compact(summary.threshold),
+            "vocab_size": summary.vocabSize,
+            "uniform_loss": NumberFormat.loss(summary.uniformLoss),
+            "key_metrics": metricRows,
+            "crossings": crossingSentences(summary),
+            "findings": findings,
+            "has_findings": !findings.isEmpty,
+            "overfitting": overfittingContext(summary.overfitting),
+            "early_stop": summary.earlyStop.map { e -> [String: Any] in
+                ["epoch": e.epoch, "metric": e.metric, "epochs_saved": e.epochsSaved,
+                 "hours_saved": NumberFormat.hours(e.hoursSaved)]
+            } as Any,
+            "has_early_stop": summary.earlyStop != nil,
+            "figures": figures.map { f -> [String: Any] in
+                ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "",
+                 "has_svg": f.svg != nil]
+            },
+            "config": config,
+            "has_config": !config.isEmpty,
+            "sources": sources,
+            "warnings_total": warningsTotal,
+            "has_warnings": warningsTotal > 0,
+        ]
+    }
+
+    static func runContext(_ r: RunFacts) -> [String: Any] {
+        [
+            "name": r.name,
+            "path": r.path,
+            "status": r.status.rawValue,
+            "epochs_completed": r.epochsCompleted,
+            "epochs_planned": r.epochsPlanned.map(String.init) ?? "?",
+            "epochs_text": r.epochsPlanned.map { "\(r.epochsCompleted) / \($0)" } ?? "\(r.epochsCompleted)",
+            "restarts": r.restarts,
+            "restart_epochs": r.restartEpochs.map(String.init).joined(separator: ", "),
+            "parameters": r.parametersMillions.map { String(format: "%.1f M", $0) } ?? "–",
+            "iterations_per_epoch": r.iterationsPerEpoch.map(String.init) ?? "–",
+            "seconds_per_iteration": r.secondsPerIteration.map { String(format: "%.3f s", $0) } ?? "–",
+            "total_hours": NumberFormat.hours(r.totalHours),
+            "eta_hours": NumberFormat.hours(r.etaHours),
+            "has_eta": r.etaHours != nil,
+        ]
+    }
+
+    /// The metrics the key-numbers table shows, losses first, in a fixed order.
+    static func keyMetricRows(_ s: Summary) -> [[String: Any]] {
+        var rows: [[String: Any]] = []
+        for name in orderedMetricNames(s) {
+            guard let m = s.metrics[name] else { continue }
+            rows.append(keyMetricRow(name: name, m))
+        }
+        return rows
+    }
+
+    static func keyMetricRow(name: String, _ m: MetricSummary) -> [String: Any] {
+        let isLoss = m.kind == "loss"
+        let isAccuracy = m.kind == "accuracy"
+        func format(_ v: Double?) -> String { isAccuracy ? NumberFormat.percent(v) : NumberFormat.compact(v) }
+        var firstBelow = ""
+        var staysBelow = ""
+        if isLoss {
+            if let e = m.firstBelow?.epoch { firstBelow = "epoch \(e)" } else { firstBelow = "not reached" }
+            if let e = m.staysBelowFrom?.epoch { staysBelow = "epoch \(e)" } else { staysBelow = "–" }
+        }
+        var row: [String: Any] = [:]
+        row["name"] = name
+        row["kind"] = m.kind
+        row["is_loss"] = isLoss
+        row["last"] = format(m.last.value)
+        row["last_epoch"] = m.last.epoch.map { String($0) } ?? ""
+        row["best"] = format(m.best.value)
+        row["best_epoch"] = m.best.epoch.map { String($0) } ?? "–"
+        row["smoothed"] = format(m.smoothedLast)
+        row["first_below"] = firstBelow
+        row["stays_below"] = staysBelow
+        row["crossed"] = m.firstBelow != nil
+        return row
+    }
+
+    /// Losses, then accuracies, then the rest; train before val; mean before tail.
+    static func orderedMetricNames(_ s: Summary) -> [String] {
+        let preferred = ["train/loss_tail", "train/loss_mean", "val/loss_tail", "val/loss_mean",
+                         "train/acc_tail", "train/acc_mean", "val/acc_tail", "val/acc_mean",
+                         "opt/lr", "opt/grad_norm"]
+        let present = preferred.filter { s.metrics[$0] != nil }
+        let rest = s.metrics.keys.filter { !preferred.contains($0) && !$0.hasPrefix("scale/") }.sorted()
+        return present + rest
+    }
+
+    /// One sentence per loss metric saying whether and when it crossed the threshold.
+    public static func crossingSentences(_ s: Summary) -> [[String: Any]] {
+        let bar = NumberFormat.compact(s.threshold)
+        return orderedMetricNames(s).compactMap { name -> [String: Any]? in
+            guard let m = s.metrics[name], m.kind == "loss" else { return nil }
+            let text: String
+            if let fb = m.firstBelow {
+                var t = "\(name) went below \(bar) at epoch \(fb.epoch.map(String.init) ?? "?") (\(NumberFormat.loss(fb.value)))"
+                if let stay = m.staysBelowFrom { t += " and stayed below from epoch \(stay.epoch)" }
+                text = t + "."
+            } else {
+                var t = "\(name) did not reach \(bar) (last \(NumberFormat.loss(m.last.value)), best \(NumberFormat.loss(m.best.value)))"
+                if let p = m.projection {
+                    if p.expectedToReach, let e = p.projectedEpoch {
+                        t += "; projected to reach it near epoch \(Int(e.rounded()))"
+                    } else {
+                        t += "; not expected to reach it (projected floor \(NumberFormat.loss(p.lossInfinity)))"
+                    }
+                }
+                text = t + "."
+            }
+            return ["metric": name, "crossed": m.firstBelow != nil, "text": text]
+        }
+    }
+
+    static func overfittingContext(_ o: Overfitting) -> [String: Any] {
+        [
+            "detected": o.detected,
+            "has_validation": o.hasValidationData,
+            "metric": o.metric ?? "",
+            "best_epoch": o.bestEpoch.map(String.init) ?? "–",
+            "best_value": NumberFormat.loss(o.bestValue),
+            "onset_epoch": o.onsetEpoch.map(String.init) ?? "–",
+            "generalization_loss": NumberFormat.fixed(o.generalizationLoss, 2),
+        ]
+    }
+
+    static func coverage(first: Int?, last: Int?) -> String {
+        switch (first, last) {
+        case let (f?, l?) where f == l: return "epoch \(f)"
+        case let (f?, l?): return "epochs \(f)–\(l)"
+        default: return "–"
+        }
+    }
+
+    public static func verdictLabel(_ v: Verdict) -> String {
+        switch v {
+        case .converged: return "Converged"
+        case .converging: return "Converging"
+        case .plateaued: return "Plateaued"
+        case .overfitting: return "Overfitting"
+        case .diverged: return "Diverged"
+        case .insufficientData: return "Insufficient data"
+        }
+    }
+
+    /// ok / warn / bad: the colour a verdict is shown in.
+    public static func verdictClass(_ v: Verdict) -> String {
+        switch v {
+        case .converged: return "ok"
+        case .converging, .plateaued, .insufficientData: return "warn"
+        case .overfitting, .diverged: return "bad"
+        }
+    }
+}

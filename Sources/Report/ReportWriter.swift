@@ -1,0 +1,102 @@
+import Analysis
+import Foundation
+import Render
+import TrainingLog
+
+/// What a report run writes, and where.
+public struct ReportSettings: Sendable {
+    public var figures: FigureSettings = FigureSettings()
+    public var language: ReportLanguage = .en
+    /// A folder of user templates (`--template DIR`); nil for the embedded defaults.
+    public var templateDirectory: String? = nil
+    /// PNG pixel density for the figure files (2 for HiDPI docs).
+    public var pngScale: Double = 2
+    public var writePDF = true
+    public var writeHTML = true
+    public var writeMarkdown = true
+
+    public init() {}
+}
+
+/// The files a report wrote.
+public struct ReportFiles: Sendable {
+    public var directory: String
+    public var pdf: String?
+    public var html: String?
+    public var markdown: String?
+    public var summaryJSON: String
+    public var figures: [String]
+
+    public var all: [String] { [pdf, html, markdown].compactMap { $0 } + [summaryJSON] + figures }
+}
+
+/// Writes one run's report into a folder: figures as PNG, `summary.json`, `report.md`,
+/// `report.html` (self-contained) and `report.pdf`. Every file is written atomically; files
+/// already in the folder that the report does not produce are left alone, and no input file is
+/// ever written over.
+public struct ReportWriter: Sendable {
+    public var settings: ReportSettings
+    private let templates: TemplateSet
+
+    public init(settings: ReportSettings) throws {
+        self.settings = settings
+        self.templates = try TemplateSet(directory: settings.templateDirectory)
+    }
+
+    public func write(run: Run, summary: Summary, to directory: String) throws -> ReportFiles {
+        let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let planned = ["report.pdf", "report.html", "report.md", "summary.json"].map { dir + "/" + $0 }
+        try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
+        try FileManager.default.createDirectory(atPath: dir + "/figures", withIntermediateDirectories: true)
+
+        let named = VARFigures.all(run: run, summary: summary, settings: settings.figures)
+        var outputs: [FigureOutput] = []
+        var figurePaths: [String] = []
+        for (i, nf) in named.enumerated() {
+            let relative = "figures/\(nf.id).png"
+            try AtomicFile.write(try nf.figure.pngData(scale: settings.pngScale), to: dir + "/" + relative)
+            figurePaths.append(dir + "/" + relative)
+            var svg: String? = nil
+            if settings.writeHTML {
+                svg = SVGInline.prepare(String(decoding: try nf.figure.svgData(), as: UTF8.self), idPrefix: "f\(i)")
+            }
+            outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
+        }
+
+        var files = ReportFiles(directory: dir, pdf: nil, html: nil, markdown: nil,
+                                summaryJSON: dir + "/summary.json", figures: figurePaths)
+        try AtomicFile.write(try SummaryJSON.encode(summary), to: files.summaryJSON)
+
+        let labels = Labels.forLanguage(settings.language)
+        var context = ReportContext.make(summary: summary, figures: outputs, labels: labels)
+        context["lang"] = settings.language.rawValue
+        if settings.writeMarkdown {
+            files.markdown = dir + "/report.md"
+            try AtomicFile.write(try templates.render("report.md", context), to: files.markdown!)
+        }
+        if settings.writeHTML {
+            files.html = dir + "/report.html"
+            try AtomicFile.write(try templates.render("report.html", context), to: files.html!)
+        }
+        if settings.writePDF {
+            files.pdf = dir + "/report.pdf"
+            try PostTrainingPDF(summary: summary, run: run, figures: named, labels: labels)
+                .write(to: files.pdf!)
+        }
+        return files
+    }
+
+    /// Throws when an output path is one of the run's input files (for example `-o` pointing
+    /// at a folder whose `report.md` is a log someone keeps there).
+    func refuseToOverwriteInputs(run: Run, outputs: [String], figureDirectory: String) throws {
+        let inputs = Set(run.sources.map { URL(fileURLWithPath: $0.path).standardizedFileURL.resolvingSymlinksInPath().path })
+        for out in outputs {
+            let resolved = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+            if inputs.contains(resolved) { throw ReportError.wouldOverwriteInput(path: out) }
+        }
+        let figs = URL(fileURLWithPath: figureDirectory).resolvingSymlinksInPath().path + "/"
+        if let clash = inputs.first(where: { $0.hasPrefix(figs) }) {
+            throw ReportError.wouldOverwriteInput(path: clash)
+        }
+    }
+}

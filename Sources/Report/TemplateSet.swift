@@ -1,0 +1,69 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates a report is rendered with: a user's folder (`--template DIR`), with the
+/// embedded defaults for any template the folder lacks.
+public struct TemplateSet: Sendable {
+    private let templates: [String: MustacheTemplate]
+
+    /// Loads `NAME.mustache` files from `directory` (when given) over the embedded defaults.
+    /// Throws a `ReportError.template` naming the file when one does not parse.
+    public init(directory: String? = nil) throws {
+        TemplateSet.registerContentTypes
+        var texts = DefaultTemplates.all
+        if let directory {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+                throw ReportError.template(name: directory, reason: "not a folder")
+            }
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where name.hasSuffix(".mustache") {
+                let path = directory + "/" + name
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ReportError.template(name: path, reason: "cannot read")
+                }
+                texts[String(name.dropLast(".mustache".count))] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        var parsed: [String: MustacheTemplate] = [:]
+        for (name, text) in texts {
+            do { parsed[name] = try MustacheTemplate(string: text) } catch {
+                throw ReportError.template(name: name + ".mustache", reason: "\(error)")
+            }
+        }
+        templates = parsed
+    }
+
+    /// Renders the template `name` (e.g. `report.html`) with `context`.
+    public func render(_ name: String, _ context: [String: Any]) throws -> String {
+        guard let t = templates[name] else { throw ReportError.template(name: name, reason: "no such template") }
+        return t.render(context)
+    }
+
+    public var names: [String] { templates.keys.sorted() }
+
+    /// `{{% CONTENT_TYPE: MARKDOWN}}` escapes values so a run name cannot inject Markdown or HTML.
+    private static let registerContentTypes: Void = {
+        MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+    }()
+}
+
+/// Escapes text for Markdown: HTML's special characters as entities, Markdown's with backslashes,
+/// line breaks as spaces (a value never breaks a table row).
+struct MarkdownContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for c in text {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\\", "`", "*", "_", "[", "]", "|", "#": out.append("\\"); out.append(c)
+            case "\n", "\r": out.append(" ")
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

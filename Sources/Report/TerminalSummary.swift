@@ -1,0 +1,64 @@
+import Analysis
+import Foundation
+
+/// The summary as a readable terminal table (`varreport summary RUN`).
+public enum TerminalSummary {
+    public static func render(_ s: Summary, color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let verdictColour: String
+        switch ReportContext.verdictClass(s.verdict) {
+        case "ok": verdictColour = "1;32"
+        case "bad": verdictColour = "1;31"
+        default: verdictColour = "1;33"
+        }
+        var out = ""
+        out += paint(s.run.name, "1") + "  (\(s.run.path))\n"
+        let epochs = s.run.epochsPlanned.map { "\(s.run.epochsCompleted)/\($0)" } ?? "\(s.run.epochsCompleted)"
+        out += "status \(s.run.status.rawValue), epochs \(epochs), restarts \(s.run.restarts)"
+        if let h = s.run.totalHours { out += ", \(NumberFormat.hours(h)) of training" }
+        out += "\n\n"
+        out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + s.headline + "\n\n"
+
+        let header = ["metric", "last", "best", "best ep", "smoothed", "first < \(NumberFormat.compact(s.threshold))", "stays below"]
+        var rows: [[String]] = []
+        for name in ReportContext.orderedMetricNames(s) {
+            guard let m = s.metrics[name] else { continue }
+            let row = ReportContext.keyMetricRow(name: name, m)
+            rows.append([name, row["last"] as? String ?? "", row["best"] as? String ?? "", row["best_epoch"] as? String ?? "",
+                         row["smoothed"] as? String ?? "", row["first_below"] as? String ?? "",
+                         row["stays_below"] as? String ?? ""])
+        }
+        out += table(header: header, rows: rows, rightAligned: Set(1..<header.count))
+        if !s.findings.isEmpty {
+            out += "\nfindings:\n"
+            for f in s.findings {
+                let tag: String
+                switch f.severity {
+                case .critical: tag = paint("critical", "31")
+                case .warning: tag = paint("warning", "33")
+                case .info: tag = paint("info", "36")
+                }
+                out += "  \(tag)  \(f.message)\n"
+                if let r = f.recommendation { out += "           -> \(r)\n" }
+            }
+        }
+        return out
+    }
+
+    /// A plain text table with columns padded to their widest cell.
+    public static func table(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
+                return rightAligned.contains(i) ? pad + c : c + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = line(header) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for r in rows { out += line(r) + "\n" }
+        return out
+    }
+}

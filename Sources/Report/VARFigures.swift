@@ -1,0 +1,343 @@
+import Analysis
+import Foundation
+import Render
+import TrainingLog
+
+/// A figure of the report with its name and caption.
+public struct NamedFigure: Sendable {
+    public var id: String
+    public var title: String
+    public var caption: String
+    public var figure: Figure
+}
+
+/// The figures a VAR report needs, each a function of a `Run` and its `Summary`.
+/// Only figures with data are made: a stdout-only run has no per-scale heatmap.
+public enum VARFigures {
+    /// Colours by role, from the colour-blind-safe palette: one colour per quantity, the same in
+    /// every figure (tail = blue, mean = orange, validation drawn in the same hue with markers).
+    static let tailColor = Palette.color(1)
+    static let meanColor = Palette.color(0)
+    static let thresholdColor = Color(hex: 0xC62828)
+    static let overfitColor = Palette.color(5)
+
+    public static func all(run: Run, summary: Summary, settings: FigureSettings) -> [NamedFigure] {
+        [
+            loss(run: run, summary: summary, settings: settings),
+            accuracy(run: run, summary: summary, settings: settings),
+            optimizer(run: run, summary: summary, settings: settings),
+            gradientNorm(run: run, summary: summary, settings: settings),
+            throughput(run: run, summary: summary, settings: settings),
+            perScale(run: run, summary: summary, settings: settings, accuracy: false),
+        ].compactMap { $0 }
+    }
+
+    /// The figure for a `plot --metric ...` request: the named metrics on one chart, with the
+    /// threshold and crossings when they are losses.
+    public static func metrics(_ names: [MetricName], run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let x = XMapping(run: run, requested: settings.xAxis)
+        var marks: [any Mark] = []
+        var ys: [Double] = []
+        for (i, name) in names.enumerated() {
+            let color = Palette.color(i == 0 ? 1 : i == 1 ? 0 : i)
+            let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
+            marks += drawn.marks
+            ys += drawn.focusValues
+        }
+        guard !marks.isEmpty else { return nil }
+        let allLoss = names.allSatisfy(\.isLoss)
+        if allLoss {
+            marks += thresholdMarks(summary: summary, names: names, x: x)
+        }
+        let chart = Chart(
+            title: names.map(\.rawValue).joined(separator: ", "),
+            x: Axis(x.axisLabel), y: Axis(allLoss ? "loss" : names.count == 1 ? names[0].rawValue : "value",
+                                          domain: allLoss ? focusedLossDomain(ys, summary: summary) : nil),
+            marks: marks)
+        return NamedFigure(id: "plot", title: chart.title ?? "", caption: "",
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    // MARK: - Loss
+
+    static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let x = XMapping(run: run, requested: settings.xAxis)
+        let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
+        var marks: [any Mark] = []
+        var focus: [Double] = []
+        var boldIsEpochAverage = false
+        for (name, color) in losses {
+            let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
+            marks += drawn.marks
+            focus += drawn.focusValues
+            boldIsEpochAverage = boldIsEpochAverage || drawn.boldIsEpochAverage
+        }
+        let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
+        for (name, color) in vals {
+            guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
+            let xs = x.xs(s)
+            marks.append(LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false))
+            marks.append(PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false,
+                                   label: name.rawValue))
+            focus += s.values
+        }
+        guard !marks.isEmpty else { return nil }
+        marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
+        marks += thresholdMarks(summary: summary, names: [.trainLossTail, .trainLossMean], x: x)
+        marks += validationAndStopMarks(summary: summary, x: x)
+
+        let domain = focusedLossDomain(focus, summary: summary)
+        var subtitle = boldIsEpochAverage
+            ? "faint: logged iterations; bold: epoch averages; points: validation"
+            : "faint: raw; bold: TensorBoard-smoothed (weight \(settings.emaWeight)); points: validation"
+        if let d = domain, d.upperBound < summary.uniformLoss {
+            subtitle += "; y axis focused: every run starts at ln V = \(NumberFormat.loss(summary.uniformLoss))"
+        }
+        let chart = Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
+                          y: Axis("cross-entropy loss", domain: domain), marks: marks)
+        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
+        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    /// The y range of a loss chart: from just under the lowest value to a little above the
+    /// threshold and the values after the first few percent of the run, so that the start at
+    /// 8.3 does not squash the region near the threshold.
+    static func focusedLossDomain(_ values: [Double], summary: Summary) -> ClosedRange<Double>? {
+        let finite = values.filter(\.isFinite)
+        guard let lo = finite.min() else { return nil }
+        let sorted = finite.sorted()
+        let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.97))]
+        var top = max(p95, summary.threshold + 0.2)
+        top = min(top, summary.uniformLoss + 0.1)
+        let bottom = min(lo, summary.threshold) - 0.05 * max(top - lo, 0.1)
+        guard top > bottom else { return nil }
+        return bottom...(top + 0.03 * (top - bottom))
+    }
+
+    /// The threshold rule and, for each loss metric that crossed, a star at the first crossing
+    /// and a dotted rule where it stays below.
+    static func thresholdMarks(summary: Summary, names: [MetricName], x: XMapping) -> [any Mark] {
+        var marks: [any Mark] = [
+            RuleMark(y: summary.threshold, color: thresholdColor, width: 1.2, dash: .dashed,
+                     label: "threshold \(NumberFormat.compact(summary.threshold))"),
+        ]
+        if summary.uniformLoss.isFinite {
+            marks.append(RuleMark(y: summary.uniformLoss, color: Color(hex: 0x888888), width: 0.8, dash: .dotted,
+                                  label: "uniform ln V = \(NumberFormat.loss(summary.uniformLoss))"))
+        }
+        for name in names {
+            guard let m = summary.metrics[name.rawValue], let fb = m.firstBelow, let e = fb.epoch,
+                  let px = x.x(epoch: e) else { continue }
+            let color = name == .trainLossMean ? meanColor : tailColor
+            marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
+            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): epoch \(e)"
+            if let stay = m.staysBelowFrom, stay.epoch != e { text += "\nstays below from epoch \(stay.epoch)" }
+            marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color))
+            if let stay = m.staysBelowFrom, stay.epoch != e, let sx = x.x(epoch: stay.epoch) {
+                marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
+            }
+        }
+        return marks
+    }
+
+    static func validationAndStopMarks(summary: Summary, x: XMapping) -> [any Mark] {
+        var marks: [any Mark] = []
+        let o = summary.overfitting
+        if let e = o.bestEpoch, let v = o.bestValue, let px = x.x(epoch: e) {
+            let color = o.metric == MetricName.valLossMean.rawValue ? meanColor : tailColor
+            marks.append(PointMark(x: px, y: v, symbol: .diamond, size: 12, color: color, outlined: true))
+            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (epoch \(e))",
+                                  offset: (-40, 30), color: color))
+        }
+        if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch) {
+            marks.append(RuleMark(x: px, color: Palette.color(6), width: 1.2, dash: .dashed,
+                                  label: "early stop: epoch \(stop.epoch)"))
+        }
+        return marks
+    }
+
+    static func overfittingMarks(summary: Summary, x: XMapping) -> [any Mark] {
+        let o = summary.overfitting
+        guard o.detected, let s = o.regionStartEpoch ?? o.onsetEpoch, let e = o.regionEndEpoch,
+              let x0 = x.x(epoch: s), let x1 = x.x(epoch: e), x1 >= x0 else { return [] }
+        return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.14),
+                              label: "overfitting from epoch \(o.onsetEpoch ?? s)")]
+    }
+
+    static func restartMarks(run: Run, x: XMapping) -> [any Mark] {
+        run.restartEpochs.compactMap { e in
+            x.x(epoch: e).map { RuleMark(x: $0, color: Color(hex: 0x999999), width: 0.8, dash: .dotted, label: "restart") }
+        }
+    }
+
+    // MARK: - Accuracy, optimiser, gradients, throughput
+
+    static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let x = XMapping(run: run, requested: settings.xAxis)
+        var marks: [any Mark] = []
+        for (name, color) in [(MetricName.trainAccTail, tailColor), (.trainAccMean, meanColor)] {
+            marks += curveMarks(run: run, name: name, color: color, x: x, settings: settings).marks
+        }
+        for (name, color) in [(MetricName.valAccTail, tailColor), (.valAccMean, meanColor)] {
+            guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
+            let xs = x.xs(s)
+            marks.append(LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false))
+            marks.append(PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false,
+                                   label: name.rawValue))
+        }
+        guard !marks.isEmpty else { return nil }
+        marks = restartMarks(run: run, x: x) + marks
+        let chart = Chart(title: "Token accuracy", subtitle: "top-1 over the 4096-entry codebook, percent",
+                          x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
+        var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
+        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
+            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
+        }
+        return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    static func optimizer(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let x = XMapping(run: run, requested: settings.xAxis)
+        var charts: [Chart] = []
+        if let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty {
+            charts.append(Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"),
+                                legend: .none,
+                                marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")]))
+        }
+        if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
+            charts.append(Chart(title: "Weight decay", x: Axis(x.axisLabel), y: Axis("weight decay"), legend: .none,
+                                marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
+        }
+        guard !charts.isEmpty else { return nil }
+        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: run.name, rows: 1,
+                         columns: charts.count, theme: settings.theme, transparent: settings.transparent, charts: charts)
+        return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
+                           caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",
+                           figure: fig)
+    }
+
+    static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let g = run.series(.gradNorm, .iteration) ?? run.series(.gradNorm, .epoch), !g.isEmpty else { return nil }
+        let x = XMapping(run: run, requested: settings.xAxis)
+        let xs = x.xs(g)
+        let positive = g.values.map { $0 > 0 ? $0 : .nan }
+        var marks: [any Mark] = restartMarks(run: run, x: x)
+        marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
+        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: settings.emaWeight),
+                              color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
+        if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
+            marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
+        }
+        let spikes = summary.instability.gradNormSpikes.compactMap { v -> (Double, Double)? in
+            guard let e = v.epoch ?? v.step.flatMap({ run.epoch(ofStep: $0) }), let px = x.x(epoch: e) else { return nil }
+            return (px, v.value)
+        }
+        if !spikes.isEmpty {
+            marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
+                                   color: thresholdColor, outlined: false, label: "spike"))
+        }
+        let chart = Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
+                          y: Axis("gradient norm", scale: .log10), marks: marks)
+        var caption = "The gradient norm before clipping."
+        if let f = summary.instability.gradClipFraction {
+            caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
+        }
+        return NamedFigure(id: "grad_norm", title: "Gradient norm", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
+    }
+
+    static func throughput(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let t = run.series(.secondsPerIteration, .epoch), t.count >= 2 else { return nil }
+        let x = XMapping(run: run, requested: settings.xAxis)
+        let chart = Chart(title: "Throughput", x: Axis(x.axisLabel), y: Axis("seconds per iteration"), legend: .none,
+                          marks: restartMarks(run: run, x: x) + [
+                              LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter"),
+                              PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false),
+                          ])
+        let caption = "Seconds per training iteration, per epoch" +
+            (summary.run.secondsPerIteration.map { "; median \(String(format: "%.3f", $0)) s." } ?? ".")
+        return NamedFigure(id: "throughput", title: "Throughput", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.6))
+    }
+
+    // MARK: - Per-scale heatmap
+
+    /// Loss (or accuracy) per resolution over training, from `AR_iter_loss/L_{reso}`.
+    static func perScale(run: Run, summary: Summary, settings: FigureSettings, accuracy: Bool) -> NamedFigure? {
+        let prefix = "scale/"
+        let suffix = accuracy ? "/acc" : "/loss"
+        let scales = run.series.filter { $0.name.rawValue.hasPrefix(prefix) && $0.name.rawValue.hasSuffix(suffix) && !$0.isEmpty }
+            .compactMap { s -> (Int, Series)? in
+                let mid = s.name.rawValue.dropFirst(prefix.count).dropLast(suffix.count)
+                return Int(mid).map { ($0, s) }
+            }
+            .sorted { $0.0 < $1.0 }
+        guard scales.count >= 2 else { return nil }
+        let x = XMapping(run: run, requested: settings.xAxis == .hours ? .epoch : settings.xAxis)
+        // Columns: the union of logged steps, at most 200 columns (averaging within a column).
+        let allX = Array(Set(scales.flatMap { x.xs($0.1) }.filter(\.isFinite))).sorted()
+        guard allX.count >= 2, let lo = allX.first, let hi = allX.last, hi > lo else { return nil }
+        let columns = min(200, allX.count)
+        let width = (hi - lo) / Double(columns)
+        let edges = (0...columns).map { lo + Double($0) * width }
+        var values: [[Double]] = []
+        for (_, s) in scales.reversed() {
+            var sum = [Double](repeating: 0, count: columns), n = [Double](repeating: 0, count: columns)
+            for (px, v) in zip(x.xs(s), s.values) where px.isFinite && v.isFinite {
+                let c = min(columns - 1, max(0, Int((px - lo) / width)))
+                sum[c] += v; n[c] += 1
+            }
+            values.append(zip(sum, n).map { $1 > 0 ? $0 / $1 : .nan })
+        }
+        let heat = HeatmapMark(xEdges: edges, categories: scales.reversed().map { "\($0.0)" }, values: values,
+                               colorBarLabel: accuracy ? "accuracy (%)" : "loss")
+        let chart = Chart(title: accuracy ? "Accuracy per scale" : "Loss per scale",
+                          subtitle: "VAR predicts token maps coarse to fine; rows are resolutions in pixels",
+                          x: Axis(x.axisLabel), y: Axis("resolution"), legend: .none, showsGrid: false, marks: [heat])
+        return NamedFigure(id: accuracy ? "scales_acc" : "scales_loss", title: accuracy ? "Accuracy per scale" : "Loss per scale",
+                           caption: "From TensorBoard's AR_iter_loss/L_{reso} tags: the coarse scales are easy, the last scale carries most of the loss.",
+                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.8))
+    }
+
+    // MARK: - Shared pieces
+
+    /// A raw curve (faint) and its TensorBoard-smoothed version (bold) for one metric: the
+    /// iteration series when there is one, otherwise the epoch series. Returns the values that
+    /// should decide a focused y range (the smoothed curve, not the noise).
+    static func curveMarks(run: Run, name: MetricName, color: Color, x: XMapping, settings: FigureSettings)
+        -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool)
+    {
+        let iter = run.series(name, .iteration).flatMap { $0.count >= 2 ? $0 : nil }
+        let epoch = run.series(name, .epoch).flatMap { $0.isEmpty ? nil : $0 }
+        guard let raw = iter ?? epoch else { return ([], [], false) }
+        let xs = x.xs(raw)
+        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.emaWeight)
+        var marks: [any Mark] = [
+            LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, showsInLegend: false),
+        ]
+        if let epoch, iter != nil {
+            // Both exist: the epoch averages are the cleanest bold curve.
+            marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
+            return (marks, epoch.values, true)
+        }
+        marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
+        return (marks, smoothed, false)
+    }
+
+    static func shortName(_ name: MetricName) -> String {
+        switch name {
+        case .trainLossTail: return "Lt"
+        case .trainLossMean: return "Lm"
+        case .valLossTail: return "val Lt"
+        case .valLossMean: return "val Lm"
+        default: return name.rawValue
+        }
+    }
+
+    static func figure(_ chart: Chart, settings: FigureSettings, title: String?, heightFactor: Double = 1) -> Figure {
+        Figure(chart, width: settings.width, height: settings.height * heightFactor, title: nil,
+               theme: settings.theme, transparent: settings.transparent)
+    }
+}
