@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TrainingLog"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "TrainingLog"]),
-        .testTarget(name: "varreportTests", dependencies: []),
+        .testTarget(name: "varreportTests", dependencies: ["varreport"]),
     ]
 )

@@ -1,0 +1,93 @@
+import Foundation
+import Yams
+
+/// `--config FILE`: the command-line options as a YAML file, for settings a team shares.
+///
+/// ```yaml
+/// threshold: 5.5            # default loss bar
+/// thresholds:               # per metric
+///   train/loss_mean: 6.0
+/// vocab: 4096
+/// names:                    # map a fork's column names to canonical ones
+///   loss: train/loss_mean
+/// theme: dark               # light | dark
+/// lang: zh                  # en | zh
+/// template: my-templates/   # a folder of .mustache files
+/// x: epoch                  # epoch | step | hours
+/// ```
+/// Options given on the command line win over the file.
+struct ConfigFile {
+    var threshold: Double?
+    var thresholds: [String: Double] = [:]
+    var vocab: Int?
+    var names: [String: String] = [:]
+    var theme: String?
+    var lang: String?
+    var template: String?
+    var x: String?
+    var emaWeight: Double?
+
+    static let knownKeys: Set<String> = ["threshold", "thresholds", "vocab", "names", "theme", "lang",
+                                         "template", "x", "ema_weight"]
+
+    static func load(_ path: String) throws -> ConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, message: "cannot read the file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let node: Any?
+        do { node = try Yams.load(yaml: text) } catch {
+            throw ConfigError(file: path, message: "not valid YAML: \(error)")
+        }
+        guard let root = node as? [String: Any] else {
+            if node == nil { return ConfigFile() }
+            throw ConfigError(file: path, message: "expected a mapping of option names to values at the top level")
+        }
+        var c = ConfigFile()
+        for key in root.keys.sorted() where !knownKeys.contains(key) {
+            throw ConfigError(file: path, message: "unknown option '\(key)' (known: \(knownKeys.sorted().joined(separator: ", ")))")
+        }
+        c.threshold = try number(root["threshold"], "threshold", path)
+        c.emaWeight = try number(root["ema_weight"], "ema_weight", path)
+        if let v = root["vocab"] {
+            guard let i = v as? Int, i > 1 else { throw ConfigError(file: path, message: "'vocab' must be an integer above 1") }
+            c.vocab = i
+        }
+        if let m = root["thresholds"] {
+            guard let d = m as? [String: Any] else { throw ConfigError(file: path, message: "'thresholds' must map metric names to numbers") }
+            for (k, v) in d { c.thresholds[k] = try number(v, "thresholds.\(k)", path) }
+        }
+        if let m = root["names"] {
+            guard let d = m as? [String: Any] else { throw ConfigError(file: path, message: "'names' must map source names to canonical names") }
+            for (k, v) in d { c.names[k] = "\(v)" }
+        }
+        c.theme = try string(root["theme"], "theme", path)
+        c.lang = try string(root["lang"], "lang", path)
+        c.template = try string(root["template"], "template", path)
+        c.x = try string(root["x"], "x", path)
+        if let t = c.template, !t.hasPrefix("/") {
+            // A relative template folder is relative to the config file, not to the working directory.
+            c.template = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(t).path
+        }
+        return c
+    }
+
+    private static func number(_ v: Any?, _ key: String, _ path: String) throws -> Double? {
+        guard let v else { return nil }
+        if let d = v as? Double, d.isFinite { return d }
+        if let i = v as? Int { return Double(i) }
+        throw ConfigError(file: path, message: "'\(key)' must be a number")
+    }
+
+    private static func string(_ v: Any?, _ key: String, _ path: String) throws -> String? {
+        guard let v else { return nil }
+        guard let s = v as? String else { throw ConfigError(file: path, message: "'\(key)' must be text") }
+        return s
+    }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    var file: String
+    var message: String
+    var description: String { "\(file): \(message)" }
+}

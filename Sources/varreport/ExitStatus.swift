@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Report
+import TrainingLog
+
+/// Maps every error to CONTRACT.md's exit codes and prints it once:
+/// 0 success (and --help), 1 a failed `check` or a sweep with failed runs,
+/// 2 usage errors and unreadable or unrecognised input.
+enum ExitStatus {
+    static let checkFailed: Int32 = 1
+    static let usage: Int32 = 2
+
+    static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let e as ExitCode:
+            return e.rawValue
+        case let d as Diagnostic:
+            printError("error: \(d)")
+            return usage
+        case let r as ReportError:
+            printError("error: \(r)")
+            return usage
+        case let c as ConfigError:
+            printError("error: \(c)")
+            return usage
+        default:
+            let code = VarReport.exitCode(for: error)
+            let message = VarReport.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if !message.isEmpty { printError(message) }
+            // ArgumentParser's usage errors are EX_USAGE (64); the contract says 2.
+            return usage
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data(("varreport: " + text + "\n").utf8))
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Render
+import Report
+import TrainingLog
+
+/// `varreport plot RUN --metric NAME... -o FILE.{png,pdf,svg}`
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw one chart of chosen metrics, for docs and slides.",
+        discussion: """
+            The format follows the file name: .png, .pdf or .svg. Loss metrics get the threshold \
+            rule and their crossings marked.
+
+            Examples:
+              varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
+              varreport plot local_output --metric train/acc_tail -o acc.svg --theme dark --transparent
+              varreport plot local_output --metric train/loss_mean -o loss.png --size 1600x900 --scale 2
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A run folder or log file.", valueName: "run"))
+    var runPath: String
+
+    @Option(name: .long, help: "A canonical metric name; repeat for several.")
+    var metric: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf or .svg).", valueName: "FILE"))
+    var output: String
+
+    @Option(help: ArgumentHelp("Size in points, WIDTHxHEIGHT.", valueName: "WxH"))
+    var size: String = "1000x560"
+
+    @Option(help: "PNG pixel density (2 for HiDPI).")
+    var scale: Double = 1
+
+    @OptionGroup var figureOptions: FigureOptions
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if metric.isEmpty { throw ValidationError("give at least one --metric") }
+        if OutputFormat(pathExtension: output) == nil { throw ValidationError("-o must end in .png, .pdf or .svg: \(output)") }
+        if parsedSize == nil { throw ValidationError("--size must look like 1600x900 (points, each 50 to 10000)") }
+        if !(scale > 0 && scale <= 8) { throw ValidationError("--scale must be above 0 and at most 8") }
+    }
+
+    var parsedSize: (Double, Double)? {
+        let parts = size.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Double(parts[0]), let h = Double(parts[1]),
+              (50...10000).contains(w), (50...10000).contains(h) else { return nil }
+        return (w, h)
+    }
+
+    func run() throws {
+        let file = try common.configFile()
+        let (loaded, summary) = try common.loadAndAnalyse(runPath, file)
+        var settings = try figureOptions.settings(file)
+        if let (w, h) = parsedSize { settings.width = w; settings.height = h }
+        let names = metric.map(MetricName.init)
+        let missing = names.filter { loaded.preferredSeries($0) == nil }
+        if !missing.isEmpty {
+            ExitStatus.printError("\(runPath): no data for \(missing.map(\.rawValue).joined(separator: ", ")); the run has: \(loaded.metricNames.map(\.rawValue).joined(separator: ", "))")
+            throw ExitCode(ExitStatus.usage)
+        }
+        guard let figure = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings) else {
+            ExitStatus.printError("\(runPath): nothing to draw")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var format = OutputFormat(pathExtension: output)!
+        if case .png = format { format = .png(scale: scale) }
+        try AtomicFile.write(try figure.figure.data(format), to: output)
+        if !common.quiet { print("wrote \(output)") }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Report
+import TrainingLog
+
+/// `varreport report RUN... [-o DIR]`
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a run's report: PDF, HTML, Markdown, figures and summary.json.",
+        discussion: """
+            With one RUN the report goes into DIR itself; with several, into DIR/<run name>/ each. \
+            An existing folder is updated, never wiped, and no input file is written over.
+
+            Examples:
+              varreport report local_output -o report/
+              varreport report runs/d16 runs/d20 -o reports/ --theme dark
+              varreport report local_output -o report/ --lang zh --template my-templates/
+            """
+    )
+
+    @Argument(help: "Run folders or log files.")
+    var runs: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output folder (default: report-<run name>).", valueName: "DIR"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("A folder of Mustache templates (report.md.mustache, report.html.mustache).", valueName: "DIR"))
+    var template: String?
+
+    @Option(help: "Language of the report's own words: en or zh.")
+    var lang: ReportLanguage?
+
+    @OptionGroup var figureOptions: FigureOptions
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if runs.isEmpty { throw ValidationError("give at least one RUN") }
+    }
+
+    func run() throws {
+        let file = try common.configFile()
+        var settings = ReportSettings()
+        settings.figures = try figureOptions.settings(file)
+        settings.templateDirectory = template ?? file.template
+        if let l = lang ?? file.lang.flatMap(ReportLanguage.init(rawValue:)) { settings.language = l }
+        let writer = try ReportWriter(settings: settings)
+        var failed = 0
+        for path in runs {
+            do {
+                let (run, summary) = try common.loadAndAnalyse(path, file)
+                let dir: String
+                if runs.count == 1 { dir = output ?? "report-" + OutputName.sanitise(run.name) }
+                else { dir = (output ?? "reports") + "/" + OutputName.sanitise(run.name) }
+                let files = try writer.write(run: run, summary: summary, to: dir)
+                if !common.quiet {
+                    print("\(run.name): \(ReportContext.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
+                    for f in [files.pdf, files.html, files.markdown, files.summaryJSON].compactMap({ $0 }) {
+                        print("  \(f)")
+                    }
+                    print("  \(files.figures.count) figures in \(files.directory)/figures/")
+                }
+            } catch {
+                if runs.count == 1 { throw error }
+                failed += 1
+                ExitStatus.printError("\(path): \(error)")
+            }
+        }
+        if failed > 0 { throw ExitCode(ExitStatus.checkFailed) }
+    }
+}
+
+/// File and folder names derived from run names: no path separators, no traversal, no
+/// control characters, never empty.
+enum OutputName {
+    static func sanitise(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) || "-_.+=".unicodeScalars.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "_"
+            }
+        }
+        while out.hasPrefix(".") { out.removeFirst() }
+        if out.isEmpty { out = "run" }
+        return String(out.prefix(120))
+    }
+}

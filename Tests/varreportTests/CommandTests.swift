@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+@Suite struct SummaryAndCheckTests {
+    @Test func summaryJSONHasTheContractFieldsAndTheTrueCrossing() throws {
+        let r = CLI.run(["summary", CLI.example, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["schema"] as? String == "varreport.summary/1")
+        #expect(json["threshold"] as? Double == 5.5)
+        #expect(json["vocab_size"] as? Int == 4096)
+        let run = try #require(json["run"] as? [String: Any])
+        #expect(run["status"] as? String == "finished")
+        #expect(run["epochs_completed"] as? Int == 200)
+        #expect(run["epochs_planned"] as? Int == 200)
+        #expect((run["restarts"] as? Int ?? 0) >= 1)
+        #expect((run["sources"] as? [[String: Any]])?.count ?? 0 >= 3)
+
+        let answers = try CLI.answers()
+        let truth = try #require((answers["metrics"] as? [String: Any])?["L_tail"] as? [String: Any])
+        let metrics = try #require(json["metrics"] as? [String: Any])
+        let lt = try #require(metrics["train/loss_tail"] as? [String: Any])
+        let firstBelow = try #require(lt["first_below"] as? [String: Any])
+        #expect(firstBelow["epoch"] as? Int == (truth["first_below"] as? [String: Any])?["epoch"] as? Int)
+        #expect((lt["stays_below_from"] as? [String: Any])?["epoch"] as? Int == truth["stays_below_from"] as? Int)
+        let lm = try #require(metrics["train/loss_mean"] as? [String: Any])
+        #expect(lm["first_below"] is NSNull, "train/loss_mean never reaches 5.5 in the example")
+        #expect(lm["stays_below_from"] is NSNull)
+        for key in ["overfitting", "early_stop", "verdict", "findings", "uniform_loss"] {
+            #expect(json.keys.contains(key), "missing \(key)")
+        }
+    }
+
+    @Test func summaryTableNamesTheVerdictAndTheMetrics() {
+        let r = CLI.run(["summary", CLI.example])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("train/loss_tail"))
+        #expect(r.stdout.contains("train/loss_mean"))
+        #expect(!r.stdout.contains("\u{1B}["), "no colour codes when stdout is not a terminal")
+    }
+
+    @Test func checkExitsZeroWhenMetAndOneWhenNot() {
+        #expect(CLI.run(["check", CLI.example, "--metric", "train/loss_tail", "--below", "5.5"]).status == 0)
+        let fail = CLI.run(["check", CLI.example, "--metric", "train/loss_mean", "--below", "5.5"])
+        #expect(fail.status == 1)
+        #expect(fail.stdout.hasPrefix("FAIL train/loss_mean"))
+        #expect(CLI.run(["check", CLI.example, "--metric", "val/loss_tail", "--below", "7"]).status == 0)
+    }
+
+    @Test func unknownMetricIsAUsageError() {
+        let r = CLI.run(["check", CLI.example, "--metric", "train/nonsense", "--below", "5"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("train/nonsense") && r.stderr.contains("train/loss_tail"))
+    }
+}
+
+@Suite struct ErrorExitTests {
+    @Test func missingRunNamesThePath() {
+        let r = CLI.run(["summary", "/nonexistent/run-folder"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("/nonexistent/run-folder"))
+    }
+
+    @Test func unrecognisedFileNamesTheFile() throws {
+        let dir = CLI.temporaryDirectory()
+        let path = dir + "/weights.bin"
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: URL(fileURLWithPath: path))
+        let r = CLI.run(["summary", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("weights.bin"))
+    }
+
+    @Test func usageErrorsExitTwo() {
+        #expect(CLI.run(["summary"]).status == 2)
+        #expect(CLI.run(["check", CLI.example, "--metric", "train/loss_tail"]).status == 2)
+        #expect(CLI.run(["summary", CLI.example, "--threshold", "-1"]).status == 2)
+        #expect(CLI.run(["plot", CLI.example, "--metric", "train/loss_tail", "-o", "x.gif"]).status == 2)
+    }
+
+    @Test func helpExitsZeroWithExamples() {
+        for command in ["report", "plot", "summary", "check"] {
+            let r = CLI.run([command, "--help"])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("Examples:"), "\(command) --help has examples")
+        }
+    }
+
+    @Test func badConfigFileNamesTheFileAndKey() throws {
+        let dir = CLI.temporaryDirectory()
+        try "threshold: 5.5\nthreshhold: 6\n".write(toFile: dir + "/varreport.yaml", atomically: true, encoding: .utf8)
+        let r = CLI.run(["summary", CLI.example, "--config", dir + "/varreport.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("varreport.yaml") && r.stderr.contains("threshhold"))
+    }
+
+    @Test func configFileSetsTheThreshold() throws {
+        let dir = CLI.temporaryDirectory()
+        try "threshold: 6.0\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let r = CLI.run(["summary", CLI.example, "--json", "--config", dir + "/c.yaml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"threshold\" : 6"))
+        let cli = CLI.run(["summary", CLI.example, "--json", "--config", dir + "/c.yaml", "--threshold", "5.8"])
+        #expect(cli.stdout.contains("\"threshold\" : 5.8"), "the command line wins over the file")
+    }
+}
+
+@Suite struct ReportAndPlotTests {
+    @Test func reportWritesEverythingAndThePDFStatesTheCrossing() throws {
+        let out = CLI.temporaryDirectory("report")
+        let r = CLI.run(["report", CLI.example, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        for f in ["report.pdf", "report.html", "report.md", "summary.json", "figures/loss.png", "figures/accuracy.png"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + f), "missing \(f)")
+        }
+        #expect(r.stdout.contains(out))
+        let text = CLI.tool("pdftotext", ["-layout", out + "/report.pdf", "-"]).stdout
+        let answers = try CLI.answers()
+        let epoch = (((answers["metrics"] as? [String: Any])?["L_tail"] as? [String: Any])?["first_below"] as? [String: Any])?["epoch"] as? Int
+        #expect(text.contains("train/loss_tail went below 5.5 at epoch \(epoch ?? -1)"))
+        #expect(text.contains("train/loss_mean did not reach 5.5"))
+        let info = CLI.tool("pdfinfo", [out + "/report.pdf"]).stdout
+        #expect(info.contains("Title:"))
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(pages >= 3)
+    }
+
+    @Test func hostileRunNameIsEscapedInHTML() throws {
+        let parent = CLI.temporaryDirectory()
+        let hostile = parent + "/<img src=x onerror=alert(1)>"
+        try FileManager.default.copyItem(atPath: CLI.example, toPath: hostile)
+        let out = parent + "/out"
+        let r = CLI.run(["report", hostile, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(!html.contains("<img src=x"))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+    }
+
+    @Test func plotWritesEachFormat() throws {
+        let dir = CLI.temporaryDirectory()
+        for ext in ["png", "svg", "pdf"] {
+            let path = dir + "/loss.\(ext)"
+            let r = CLI.run(["plot", CLI.example, "--metric", "train/loss_tail", "--metric", "val/loss_tail", "-o", path])
+            #expect(r.status == 0, "\(r.stderr)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            switch ext {
+            case "png": #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            case "pdf": #expect(data.starts(with: Array("%PDF".utf8)))
+            default: #expect(String(decoding: data, as: UTF8.self).contains("<svg"))
+            }
+        }
+        let text = CLI.tool("pdftotext", [dir + "/loss.pdf", "-"]).stdout
+        #expect(text.contains("threshold 5.5"))
+    }
+
+    @Test func plotScaleDoublesPixels() throws {
+        let dir = CLI.temporaryDirectory()
+        #expect(CLI.run(["plot", CLI.example, "--metric", "train/acc_tail", "-o", dir + "/a.png", "--size", "400x300", "--scale", "2"]).status == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.png"))
+        // PNG IHDR: width and height as big-endian 32-bit at bytes 16 and 20.
+        let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 800 && height == 600)
+    }
+}
