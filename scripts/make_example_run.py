@@ -54,6 +54,7 @@ CRASH_IT = 140                   # ... after this many iterations
 CRASH_DOWNTIME = 41 * 60 + 17    # seconds between the crash and the resumed launch
 RELAUNCH_DELAY = 2 * 3600 + 13 * 60 + 5
 
+GRAD_SPIKES = {14999: 3.1, 37499: 2.6}   # two spikes that land on TensorBoard-logged steps
 START_CST = (2024, 12, 31, 13, 47, 9)   # the run crosses New Year: MM-DD prefixes wrap
 HOST = "n193-022-074"
 PIDS = (28311, 9157, 40233)
@@ -319,7 +320,7 @@ class Sim:
         """Gradient norm before clipping: high at init, ~0.3-1.5 later, rare spikes."""
         x = g / ITERS
         base = 0.34 + 1.05 * math.exp(-x / 2.5) + 0.22 * x / EPOCHS + (3.4 if g == 0 else 0)
-        v = base * math.exp(self.rng.normal(0, 0.13))
+        v = base * math.exp(self.rng.normal(0, 0.13)) * GRAD_SPIKES.get(g, 1.0)
         if spike > 0:
             v *= 1 + 25 * spike
         elif self.rng.random() < 0.012:
@@ -727,11 +728,123 @@ def check_targets(ans: dict) -> list[str]:
     return bad
 
 
+def tb_summary_rows(ans: dict) -> list[str]:
+    """README rows: per event file, tags grouped by (count, first step, last step)."""
+    rows = ["| file | records | tags | count each | steps |", "| --- | --- | --- | --- | --- |"]
+    for f in ans["tensorboard"]:
+        groups = OrderedDict()
+        for tag, t in f["tags"].items():
+            groups.setdefault((t["count"], t["first_step"], t["last_step"]), []).append(tag)
+        if not groups:
+            rows.append(f"| `{f['file']}` | 0 | (only the file_version record: the relaunch) | | |")
+        for i, ((n, a, b), tags) in enumerate(groups.items()):
+            shown = ", ".join(f"`{t}`" for t in tags) if len(tags) <= 8 else (
+                f"{len(tags)} tags: `AR_iter_loss/*` (L_*, acc_*"
+                + (", z_voc_usage" if "AR_iter_loss/z_voc_usage" in tags else "")
+                + "), `AR_iter_schedule/*`, `AR_opt_*`")
+            rows.append(f"| {'`' + f['file'] + '`' if i == 0 else ''} | {f['records'] if i == 0 else ''} | "
+                        f"{shown} | {n} | {a} .. {b} |")
+    return rows
+
+
+def render_readme(ans: dict, argv_line: str) -> str:
+    """Examples/README.md, from the answers of this very run."""
+    lt, lm = ans["metrics"]["L_tail"], ans["metrics"]["L_mean"]
+    v, st, rs, lg = ans["validation"], ans["stdout"], ans["restart"], ans["log_txt"]
+    fb = lt["first_below"]
+    crashed = rs["crashed_copy_of_epoch"]
+    lines = [
+        "# Examples", "",
+        "## var-d16/: a synthetic VAR-d16 run in VAR's real output layout", "",
+        "A 200-epoch VAR-d16 run (`--depth=16 --bs=768 --ep=200 --fp16=1 --alng=1e-3`, 16 GPUs x 48, "
+        f"`iters_train={ITERS}`, i.e. a 192,000-image subset so that the folder stays under 1 MB) as FoundationVision/VAR "
+        "writes it into `local_output/` (checkpoints left out). The numbers are SIMULATED, not trained: curves shaped "
+        "like a real VAR-d16 ImageNet run (both losses start at ln 4096 = 8.318; Lm ends near 5.9, Lt near 5.33; "
+        "accuracies a few percent), printed with the exact formats of VAR's `train.py`, `utils/misc.py`, "
+        "`utils/arg_util.py` (read from VAR commit 78b9539), and VAR's own quirks.", "",
+        "Regenerate (same seed, same bytes):", "", "```",
+        "python3 -m venv .venv-gen && .venv-gen/bin/pip install numpy tensorboardX tensorboard",
+        f".venv-gen/bin/python scripts/make_example_run.py {argv_line}", "```", "",
+        "`var-d16.answers.json` holds everything below in machine-readable form (also printed by the script).", "",
+        "### What happens in the run", "",
+        "- 2024-12-31 13:47 (Asia/Shanghai, as VAR prints): first launch. The prefixes carry no year and the run "
+        "crosses New Year: `[12-31 23:59:..]` is followed by `[01-01 00:0..]`.",
+        f"- Epoch {CRASH_EPOCH - 1}: an fp16 overflow cascade (TB `scale_log2` falls to 10, `grad_norm` spikes, the loss "
+        f"rises), then a crash in epoch {rs['crash_during_epoch']} after {rs['crash_after_iterations']} iterations "
+        "(its iteration lines for its 0, 62, 124 are printed, no epoch line; traceback in `stderr.txt`).",
+        f"- {CRASH_DOWNTIME // 60} minutes later: `RESTART` banner, `[auto_resume success] resume from ep{RESUME_EPOCH}, it0`. "
+        f"Epochs {rs['epochs_logged_twice'][0]}-{rs['epochs_logged_twice'][-1]} are printed again (iterations "
+        "and epoch lines), with other numbers; BEST columns start again at the resumed epoch. The LATER occurrence is "
+        "the truth.",
+        "- 2025-01-01 08:53: normal finish: `[PT finished]` with real values (`Lm: BEST (raw float)`), `final args:` "
+        "holding the last epoch's values and the last validation result (`vL_mean` ...).",
+        "- 11:06: the finished run is launched again (`resume from ep200, it0`): second `RESTART` banner, the "
+        "startup prints, then `[PT finished]  Total cost: 0.0h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)`. This "
+        "sentinel only exists because the epoch loop ran zero times; VAR then dies on `del stats` "
+        "(`UnboundLocalError` in `stderr.txt`), so no `final args:` and no log.txt line follow. It also leaves a "
+        "third, empty event file (only the file_version record).", "",
+        "### Traps, and the true answers", "",
+        f"- Training Lt (epoch averages, threshold 5.5): first below at epoch **{fb['epoch']}** "
+        f"({fb['value']:.4f}; last global step of that epoch {fb['last_step_of_epoch']}), but noisy: it goes back "
+        f"above, and stays below from epoch **{lt['stays_below_from']}** on. Best {lt['best']['value']:.4f} at "
+        f"epoch {lt['best']['epoch']}, last {lt['last']:.4f}. No epoch average lies within 0.0015 of 5.5, so the "
+        "3-decimal stdout value, the float32 TensorBoard value and the float log.txt value all agree on the side.",
+        f"- The crashed copy of epoch {CRASH_EPOCH - 1} has Lt {crashed[str(CRASH_EPOCH - 1)]['L_tail']:.4f} (above 5.5); "
+        f"the resumed one is below. A reader where the FIRST occurrence wins gets stays_below_from = "
+        f"{lt['if_first_occurrence_wins']['stays_below_from']} (wrong). Crashed-copy values: " +
+        ", ".join(f"ep{e}: Lt {c['L_tail']:.4f}, Lm {c['L_mean']:.4f}" for e, c in crashed.items()) + ".",
+        f"- Training Lm never goes below 5.5 (best {lm['best']['value']:.4f} at epoch {lm['best']['epoch']}, last "
+        f"{lm['last']:.4f}): judge the threshold per metric.",
+        f"- Accuracies (percent): acc_mean {ans['metrics']['acc_mean']['first']:.2f} -> "
+        f"{ans['metrics']['acc_mean']['last']:.2f}, acc_tail {ans['metrics']['acc_tail']['first']:.2f} -> "
+        f"{ans['metrics']['acc_tail']['last']:.2f}.",
+        f"- Validation at epochs {v['epochs'][0]}, {v['epochs'][1]}, ..., {v['epochs'][-1]} ({len(v['epochs'])} points). "
+        f"vL_tail minimum at epoch **{v['vL_tail']['best_epoch']}** ({v['vL_tail']['best']:.4f}), vL_mean minimum at "
+        f"epoch **{v['vL_mean']['best_epoch']}** ({v['vL_mean']['best']:.4f}); both rise at every later check "
+        f"(last: vL_mean {v['vL_mean']['last']:.4f}, vL_tail {v['vL_tail']['last']:.4f}) while training loss still "
+        "falls: a mild overfit, onset after epoch 159.",
+        f"- stdout's `[*] [epN]  (val 50000)` lines ({st['val_lines']}) print the TRAINING averages, not validation.",
+        f"- log.txt holds only ep strings {lg['ep_strings'][0]} .. {lg['ep_strings'][-1]} ({lg['epoch_lines']} lines; "
+        "VAR restarts the file whenever `ep` contains `1/`, the last time at '191/200'); the last line repeats "
+        "'200/200' (the final `dump_log()`, `remain_time` '-'). Its validation keys repeat the epoch-189 values on "
+        "'191/200'..'199/200' (stale) and change at '200/200'.",
+        "- TensorBoard: the resumed run's file starts again at steps 21499 (iterations) and 86 (epochs), below "
+        "where the first file ended (21999 and 88). tensorboard's EventAccumulator keeps BOTH copies for these files "
+        "(file_version 2 files are purged only on a SessionLog START, which torch's writer never writes): 203 points "
+        "per `AR_ep_loss/L_*` tag, duplicates at steps 86-88 and at 21499/21999. The truth keeps the later file's "
+        "points from where its steps go back. `AR_iter_loss/z_voc_usage` also has steps -10000 and -1000.",
+        "- The fp16 scaler is capped at 2^15 by VAR's AmpOptimizer, so `scale_log2` sits at 15 (16 for one step "
+        "after each growth), starting at 11; drops to 14/13 at a few overflows and to 10 before the crash.", "",
+        "| count | value |", "| --- | --- |",
+        f"| epochs completed / planned | {ans['epochs_completed']} / {ans['epochs_planned']} |",
+        f"| stdout.txt bytes / lines | {st['bytes']} / {st['lines']} |",
+        f"| iteration lines (`=> [Ep]: [ ... eta:`) | {st['iteration_lines']} (200 x 5 + 3 x 5 repeated + 3 before the crash) |",
+        f"| `Total time` lines | {st['total_time_lines']} |",
+        f"| epoch lines (`[epN]  (training )`) | {st['epoch_lines']} (200 + 3 repeated) |",
+        f"| val lines | {st['val_lines']} |",
+        f"| RESTART banners | {st['restart_banners']} (crash-resume, relaunch) |",
+        f"| `initial args:` / `final args:` / `[PT finished]` | {st['initial_args_blocks']} / {st['final_args_blocks']} / "
+        f"{st['pt_finished_lines']} |",
+        f"| log.txt epoch lines | {lg['epoch_lines']} |", "",
+        "TensorBoard records per file (written by tensorboardX as `simple_value`; names follow torch's "
+        "`events.out.tfevents.{time}.{host}.{pid}.{uid}` + VAR's `__MMDD_HHMM` suffix):", "",
+        *tb_summary_rows(ans), "",
+        "### Where it departs from stock VAR", "",
+        f"- Stock VAR saves `ar-ckpt-last.pth` only at validation epochs, so it would resume from epoch 80. This "
+        f"run behaves like a fork that also saves every 5 epochs (`[saving ckpt]` lines at every 5th epoch), "
+        f"so it resumes from epoch {RESUME_EPOCH}.",
+        "- `iters_train` is 250 (a 192,000-image subset), not ImageNet's 1669; `--wpe` is left at its default 0.01 "
+        "(VAR's README uses 0.1 for d16). VAE parameter counts, per-scale losses, and all numbers are invented.",
+        "- Event files are written by tensorboardX, not torch; the records are the same kind (`simple_value`).", ""]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir")
     ap.add_argument("--seed", type=int, default=25)
     ap.add_argument("--answers", help="also write the answers JSON here")
+    ap.add_argument("--readme", help="also write the Examples README (rendered from the answers) here")
     ap.add_argument("--no-relaunch", action="store_true",
                     help="omit the relaunch of the finished run (the source of the PT-finished sentinel)")
     a = ap.parse_args(argv)
@@ -744,6 +857,11 @@ def main(argv=None):
     if ans["target_misses"]:
         print("warning: this seed misses targets: " + "; ".join(ans["target_misses"]), file=sys.stderr)
     text = json.dumps(ans, indent=1, sort_keys=False)
+    if a.readme:
+        shown = [a.outdir, "--seed", str(a.seed)] + (["--answers", a.answers] if a.answers else []) + (
+            ["--readme", a.readme]) + (["--no-relaunch"] if a.no_relaunch else [])
+        with open(a.readme, "w") as fp:
+            fp.write(render_readme(ans, " ".join(shown)))
     if a.answers:
         with open(a.answers, "w") as fp:
             fp.write(text + "\n")
