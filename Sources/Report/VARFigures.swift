@@ -58,9 +58,32 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
+    /// The four panels people look at first, in one figure: loss, accuracy, learning rate and
+    /// gradient norm (`varreport plot RUN --figure overview`).
+    public static func overview(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let charts = [
+            lossChart(run: run, summary: summary, settings: settings),
+            accuracyChart(run: run, settings: settings),
+            learningRateChart(run: run, settings: settings),
+            gradientNormChart(run: run, summary: summary, settings: settings),
+        ].compactMap { $0 }
+        guard !charts.isEmpty else { return nil }
+        let fig = Figure(width: settings.width, height: settings.height, title: run.name, rows: nil,
+                         columns: charts.count == 1 ? 1 : 2, theme: settings.theme,
+                         transparent: settings.transparent, charts: charts)
+        return NamedFigure(id: "overview", title: "Overview", caption: "", figure: fig)
+    }
+
     // MARK: - Loss
 
-    static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = lossChart(run: run, summary: summary, settings: settings) else { return nil }
+        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
+        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    static func lossChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
         let x = XMapping(run: run, requested: settings.xAxis)
         let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
         var marks: [any Mark] = []
@@ -93,11 +116,8 @@ public enum VARFigures {
         if let d = domain, d.upperBound < summary.uniformLoss {
             subtitle += "; y axis focused: every run starts at ln V = \(NumberFormat.loss(summary.uniformLoss))"
         }
-        let chart = Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
-                          y: Axis("cross-entropy loss", domain: domain), marks: marks)
-        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
-        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
-                           figure: figure(chart, settings: settings, title: run.name))
+        return Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
+                     y: Axis("cross-entropy loss", domain: domain), marks: marks)
     }
 
     /// The y range of a loss chart: from just under the lowest value to a little above the
@@ -173,7 +193,17 @@ public enum VARFigures {
 
     // MARK: - Accuracy, optimiser, gradients, throughput
 
-    static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = accuracyChart(run: run, settings: settings) else { return nil }
+        var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
+        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
+            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
+        }
+        return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    static func accuracyChart(run: Run, settings: FigureSettings) -> Chart? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         for (name, color) in [(MetricName.trainAccTail, tailColor), (.trainAccMean, meanColor)] {
@@ -188,24 +218,14 @@ public enum VARFigures {
         }
         guard !marks.isEmpty else { return nil }
         marks = restartMarks(run: run, x: x) + marks
-        let chart = Chart(title: "Token accuracy", subtitle: "top-1 over the 4096-entry codebook, percent",
-                          x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
-        var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
-        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
-            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
-        }
-        return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
-                           figure: figure(chart, settings: settings, title: run.name))
+        return Chart(title: "Token accuracy", subtitle: "top-1 token accuracy, percent",
+                     x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
     }
 
     static func optimizer(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var charts: [Chart] = []
-        if let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty {
-            charts.append(Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"),
-                                legend: .none,
-                                marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")]))
-        }
+        if let lr = learningRateChart(run: run, settings: settings) { charts.append(lr) }
         if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
             charts.append(Chart(title: "Weight decay", x: Axis(x.axisLabel), y: Axis("weight decay"), legend: .none,
                                 marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
@@ -218,7 +238,24 @@ public enum VARFigures {
                            figure: fig)
     }
 
+    static func learningRateChart(run: Run, settings: FigureSettings) -> Chart? {
+        guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
+        let x = XMapping(run: run, requested: settings.xAxis)
+        return Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"), legend: .none,
+                     marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
+    }
+
     static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = gradientNormChart(run: run, summary: summary, settings: settings) else { return nil }
+        var caption = "The gradient norm before clipping."
+        if let f = summary.instability.gradClipFraction {
+            caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
+        }
+        return NamedFigure(id: "grad_norm", title: "Gradient norm", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
+    }
+
+    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
         guard let g = run.series(.gradNorm, .iteration) ?? run.series(.gradNorm, .epoch), !g.isEmpty else { return nil }
         let x = XMapping(run: run, requested: settings.xAxis)
         let xs = x.xs(g)
@@ -238,14 +275,8 @@ public enum VARFigures {
             marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
                                    color: thresholdColor, outlined: false, label: "spike"))
         }
-        let chart = Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
-                          y: Axis("gradient norm", scale: .log10), marks: marks)
-        var caption = "The gradient norm before clipping."
-        if let f = summary.instability.gradClipFraction {
-            caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
-        }
-        return NamedFigure(id: "grad_norm", title: "Gradient norm", caption: caption,
-                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
+        return Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
+                     y: Axis("gradient norm", scale: .log10), marks: marks)
     }
 
     static func throughput(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
