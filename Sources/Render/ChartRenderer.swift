@@ -50,7 +50,7 @@ struct ChartRenderer {
         if let cats = domains.categories {
             yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
         } else {
-            let spacing = chart.y.scale == .log10 ? 22 * s : 50 * s
+            let spacing = chart.y.scale == .log10 ? 22 * s : 52 * s
             let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / spacing)))
             yTicks = ticks(for: chart.y, domain: domains.y, count: m)
         }
@@ -88,7 +88,7 @@ struct ChartRenderer {
 
     /// x ticks whose labels do not collide: fewer ticks until they fit.
     private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
-        let spacing = chart.x.scale == .log10 ? 40 * s : 80 * s
+        let spacing = chart.x.scale == .log10 ? 40 * s : 100 * s
         var m = chart.x.tickCount ?? min(12, max(2, Int(width / spacing)))
         let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
         while true {

@@ -122,7 +122,7 @@ extension Figure {
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         try checkCairo(surface: surface)
-        return sink.data
+        return renumberSVGIDs(sink.data)
     }
 
     /// The figure encoded in `format`.
@@ -139,4 +139,28 @@ extension Figure {
         guard let f = format ?? OutputFormat(pathExtension: path) else { throw RenderError.unknownFormat(path: path) }
         try writeAtomically(try data(f), to: path)
     }
+}
+
+/// Cairo names SVG groups and images after process-wide surface counters ("surface68"), so the
+/// same figure rendered twice differs. Renumbers those ids in order of first appearance.
+func renumberSVGIDs(_ data: Data) -> Data {
+    let text = String(decoding: data, as: UTF8.self)
+    guard let re = try? NSRegularExpression(pattern: "\\b(surface|image|source)([0-9]+)\\b") else { return data }
+    var map: [String: Int] = [:]
+    var next: [String: Int] = [:]
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    let ns = text as NSString
+    var last = 0
+    for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+        let prefix = ns.substring(with: m.range(at: 1))
+        let key = ns.substring(with: m.range)
+        let n: Int
+        if let k = map[key] { n = k } else { n = (next[prefix] ?? 0) + 1; next[prefix] = n; map[key] = n }
+        out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+        out += "\(prefix)\(n)"
+        last = m.range.location + m.range.length
+    }
+    out += ns.substring(from: last)
+    return Data(out.utf8)
 }

@@ -246,8 +246,8 @@ public final class PDFDocument {
         }
 
         func paragraph(_ s: String, plain: Bool) {
-            let valid = plain || pango_parse_markup(s, -1, 0, nil, nil, nil, nil) != 0
-            let layout = canvas.paragraphLayout(markup: s, width: width, style: body, plain: !valid,
+            let asPlain = plain || pango_parse_markup(s, -1, 0, nil, nil, nil, nil) == 0
+            let layout = canvas.paragraphLayout(markup: s, width: width, style: body, plain: asPlain,
                                                 spacing: doc.bodySize * 0.25)
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             let lines = lineBoxes(layout)
