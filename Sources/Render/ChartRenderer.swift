@@ -51,7 +51,7 @@ struct ChartRenderer {
             yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
         } else {
             let spacing = chart.y.scale == .log10 ? 22 * s : 52 * s
-            let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / spacing)))
+            let m = chart.y.tickCount ?? min(10, max(4, Int(plotH / spacing)))
             yTicks = ticks(for: chart.y, domain: domains.y, count: m)
         }
         let yLabelW = yTicks.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
@@ -88,8 +88,8 @@ struct ChartRenderer {
 
     /// x ticks whose labels do not collide: fewer ticks until they fit.
     private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
-        let spacing = chart.x.scale == .log10 ? 40 * s : 100 * s
-        var m = chart.x.tickCount ?? min(12, max(2, Int(width / spacing)))
+        let spacing = chart.x.scale == .log10 ? 40 * s : 85 * s
+        var m = chart.x.tickCount ?? min(10, max(3, Int(width / spacing)))
         let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
         while true {
             let t = ticks(for: chart.x, domain: domain, count: m)
@@ -123,9 +123,18 @@ struct ChartRenderer {
 
     // MARK: drawing
 
-    /// Draws the whole chart into `frame`; returns the plot area used.
+    /// Where things ended up: for tests and for callers that want to overlay marks.
+    struct Drawing {
+        var plot: PlotArea
+        /// The legend box, if one was drawn.
+        var legend: Rect?
+        /// Boxes of the text placed on the plot (band and rule labels, legend, annotations).
+        var texts: [Rect]
+    }
+
+    /// Draws the whole chart into `frame`.
     @discardableResult
-    func draw(in frame: Rect) -> PlotArea {
+    func draw(in frame: Rect) -> Drawing {
         let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
         let r = plot.rect
         let cats = ChartDomains(chart: chart).categories
@@ -194,9 +203,10 @@ struct ChartRenderer {
         for (m, label) in bandLabels {
             place(label, bandStyle, bandLabelCandidates(m, label, plot, bandStyle), plot, &obstacles, halo: false)
         }
+        var legendRect: Rect? = nil
         if chart.legend != .none {
             let entries = legendEntries() + legendSwatches
-            if !entries.isEmpty { drawLegend(entries, plot, &obstacles) }
+            if !entries.isEmpty { legendRect = drawLegend(entries, plot, &obstacles) }
         }
         for mark in chart.marks {
             if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
@@ -204,7 +214,7 @@ struct ChartRenderer {
         for mark in chart.marks {
             if let m = mark as? TextMark { drawAnnotation(m, plot, &obstacles) }
         }
-        return plot
+        return Drawing(plot: plot, legend: legendRect, texts: obstacles.texts)
     }
 
     /// Aligns a thin line to the pixel grid (crisp 1-px lines in PNG; harmless in vectors).
@@ -405,7 +415,7 @@ struct ChartRenderer {
         // Cell edges snap to device pixels so neighbours share edges exactly (no antialiasing seams);
         // in vector output cells overlap their neighbour by a hair for viewers that antialias.
         let ppp = max(pixelsPerPoint, 1)
-        let bleed = pixelsPerPoint > 2 ? 0.1 : 0
+        let bleed = pixelsPerPoint > 2 ? 0.5 : 0
         func px(_ v: Double) -> Double { (v * ppp).rounded() / ppp }
         for (ri, row) in m.values.prefix(rows).enumerated() {
             let yTop = px(plot.y(Double(rows - ri))), yBottom = px(plot.y(Double(rows - ri - 1)))
@@ -579,7 +589,7 @@ struct ChartRenderer {
         return out
     }
 
-    private func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) {
+    private func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) -> Rect {
         let r = plot.rect
         let style = TextStyle(size: theme.labelSize * s, color: theme.foreground)
         let rowH = canvas.measure("Ag", style).height * 1.2
@@ -630,6 +640,7 @@ struct ChartRenderer {
             canvas.text(e.label, at: Point(x: kx + keyW + gap, y: cy), h: .left, v: .middle, style)
         }
         obstacles.texts.append(lr)
+        return lr
     }
 
     private func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
