@@ -48,7 +48,11 @@ struct ChartRenderer {
         // y ticks decide the left margin
         let yTicks: AxisTicks
         if let cats = domains.categories {
-            yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
+            // Every k-th row name when rows are shorter than a line of text.
+            let rowH = plotH / Double(max(1, cats.count))
+            let k = max(1, Int((tickLabelH * 1.1 / rowH).rounded(.up)))
+            let shown = cats.indices.filter { $0 % k == 0 }
+            yTicks = AxisTicks(major: shown.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: shown.map { cats[$0] })
         } else {
             let spacing = chart.y.scale == .log10 ? 22 * s : 52 * s
             let m = chart.y.tickCount ?? min(10, max(4, Int(plotH / spacing)))
