@@ -92,7 +92,7 @@ struct ChartRenderer {
 
     /// x ticks whose labels do not collide: fewer ticks until they fit.
     private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
-        let spacing = chart.x.scale == .log10 ? 40 * s : 85 * s
+        let spacing = chart.x.scale == .log10 ? 40 * s : 70 * s
         var m = chart.x.tickCount ?? min(10, max(3, Int(width / spacing)))
         let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
         while true {
@@ -609,18 +609,34 @@ struct ChartRenderer {
             default: return Rect(x: r.maxX - inset - box.w, y: r.minY + inset, width: box.w, height: box.h)
             }
         }
-        let placement: LegendPlacement
-        if chart.legend == .auto {
-            var best: (LegendPlacement, Double)? = nil
-            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
-                let c = obstacles.cost(rect(p))
-                if best == nil || c < best!.1 - 1e-9 { best = (p, c) }
+        // Each corner, and the same corner moved clear of text already there (e.g. below a band
+        // label), when that still fits in the plot.
+        func candidates(_ p: LegendPlacement) -> [Rect] {
+            let base = rect(p)
+            var out = [base]
+            let top = p == .topLeft || p == .topRight
+            let blocking = obstacles.texts.filter { $0.intersects(base) }
+            if !blocking.isEmpty {
+                var moved = base
+                if top { moved.y = (blocking.map(\.maxY).max() ?? base.minY) + 3 * s }
+                else { moved.y = (blocking.map(\.minY).min() ?? base.maxY) - 3 * s - base.height }
+                if r.contains(moved) { out.append(moved) }
             }
-            placement = best!.0
-        } else {
-            placement = chart.legend
+            return out
         }
-        let lr = rect(placement)
+        var lr: Rect
+        if chart.legend == .auto {
+            var best: (Rect, Double)? = nil
+            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
+                for c in candidates(p) {
+                    let cost = obstacles.cost(c)
+                    if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
+                }
+            }
+            lr = best!.0
+        } else {
+            lr = candidates(chart.legend).last!
+        }
         canvas.roundedRect(lr, radius: 3 * s)
         canvas.setColor(theme.legendBackground)
         cairo_fill_preserve(canvas.cr)
