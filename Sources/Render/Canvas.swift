@@ -227,12 +227,20 @@ func checkCairo(surface: OpaquePointer?, cr: OpaquePointer? = nil) throws {
     }
 }
 
-/// Writes `data` to `path` atomically: a temporary file in the same folder, then a rename.
+/// Writes `data` to `path` atomically: a temporary file in the same folder, then rename(2), so a
+/// reader never sees a half-written file and an existing file is replaced in one step.
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent()
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
     do {
-        try data.write(to: url, options: .atomic)
+        try data.write(to: tmp)
     } catch {
-        throw RenderError.write(path: path, reason: "\(error.localizedDescription)")
+        throw RenderError.write(path: path, reason: error.localizedDescription)
+    }
+    if rename(tmp.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: tmp)
+        throw RenderError.write(path: path, reason: reason)
     }
 }

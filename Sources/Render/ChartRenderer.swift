@@ -388,11 +388,13 @@ struct ChartRenderer {
         case .horizontal(let yv):
             let y = snap(plot.y(yv), w)
             guard y.isFinite else { return }
-            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color ?? theme.secondaryForeground, width: w,
+                        dash: m.dash.pattern(scale: s))
         case .vertical(let xv):
             let x = snap(plot.x(xv), w)
             guard x.isFinite else { return }
-            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color ?? theme.secondaryForeground, width: w,
+                        dash: m.dash.pattern(scale: s))
         }
     }
 
@@ -505,7 +507,7 @@ struct ChartRenderer {
 
     private func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let r = plot.rect
-        let style = TextStyle(size: theme.labelSize * s * 0.95, color: m.color.opacity(1))
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color ?? theme.secondaryForeground).opacity(1))
         let gap = 3 * s
         var candidates: [(Point, HAlign, VAlign)] = []
         switch m.orientation {

@@ -71,9 +71,12 @@ import Testing
         try Self.sampleDocument(rows: 5).finish(to: path)
         let head = try #require(FileManager.default.contents(atPath: path)?.prefix(5))
         #expect(String(decoding: head, as: UTF8.self) == "%PDF-")
+        let name = (path as NSString).lastPathComponent
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
-            .filter { $0.hasPrefix((path as NSString).lastPathComponent) && $0 != (path as NSString).lastPathComponent }
+            .filter { $0.contains(name) && $0 != name }
         #expect(leftovers.isEmpty)
+        // A folder that does not exist is an error value, not a crash.
+        #expect(throws: RenderError.self) { try Self.sampleDocument(rows: 1).finish(to: "/nonexistent-dir/x.pdf") }
     }
 
     @Test func writesCJKWhenAFontHasIt() throws {
