@@ -206,10 +206,16 @@ struct SeriesCollector {
         self.source = source
     }
 
+    /// Points to reserve in each new series (an estimate from the file size; untouched
+    /// reserved memory costs address space only).
+    var reserve = 0
+
     /// The slot of a series (created on first use); use it with `append(slot:...)` on hot paths.
     mutating func slot(_ name: MetricName) -> Int {
         if let i = index[name] { return i }
-        series.append(Series(name: name, granularity: granularity, source: source))
+        var s = Series(name: name, granularity: granularity, source: source)
+        if reserve > 0 { s.reserveCapacity(reserve, withWallTimes: true) }
+        series.append(s)
         index[name] = series.count - 1
         return series.count - 1
     }

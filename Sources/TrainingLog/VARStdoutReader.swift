@@ -34,6 +34,8 @@ public enum VARStdoutReader {
     /// Reads a stdout.txt file; throws only when the file cannot be opened or read.
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
         var parser = VARStdoutParser(path: path, options: options)
+        // An iteration line is about 250 bytes; at most half of a large file is iteration lines.
+        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 500, 1 << 26) }
         let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
         return parser.finish(stats)
     }
@@ -78,7 +80,15 @@ struct VARStdoutParser {
 
     /// Per epoch: the running averages of the last iteration line (Accm, Acct).
     struct EpochAcc { var segment: Int; var it: Int; var accm: Double?; var acct: Double?; var wall: Double? }
-    var epochAcc: [Int: EpochAcc] = [:]
+    /// One record per epoch run-through, in file order (a later record of an epoch wins).
+    var epochAcc: [(ep: Int, acc: EpochAcc)] = []
+    var currentAcc: (ep: Int, acc: EpochAcc)? = nil
+
+    mutating func flushAcc() {
+        guard let cur = currentAcc else { return }
+        currentAcc = nil
+        epochAcc.append(cur)
+    }
 
     /// Epoch summary lines, kept until the BEST/CUR order is known.
     struct Summary { var ep: Int; var lm: (Double, Double)?; var lt: (Double, Double)?; var line: Int; var segment: Int; var wall: Double? }
@@ -265,8 +275,12 @@ struct VARStdoutParser {
         return (a, b, k + 1)
     }
 
-    private mutating func fieldIndex(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Int {
+    private mutating func fieldIndex(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, hint: Int) -> Int {
         let n = b - a
+        if hint < fields.count {
+            let f = fields[hint].name
+            if f.count == n, f.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p + a, n) }) == 0 { return hint }
+        }
         for i in fields.indices {
             let f = fields[i].name
             if f.count == n, f.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p + a, n) }) == 0 { return i }
@@ -294,44 +308,57 @@ struct VARStdoutParser {
                                       step: Int, ep: Int, it: Int, wall: Double?) {
         var k = s
         var accm: Double? = nil, acct: Double? = nil
+        var hint = 0
         while k < e {
             k = ByteScan.skipSpaces(p, k, e)
             if k >= e { break }
             let ns = k
             while k < e, p[k] != 0x3A, p[k] != 0x20 { k += 1 }
             let ne = k
-            // The value runs to the next two-space gap.
-            var ve = (ne < e && p[ne] == 0x3A) ? ne + 1 : ne
-            while ve < e, !(p[ve] == 0x20 && ve + 1 < e && p[ve + 1] == 0x20) { ve += 1 }
-            defer { k = ve }
             guard ne > ns, ne < e, p[ne] == 0x3A else {
                 warnings.add("field", line: lineNo, "text without 'name: value' form in iteration line")
+                k = Self.nextGap(p, ne, e)
                 continue
             }
-            let fi = fieldIndex(p, ns, ne)
+            let fi = fieldIndex(p, ns, ne, hint: hint)
+            hint = fi + 1
             let f = fields[fi]
-            if f.slot < 0 { continue }
-            let vs = ByteScan.skipSpaces(p, ne + 1, ve)
-            guard let (v, after) = ByteScan.parseDouble(p, vs, ve) else {
+            if f.slot < 0 { k = Self.nextGap(p, ne + 1, e); continue }
+            let vs = ByteScan.skipSpaces(p, ne + 1, e)
+            guard let (v, after) = ByteScan.parseDouble(p, vs, e) else {
                 warnings.add("value", line: lineNo, "unreadable value for '\(String(decoding: f.name, as: UTF8.self))'")
+                k = Self.nextGap(p, vs, e)
                 continue
             }
-            if f.avg != 0 {
-                var q = ByteScan.skipSpaces(p, after, ve)
-                if q < ve, p[q] == 0x28 {
-                    q = ByteScan.skipSpaces(p, q + 1, ve)
-                    if let (a, _) = ByteScan.parseDouble(p, q, ve), !(f.sentinel && (a == -1 || a == 999)) {
-                        if f.avg == 1 { accm = a } else { acct = a }
-                    }
+            var q = after
+            // An optional `(running average)` after the value.
+            let open = ByteScan.skipSpaces(p, q, e)
+            if open < e, p[open] == 0x28,
+               let (a, after2) = ByteScan.parseDouble(p, ByteScan.skipSpaces(p, open + 1, e), e) {
+                q = ByteScan.skipSpaces(p, after2, e)
+                if q < e, p[q] == 0x29 { q += 1 }
+                if f.avg != 0, !(f.sentinel && (a == -1 || a == 999)) {
+                    if f.avg == 1 { accm = a } else { acct = a }
                 }
             }
+            // The value ends at a two-space gap; anything else up to the gap is ignored.
+            k = (q >= e || (p[q] == 0x20 && (q + 1 >= e || p[q + 1] == 0x20))) ? q : Self.nextGap(p, q, e)
             if f.sentinel && (v == -1 || v == 999) { continue }
             iter.append(f.slot, x: step, value: v, wallTime: wall)
         }
         if accm != nil || acct != nil {
-            if let old = epochAcc[ep], old.segment == segment, old.it > it { return }
-            epochAcc[ep] = EpochAcc(segment: segment, it: it, accm: accm, acct: acct, wall: wall)
+            // The current epoch's record stays out of the dictionary until the epoch changes.
+            if let cur = currentAcc, cur.ep != ep { flushAcc() }
+            if let cur = currentAcc, cur.acc.segment == segment, cur.acc.it > it { return }
+            currentAcc = (ep, EpochAcc(segment: segment, it: it, accm: accm, acct: acct, wall: wall))
         }
+    }
+
+    /// The index of the next two-space gap at or after `i`, or `e`.
+    static func nextGap(_ p: UnsafePointer<UInt8>, _ i: Int, _ e: Int) -> Int {
+        var k = i
+        while k < e, !(p[k] == 0x20 && k + 1 < e && p[k + 1] == 0x20) { k += 1 }
+        return k
     }
 
     /// `[ep12]  (training )  Lm: a (b), Lt: a (b),  Acc m&t: ...` (p[s] is the first digit).
@@ -405,6 +432,7 @@ struct VARStdoutParser {
         }
         if nulLines > 1 { warnings.add("nul", "\(nulLines) lines held NUL bytes") }
 
+        flushAcc()
         let bf = bestFirst()
         for sm in summaries {
             if let lm = sm.lm {
@@ -419,8 +447,7 @@ struct VARStdoutParser {
         if !summaries.isEmpty && !bf {
             warnings.add("order", "epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
         }
-        for ep in epochAcc.keys.sorted() {
-            guard let a = epochAcc[ep] else { continue }
+        for (ep, a) in epochAcc {
             if let v = a.accm { epoch.append(.trainAccMean, x: ep, value: v, wallTime: a.wall) }
             if let v = a.acct { epoch.append(.trainAccTail, x: ep, value: v, wallTime: a.wall) }
         }
