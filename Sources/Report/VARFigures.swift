@@ -19,7 +19,10 @@ public enum VARFigures {
     static let tailColor = Palette.color(1)
     static let meanColor = Palette.color(0)
     static let thresholdColor = Color(hex: 0xC62828)
-    static let overfitColor = Palette.color(5)
+    /// Vermillion: the overfitting band, away from the two loss hues.
+    static let overfitColor = Palette.color(3)
+    /// Reddish purple: the early-stop rule.
+    static let earlyStopColor = Palette.color(4)
 
     public static func all(run: Run, summary: Summary, settings: FigureSettings) -> [NamedFigure] {
         [
@@ -94,6 +97,7 @@ public enum VARFigures {
             marks += drawn.marks
             focus += drawn.focusValues
             boldIsEpochAverage = boldIsEpochAverage || drawn.boldIsEpochAverage
+            if let m = drawn.rawMinimum { focus.append(m) }
         }
         let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
         for (name, color) in vals {
@@ -171,7 +175,7 @@ public enum VARFigures {
                                   offset: (-40, 30), color: color))
         }
         if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch) {
-            marks.append(RuleMark(x: px, color: Palette.color(6), width: 1.2, dash: .dashed,
+            marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
                                   label: "early stop: epoch \(stop.epoch)"))
         }
         return marks
@@ -181,7 +185,7 @@ public enum VARFigures {
         let o = summary.overfitting
         guard o.detected, let s = o.regionStartEpoch ?? o.onsetEpoch, let e = o.regionEndEpoch,
               let x0 = x.x(epoch: s), let x1 = x.x(epoch: e), x1 >= x0 else { return [] }
-        return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.14),
+        return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.10),
                               label: "overfitting from epoch \(o.onsetEpoch ?? s)")]
     }
 
@@ -338,11 +342,12 @@ public enum VARFigures {
     /// iteration series when there is one, otherwise the epoch series. Returns the values that
     /// should decide a focused y range (the smoothed curve, not the noise).
     static func curveMarks(run: Run, name: MetricName, color: Color, x: XMapping, settings: FigureSettings)
-        -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool)
+        -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool, rawMinimum: Double?)
     {
         let iter = run.series(name, .iteration).flatMap { $0.count >= 2 ? $0 : nil }
         let epoch = run.series(name, .epoch).flatMap { $0.isEmpty ? nil : $0 }
-        guard let raw = iter ?? epoch else { return ([], [], false) }
+        guard let raw = iter ?? epoch else { return ([], [], false, nil) }
+        let rawMinimum = raw.values.filter(\.isFinite).min()
         let xs = x.xs(raw)
         let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.emaWeight)
         var marks: [any Mark] = [
@@ -351,10 +356,10 @@ public enum VARFigures {
         if let epoch, iter != nil {
             // Both exist: the epoch averages are the cleanest bold curve.
             marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
-            return (marks, epoch.values, true)
+            return (marks, epoch.values, true, rawMinimum)
         }
         marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
-        return (marks, smoothed, false)
+        return (marks, smoothed, false, rawMinimum)
     }
 
     static func shortName(_ name: MetricName) -> String {

@@ -65,10 +65,10 @@ struct PlotCommand: ParsableCommand {
         let (loaded, summary) = try common.loadAndAnalyse(runPath, file)
         var settings = try figureOptions.settings(file)
         if let (w, h) = parsedSize { settings.width = w; settings.height = h }
-        let names = metric.map(MetricName.init)
+        let names = metric.map { MetricName($0) }
         let missing = names.filter { loaded.preferredSeries($0) == nil }
         if !missing.isEmpty {
-            ExitStatus.printError("\(runPath): no data for \(missing.map(\.rawValue).joined(separator: ", ")); the run has: \(loaded.metricNames.map(\.rawValue).joined(separator: ", "))")
+            ExitStatus.printError("\(runPath): no data for \(missing.map { $0.rawValue }.joined(separator: ", ")); the run has: \(loaded.metricNames.map { $0.rawValue }.joined(separator: ", "))")
             throw ExitCode(ExitStatus.usage)
         }
         let drawn: NamedFigure?
