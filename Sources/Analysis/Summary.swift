@@ -248,7 +248,7 @@ public struct Projection: Codable, Sendable, Equatable {
     public var expectedToReach: Bool
     /// The threshold the projection aims at.
     public var threshold: Double? = nil
-    /// Standard deviation of L_inf over the residual bootstrap.
+    /// Robust standard deviation of L_inf over the residual bootstrap (half its 16-84 % range).
     public var lossInfinityStdDev: Double? = nil
     /// Share of bootstrap resamples whose L_inf lies below the threshold.
     public var reachProbability: Double? = nil
