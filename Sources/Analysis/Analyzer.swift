@@ -20,8 +20,8 @@ public enum Analyzer {
         for name in run.metricNames { if let c = run.curve(name) { curves[name] = c } }
         for (name, v) in run.finalValidation.sorted(by: { $0.key < $1.key }) where curves[name] == nil {
             guard let e = lastEpoch else { continue }
-            curves[name] = Curve(name: name, granularity: .epoch, values: [v], epochs: [e],
-                                 steps: [run.step(endOfEpoch: e)])
+            curves[name] = Curve(name: name, granularity: .epoch, xs: [e], values: [v],
+                                 iterationsPerEpoch: run.iterationsPerEpoch)
         }
 
         // Instability first: a non-finite loss decides the status.

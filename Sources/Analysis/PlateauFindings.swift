@@ -11,7 +11,7 @@ extension PlateauDetector {
             guard let first = ended.first else { continue }
             let spans = ended.map { "\($0.startEpoch)–\($0.endEpoch!)" }.joined(separator: ", ")
             out.append(Finding(kind: "plateau-ended", severity: .info,
-                               message: "\(m) stalled \(ended.count == 1 ? "once" : "\(ended.count) times") (epochs \(spans)) and improved again each time.",
+                               message: "\(m) stalled \(ended.count == 1 ? "once" : "\(ended.count) times") (epochs \(spans)) and improved again\(ended.count == 1 ? "" : " each time").",
                                epoch: first.startEpoch, metric: m))
         }
         return out + plateaus.filter { $0.endEpoch == nil }.map { p in

@@ -89,8 +89,8 @@ func overfittingRun(sigma: Double = 0, seed: UInt64 = 9) -> Run {
 
     @Test func repeatedValidationValuesCountOnce() {
         // log.txt repeats the last validation result on every epoch: collapse the repeats.
-        let c = Curve(name: .valLossMean, granularity: .epoch, values: [6, 6, 6, 5.9, 5.9, 5.8],
-                      epochs: [9, 10, 11, 19, 20, 29], steps: [nil, nil, nil, nil, nil, nil])
+        let c = Curve(name: .valLossMean, granularity: .epoch, xs: [9, 10, 11, 19, 20, 29],
+                      values: [6, 6, 6, 5.9, 5.9, 5.8], iterationsPerEpoch: nil)
         let ck = OverfittingDetector.checks(c)
         #expect(ck.values == [6, 5.9, 5.8])
         #expect(ck.epochs == [9, 19, 29])
