@@ -20,7 +20,11 @@ struct Coordinates: RandomAccessCollection, Sendable {
         switch kind {
         case .identity: return x
         case .epochOfStep(let ipe): return ipe.map { x / $0 }
-        case .stepAtEndOfEpoch(let ipe): return ipe.map { (x + 1) * $0 }
+        case .stepAtEndOfEpoch(let ipe):
+            guard let ipe else { return nil }
+            let (next, o1) = x.addingReportingOverflow(1)
+            let (step, o2) = next.multipliedReportingOverflow(by: ipe)
+            return o1 || o2 ? nil : step
         }
     }
 }

@@ -6,6 +6,7 @@ enum Format {
     /// `x` with `digits` decimals ("5.912").
     static func num(_ x: Double, _ digits: Int = 3) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
+        if abs(x) >= 1e9 { return short(x) }
         let s = String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), x)
         return s == "-0" || s.hasPrefix("-0.") && Double(s) == 0 ? String(s.dropFirst()) : s
     }

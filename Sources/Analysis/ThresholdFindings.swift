@@ -77,7 +77,7 @@ extension ThresholdAnalysis {
                         msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points (floor \(Format.num(p.lossInfinity))\(sd)) projects \(t) around epoch \(Format.num(pe, 0))\(range)"
                         if p.withinPlannedEpochs == false, let planned = epochsPlanned {
                             msg += ", beyond the planned \(planned) epochs."
-                            rec = "Train longer (about \(Int(pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
+                            rec = "Train longer (about \(Int(clamping: pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
                             severity = .warning
                         } else {
                             msg += "."
