@@ -52,6 +52,7 @@ public enum Analyzer {
         let primaryName = judged.first?.rawValue
         let plateau = plateaus.last { $0.metric == primaryName && $0.endEpoch == nil }
             ?? plateaus.last { $0.metric == primaryName }
+            ?? plateaus.last { $0.endEpoch == nil }
 
         // Overfitting and early stopping.
         let over = OverfittingDetector.analyze(run: run, curves: curves, lastEpoch: lastEpoch, options: o)

@@ -16,7 +16,7 @@ public struct Summary: Codable, Sendable, Equatable {
     public var overfitting: Overfitting
     public var earlyStop: EarlyStop?
     /// The plateau that matters most: the one still going on at the end for the first training
-    /// loss, else its latest one (see docs/ANALYSIS.md).
+    /// loss, else its latest one, else any ongoing one (see docs/ANALYSIS.md).
     public var plateau: Plateau?
     /// Every plateau found on the training losses, by metric then start epoch.
     public var plateaus: [Plateau] = []

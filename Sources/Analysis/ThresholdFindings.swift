@@ -78,7 +78,7 @@ extension ThresholdAnalysis {
                         if p.withinPlannedEpochs == false, let planned = epochsPlanned {
                             msg += ", beyond the planned \(planned) epochs."
                             rec = "Train longer (about \(Int(clamping: pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
-                            severity = .warning
+                            severity = anyConverged ? .info : .warning
                         } else {
                             msg += "."
                             severity = .info
