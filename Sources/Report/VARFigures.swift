@@ -235,7 +235,7 @@ public enum VARFigures {
                                 marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
         }
         guard !charts.isEmpty else { return nil }
-        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: run.name, rows: 1,
+        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
                          columns: charts.count, theme: settings.theme, transparent: settings.transparent, charts: charts)
         return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
                            caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",
