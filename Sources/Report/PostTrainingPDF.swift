@@ -46,7 +46,7 @@ struct PostTrainingPDF {
         doc.text(facts)
         doc.space(6)
 
-        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(verdictColour)\">\(labels["verdict"]): \(escape(ReportContext.verdictLabel(s.verdict)))</span>")
+        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(verdictColour)\">\(labels["verdict"]): \(escape(labels["verdict_" + s.verdict.rawValue]))</span>")
         doc.paragraph(escape(ReportContext.headlineDetail(s)))
         doc.space(4)
 

@@ -37,7 +37,7 @@ public enum ReportContext {
             "labels": labels.words,
             "run": runContext(summary.run),
             "verdict": summary.verdict.rawValue,
-            "verdict_label": verdictLabel(summary.verdict),
+            "verdict_label": labels["verdict_" + summary.verdict.rawValue],
             "verdict_class": verdictClass(summary.verdict),
             "headline": summary.headline,
             "headline_detail": headlineDetail(summary),
