@@ -96,6 +96,10 @@ struct CSVParser {
     var names: [MetricName] = []
     var sep: UInt8 = 0x2C
     var stepCol: Int? = nil, epochCol: Int? = nil, timeCol: Int? = nil
+    /// Per column: numeric cells, non-numeric cells, and the first non-numeric one.
+    var numeric: [Int] = []
+    var textual: [Int] = []
+    var firstText: [(line: Int, text: String)?] = []
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -123,6 +127,9 @@ struct CSVParser {
                 }
                 names.append(options.canonical(column: name.isEmpty ? "column\(i + 1)" : name))
             }
+            numeric = Array(repeating: 0, count: h.count)
+            textual = numeric
+            firstText = Array(repeating: nil, count: h.count)
             return
         }
         let fields = CSVReader.fieldRanges(p, a, b, sep)
@@ -136,13 +143,14 @@ struct CSVParser {
             if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
             guard fb > fa else { continue } // missing value
             guard let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else {
-                if roles[i] == .metric || roles[i] == .step || roles[i] == .epoch {
-                    if !(fb - fa == 4 && ByteScan.matchesLower(p, fa, fb, "none")) && !(fb - fa == 4 && ByteScan.matchesLower(p, fa, fb, "null")) {
-                        rows.warnings.add("value", line: lineNo, "column '\(header?[i] ?? "")': '\(ByteScan.string(p, fa, min(fb, fa + 40)))' is not a number")
-                    }
+                let isNull = fb - fa == 4 && (ByteScan.matchesLower(p, fa, fb, "none") || ByteScan.matchesLower(p, fa, fb, "null"))
+                if !isNull {
+                    textual[i] += 1
+                    if firstText[i] == nil { firstText[i] = (lineNo, ByteScan.string(p, fa, min(fb, fa + 40))) }
                 }
                 continue
             }
+            numeric[i] += 1
             switch roles[i] {
             case .step:
                 if i == stepCol { step = TabularColumns.index(v) }
@@ -160,6 +168,12 @@ struct CSVParser {
 
     mutating func finish(_ stats: LineStats) -> Run {
         if header == nil { rows.warnings.add("empty", "no header row") }
+        // A column of text (notes, dates) is ignored quietly; text in a numeric column is reported.
+        for i in textual.indices where textual[i] > 0 && numeric[i] > 0 {
+            if let (line, text) = firstText[i] {
+                rows.warnings.add("value", line: line, "column '\(header?[i] ?? "")': '\(text)' is not a number (\(textual[i]) such cells skipped)")
+            }
+        }
         for l in stats.overlongLines { rows.warnings.add("long", line: l, "line longer than 64 MB; only its start was read") }
         return rows.finish(path: path, format: .csv)
     }
