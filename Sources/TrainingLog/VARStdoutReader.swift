@@ -379,7 +379,7 @@ struct VARStdoutParser {
             let a0 = ByteScan.skipSpaces(p, k + key.utf8CodeUnitCount, e)
             guard let (a, k1) = ByteScan.parseDouble(p, a0, e) else { return nil }
             var q = ByteScan.skipSpaces(p, k1, e)
-            guard q < e, p[q] == 0x28 else { return nil }
+            guard q < e, p[q] == 0x28 else { return (a, a) } // a fork printing one value: it is CUR
             q = ByteScan.skipSpaces(p, q + 1, e)
             guard let (b, _) = ByteScan.parseDouble(p, q, e) else { return nil }
             return (a, b)

@@ -83,6 +83,10 @@ import Testing
             .replacingOccurrences(of: "6.950 (6.900)", with: "6.900 (6.950)")
         let r2 = VARStdoutReader.parse(Array(varOrder.utf8), path: "var.txt")
         #expect(r2.values(.trainLossMean, .epoch) == [7.0, 7.1, 6.5])
+        let single = "     [ep0]  (training )  Lm: 7.25, Lt: 6.5\n     [ep1]  (training)  Lm: 7.0 (7.0)\n"
+        let r3 = VARStdoutReader.parse(Array(single.utf8), path: "single.txt")
+        #expect(r3.values(.trainLossMean, .epoch) == [7.25, 7.0])
+        #expect(r3.values(.trainLossTail, .epoch) == [6.5])
     }
 
     @Test func sentinelsAndForkFieldsAndGarbage() {
