@@ -126,4 +126,19 @@ import Testing
         let r5 = try TensorBoardReader.read(path: TestSupport.write([UInt8](), dir, "events.out.tfevents.5"))
         #expect(r5.series.isEmpty)
     }
+
+    @Test func sessionLogStartDropsEveryTagFromItsStep() throws {
+        let dir = TestSupport.tempDir("tbstart") + "/tb"
+        // `rare` is written only by the first launch, at steps 3 and 8: it never goes backwards,
+        // but the START at step 6 drops its point at 8 (TensorBoard's rule).
+        let f1 = EventWriter.file((0...9).map { ("loss", Int64($0), Float(10 - $0)) } + [("rare", 3, 1), ("rare", 8, 2)])
+        var f2 = EventWriter.record(EventWriter.fileVersion()) + EventWriter.record(EventWriter.sessionStart(wall: 2, step: 6))
+        f2 += Array(EventWriter.file((6...7).map { ("loss", Int64($0), Float(100 + $0)) }).dropFirst(EventWriter.record(EventWriter.fileVersion()).count))
+        TestSupport.write(f1, dir, "events.out.tfevents.1")
+        TestSupport.write(f2, dir, "events.out.tfevents.2")
+        let r = try RunLoader.load(dir)
+        #expect(r.xs(MetricName("loss"), .iteration) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(r.values(MetricName("loss"), .iteration).suffix(2) == [106, 107])
+        #expect(r.xs(MetricName("rare"), .iteration) == [3])
+    }
 }
