@@ -79,7 +79,10 @@ struct VARStdoutParser {
     var fields: [Field] = []
 
     /// Per epoch: the running averages of the last iteration line (Accm, Acct).
-    struct EpochAcc { var segment: Int; var it: Int; var accm: Double?; var acct: Double?; var wall: Double? }
+    struct EpochAcc { var segment: Int; var it: Int; var last: Bool; var accm: Double?; var acct: Double?; var wall: Double? }
+    /// Epochs that finished (a `Total time` or summary line): only these, or epochs whose last
+    /// iteration was printed, get an epoch-level accuracy (a crashed epoch's partial average is not one).
+    var finishedEpochs: Set<Int> = []
     /// One record per epoch run-through, in file order (a later record of an epoch wins).
     var epochAcc: [(ep: Int, acc: EpochAcc)] = []
     var currentAcc: (ep: Int, acc: EpochAcc)? = nil
@@ -252,7 +255,7 @@ struct VARStdoutParser {
             itersFromLines = iters
             iterationLines += 1
             let wall = rawWall.map { clock.monotonic($0) }
-            parseFields(p, j2, e, lineNo, step: step, ep: ep, it: it, wall: wall)
+            parseFields(p, j2, e, lineNo, step: step, ep: ep, it: it, iters: iters, wall: wall)
             return
         }
         if ByteScan.matches(p, k, e, "Total time:") {
@@ -263,6 +266,7 @@ struct VARStdoutParser {
                 return
             }
             noteEpoch(ep)
+            finishedEpochs.insert(ep)
             epoch.append(.secondsPerIteration, x: ep, value: v, wallTime: rawWall.map { clock.monotonic($0) })
         }
     }
@@ -312,7 +316,7 @@ struct VARStdoutParser {
 
     /// `  name: value  name: v1 (v2)  ...` (two-space separated).
     private mutating func parseFields(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ lineNo: Int,
-                                      step: Int, ep: Int, it: Int, wall: Double?) {
+                                      step: Int, ep: Int, it: Int, iters: Int, wall: Double?) {
         var k = s
         var accm: Double? = nil, acct: Double? = nil
         var hint = 0
@@ -357,7 +361,7 @@ struct VARStdoutParser {
             // The current epoch's record stays out of the dictionary until the epoch changes.
             if let cur = currentAcc, cur.ep != ep { flushAcc() }
             if let cur = currentAcc, cur.acc.segment == segment, cur.acc.it > it { return }
-            currentAcc = (ep, EpochAcc(segment: segment, it: it, accm: accm, acct: acct, wall: wall))
+            currentAcc = (ep, EpochAcc(segment: segment, it: it, last: it == iters - 1, accm: accm, acct: acct, wall: wall))
         }
     }
 
@@ -390,6 +394,7 @@ struct VARStdoutParser {
             return
         }
         noteEpoch(ep)
+        finishedEpochs.insert(ep)
         summaries.append(Summary(ep: ep, lm: lm, lt: lt, line: lineNo, segment: segment,
                                  wall: rawWall.map { clock.monotonic($0) }))
     }
@@ -454,7 +459,7 @@ struct VARStdoutParser {
         if !summaries.isEmpty && !bf {
             warnings.add("order", "epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
         }
-        for (ep, a) in epochAcc {
+        for (ep, a) in epochAcc where a.last || finishedEpochs.contains(ep) {
             if let v = a.accm { epoch.append(.trainAccMean, x: ep, value: v, wallTime: a.wall) }
             if let v = a.acct { epoch.append(.trainAccTail, x: ep, value: v, wallTime: a.wall) }
         }

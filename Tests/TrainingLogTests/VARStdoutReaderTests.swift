@@ -127,6 +127,12 @@ import Testing
             + "  [*] [PT finished]  Total cost: 0.0h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
         let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
         #expect(r.restartEpochs == [4])
+        // Epoch 3's last iteration line was printed: it has an epoch-level accuracy; a crashed,
+        // partial epoch has none.
+        let partial = "[Ep]: [   0/4]  [ 9/10]  Accm: 1.0 (0.9)\n[Ep]: [   1/4]  [ 4/10]  Accm: 2.0 (1.5)\n"
+        let rp = VARStdoutReader.parse(Array(partial.utf8), path: "stdout.txt")
+        #expect(rp.xs(.trainAccMean, .epoch) == [0])
+        #expect(rp.values(.trainAccMean, .epoch) == [0.9])
         #expect(r.values(.trainLossMean, .iteration) == [6.0])
         #expect(r.finishedMarker)
     }
