@@ -12,6 +12,9 @@ import Testing
         // Validation only from log.txt, only at the validation epoch.
         #expect(run.xs(.valLossMean, .epoch) == [3])
         #expect(run.values(.valLossMean, .epoch) == [6.61])
+        // Epoch accuracy: log.txt's exact value before stdout's running-average approximation.
+        #expect(run.values(.trainAccMean, .epoch) == [0.1111, 0.4012, 0.66, 0.85])
+        #expect(run.series(.trainAccMean, .epoch)?.source.hasSuffix("log.txt") == true)
         // log.txt fills what stdout lacks.
         #expect(run.xs(.learningRate, .epoch) == [0, 1, 2, 3])
         #expect(run.xs(.learningRate, .iteration).count == 11)
