@@ -99,6 +99,7 @@ struct VARStdoutParser {
 
     enum Block { case none, expectBrace(final: Bool, left: Int), inside(final: Bool) }
     var block = Block.none
+    var lastBlockKey: String? = nil
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -142,7 +143,7 @@ struct VARStdoutParser {
         case .none: break
         case .expectBrace(let final, let left):
             let (a, b) = ByteScan.trim(p, s0, e)
-            if b == a + 1, p[a] == 0x7B { block = .inside(final: final); return }
+            if b == a + 1, p[a] == 0x7B { block = .inside(final: final); lastBlockKey = nil; return }
             if b == a { block = left > 0 ? .expectBrace(final: final, left: left - 1) : .none; return }
             block = .none
         case .inside(let final):
@@ -150,6 +151,16 @@ struct VARStdoutParser {
             if b == a + 1, p[a] == 0x7D { block = .none; return }
             if let entry = Self.configEntry(p, a, b) {
                 if final { finalConfig.append(entry) } else { Self.merge(entry, into: &config) }
+                lastBlockKey = entry.key
+                return
+            }
+            if b == a { return }
+            // A value printed over several lines (a commit message, a list) continues the last
+            // entry; a prefixed log line, an `[Ep]` line or a banner means the block was cut off.
+            if p[a] != 0x5B, p[a] != 0x3D, let key = lastBlockKey {
+                let more = "\n" + ByteScan.string(p, a, b)
+                if final { if let i = finalConfig.lastIndex(where: { $0.key == key }) { finalConfig[i].value += more } }
+                else if let i = config.firstIndex(where: { $0.key == key }) { config[i].value += more }
                 return
             }
             warnings.add("args", line: lineNo, "args block ended without '}'")

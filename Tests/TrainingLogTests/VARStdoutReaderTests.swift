@@ -136,4 +136,16 @@ import Testing
         #expect(r.values(.trainLossMean, .iteration) == [6.0])
         #expect(r.finishedMarker)
     }
+
+    @Test func argsValuesOverSeveralLinesAndCutBlocks() {
+        let text = "[01-01 00:00:00] (x/train.py              , line  1)=> initial args:\n{\n"
+            + "  depth               : 16\n  commit_msg          : first line\nsecond line\n"
+            + "  ep                  : 4\n"
+            + "[01-01 00:00:01] (x/train.py              , line  1)=> [Ep]: [   0/4]  [ 0/5]  Lm: 8.0 (8.0)\n"
+        let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
+        #expect(r.configValue("commit_msg") == "first line\nsecond line")
+        #expect(r.epochsPlanned == 4)
+        #expect(r.values(.trainLossMean, .iteration) == [8.0])
+        #expect(r.sources[0].warnings.contains { $0.line == 7 && $0.message.contains("without '}'") })
+    }
 }
