@@ -121,6 +121,13 @@ public enum RunLoader {
         }
         var run = RunMerger.merge(parts)
         run.sources.append(contentsOf: failures)
+        // Several VAR consoles or TensorBoard folders in different places: maybe several runs.
+        for format in [SourceFormat.varStdout, .varLogTxt, .tensorBoard] {
+            let dirs = Set(found.filter { $0.format == format }.map(\.dir))
+            guard dirs.count > 1, let i = run.sources.lastIndex(where: { $0.format == format }) else { continue }
+            run.sources[i].warnings.append(Diagnostic(file: run.sources[i].path, message:
+                "\(format.rawValue) files in \(dirs.count) different folders were merged into one run; pass each run folder on its own if they are separate runs"))
+        }
         run.path = folder
         run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
         guard hasData(run) else {

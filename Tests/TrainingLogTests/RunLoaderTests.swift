@@ -80,4 +80,13 @@ import Testing
         #expect(detect("1,2,3\n4,5,6\n") == nil)
         #expect(detect("PK\u{3}\u{4}\u{0}\u{0}binary") == nil)
     }
+
+    @Test func severalRunsInOneFolderAreFlagged() throws {
+        let dir = TestSupport.tempDir("two")
+        let line = "[01-01 00:00:00] (x/train.py              , line  1)=> [Ep]: [   0/4]  [ 0/5]  Lm: 8.0 (8.0)\n"
+        TestSupport.write(line, dir + "/d16/local_output", "stdout.txt")
+        TestSupport.write(line, dir + "/d20/local_output", "stdout.txt")
+        let r = try RunLoader.load(dir)
+        #expect(r.warnings.contains { $0.message.contains("2 different folders") })
+    }
 }
