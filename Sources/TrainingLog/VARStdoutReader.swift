@@ -335,18 +335,21 @@ struct VARStdoutParser {
             k = ByteScan.skipSpaces(p, k, e)
             if k >= e { break }
             let ns = k
-            while k < e, p[k] != 0x3A, p[k] != 0x20 { k += 1 }
-            let ne = k
-            guard ne > ns, ne < e, p[ne] == 0x3A else {
+            // The name runs to the colon (names may hold single spaces: `max mem: 1234`).
+            while k < e, p[k] != 0x3A, !(p[k] == 0x20 && k + 1 < e && p[k + 1] == 0x20) { k += 1 }
+            let colon = k
+            var ne = colon
+            while ne > ns, p[ne - 1] == 0x20 { ne -= 1 }
+            guard colon < e, p[colon] == 0x3A, ne > ns else {
                 warnings.add("field", line: lineNo, "text without 'name: value' form in iteration line")
-                k = Self.nextGap(p, ne, e)
+                k = Self.nextGap(p, colon < e && p[colon] == 0x3A ? colon + 1 : colon, e)
                 continue
             }
             let fi = fieldIndex(p, ns, ne, hint: hint)
             hint = fi + 1
             let f = fields[fi]
-            if f.slot < 0 { k = Self.nextGap(p, ne + 1, e); continue }
-            let vs = ByteScan.skipSpaces(p, ne + 1, e)
+            if f.slot < 0 { k = Self.nextGap(p, colon + 1, e); continue }
+            let vs = ByteScan.skipSpaces(p, colon + 1, e)
             guard let (v, after) = ByteScan.parseDouble(p, vs, e) else {
                 warnings.add("value", line: lineNo, "unreadable value for '\(String(decoding: f.name, as: UTF8.self))'")
                 k = Self.nextGap(p, vs, e)

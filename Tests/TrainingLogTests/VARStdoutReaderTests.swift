@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func sentinelsAndForkFieldsAndGarbage() {
-        let text = "[Ep]: [   0/2]  [ 0/5]  eta: 0:00:01  tlr: 1e-4  Lm: 8.000 (8.000)  Lt: -1.000 (-1.000)  zloss: 0.25  time: 1\n"
+        let text = "[Ep]: [   0/2]  [ 0/5]  eta: 1 day, 0:00:01  tlr: 1e-4  Lm: 8.000 (8.000)  Lt: -1.000 (-1.000)  zloss: 0.25  max mem: 1234  time: 1\n"
             + "[Ep]: [   0/2]  [ 4/5]  Lm: 7.0\u{FF} (7.5)  broken  Lt: abc\n"
             + "\u{00}\u{00}[Ep]: [ 99999999999999999999/2]  [ 1/5]  Lm: 1\n"
             + "  [*] [PT finished]  Total Time: 0.1h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
@@ -100,6 +100,8 @@ import Testing
         #expect(r.xs(.trainLossMean, .iteration) == [0, 4, 8])
         #expect(r.series(.trainLossTail, .iteration) == nil)       // -1 is a sentinel
         #expect(r.values(MetricName("zloss"), .iteration) == [0.25])
+        #expect(r.values(MetricName("max mem"), .iteration) == [1234])
+        #expect(r.values(MetricName("time/iter_time"), .iteration) == [1])
         #expect(r.finishedMarker)
         #expect(r.series.allSatisfy { !$0.values.contains(999) })
         let w = r.sources[0].warnings
