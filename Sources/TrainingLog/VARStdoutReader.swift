@@ -34,8 +34,9 @@ public enum VARStdoutReader {
     /// Reads a stdout.txt file; throws only when the file cannot be opened or read.
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
         var parser = VARStdoutParser(path: path, options: options)
-        // An iteration line is about 250 bytes; at most half of a large file is iteration lines.
-        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 500, 1 << 26) }
+        // An iteration line is at least ~250 bytes: reserve for a file of nothing else (untouched
+        // reserved pages cost address space only).
+        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 250, 1 << 26) }
         let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
         return parser.finish(stats)
     }
