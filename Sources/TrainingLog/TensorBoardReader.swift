@@ -272,7 +272,7 @@ struct TBFileDecoder {
             warnings.add("event", byteOffset: st.firstBadEvent, "\(st.badEvents) records are not well-formed Event protobufs; skipped")
         }
         for (tag, n) in st.negative.sorted(by: { $0.key < $1.key }) {
-            warnings.add("negative", "\(n) points of '\(tag)' at negative steps kept out of the series")
+            warnings.add("negative", "info: \(n) points of '\(tag)' at negative steps kept out of the series")
         }
         if st.records == 0 && issues.isEmpty {
             warnings.add("empty", "no records")

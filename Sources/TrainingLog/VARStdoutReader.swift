@@ -455,7 +455,7 @@ struct VARStdoutParser {
             warnings.add("long", line: l, "line longer than 64 MB; only its start was read")
         }
         if crLines > 0 {
-            warnings.add("cr", "\(crLines) lines with carriage returns (progress output): the text after the last one was read")
+            warnings.add("cr", "info: \(crLines) lines with carriage returns (progress output): the text after the last one was read")
         }
         if nulLines > 1 { warnings.add("nul", "\(nulLines) lines held NUL bytes") }
 
@@ -472,7 +472,7 @@ struct VARStdoutParser {
             }
         }
         if !summaries.isEmpty && !bf {
-            warnings.add("order", "epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
+            warnings.add("order", "info: epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
         }
         for (ep, a) in epochAcc where a.last || finishedEpochs.contains(ep) {
             if let v = a.accm { epoch.append(.trainAccMean, x: ep, value: v, wallTime: a.wall) }
