@@ -130,6 +130,14 @@ public enum RunLoader {
         }
         run.path = folder
         run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
+        // A TensorBoard folder named by VAR states the config: fill what the logs did not say.
+        if tbDirs.count == 1, let dir = tbDirs.keys.first {
+            let fromName = VARFolderName.config(fromTensorBoardFolder: RunNaming.lastComponent(dir))
+            for e in fromName where !run.config.contains(where: { $0.key == e.key }) { run.config.append(e) }
+            if run.epochsPlanned == nil, let ep = fromName.first(where: { $0.key == "ep" }).flatMap({ Int($0.value) }), ep > 0 {
+                run.epochsPlanned = ep
+            }
+        }
         guard hasData(run) else {
             let first = run.warnings.first.map { ": first problem: \($0.description)" } ?? ""
             throw Diagnostic(file: folder, message: "no usable data in the \(found.count) recognised log files\(first)")

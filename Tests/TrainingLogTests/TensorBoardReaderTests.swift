@@ -141,4 +141,20 @@ import Testing
         #expect(r.values(MetricName("loss"), .iteration).suffix(2) == [106, 107])
         #expect(r.xs(MetricName("rare"), .iteration) == [3])
     }
+
+    @Test func varFolderNameGivesConfig() throws {
+        let c = VARFolderName.config(fromTensorBoardFolder: "tb-VARd16__pn1_2_3_4_5_6_8_10_13_16__b768ep200adamlr0.0001wd0.05")
+        #expect(c.map { "\($0.key)=\($0.value)" } == ["depth=16", "pn=1_2_3_4_5_6_8_10_13_16", "bs=768", "ep=200",
+                                                   "opt=adam", "tblr=0.0001", "twd=0.05"])
+        #expect(VARFolderName.config(fromTensorBoardFolder: "tb-other").isEmpty)
+        let e = VARFolderName.config(fromTensorBoardFolder: "tb-VARd30__pn256__b1024ep350adamlr8e-05wd0.05")
+        #expect(e.first { $0.key == "tblr" }?.value == "8e-05")
+        // A TensorBoard-only run gets its planned epochs from the folder name.
+        let dir = TestSupport.tempDir("tbname") + "/local_output/tb-VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05"
+        TestSupport.write(EventWriter.file([("AR_ep_loss/L_tail", 1, 7)]), dir, "events.out.tfevents.1")
+        let r = try RunLoader.load(RunNaming.parent(dir))
+        #expect(r.epochsPlanned == 30)
+        #expect(r.configValue("depth") == "20")
+        #expect(r.name == "VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05")
+    }
 }
