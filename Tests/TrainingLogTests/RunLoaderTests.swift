@@ -78,6 +78,9 @@ import Testing
         #expect(detect("{\n\"is_master\": true\n}\n") == .varLogTxt)
         #expect(detect("{'it': '5/5', 'ep': '1/40', 'L_mean': 8.0}\n") == .varLogTxt)
         #expect(detect("1,2,3\n4,5,6\n") == nil)
+        let holed = [UInt8](repeating: 0, count: 9000) + Array("[11-28 23:59:01] (/x/train.py  , line 123)=> [Ep]: [   0/4]  [ 0/10]  Lm: 1\n".utf8)
+        #expect(FormatDetector.detect(path: "x", prefix: Array(holed.prefix(8192))) == nil) // only zeros: unknown
+        #expect(FormatDetector.detect(path: "x", prefix: holed) == .varStdout)
         #expect(detect("PK\u{3}\u{4}\u{0}\u{0}binary") == nil)
     }
 
