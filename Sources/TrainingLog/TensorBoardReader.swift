@@ -195,7 +195,7 @@ struct TBFileDecoder {
             let s = String(decoding: t, as: UTF8.self)
             let mapped: (name: MetricName, granularity: Granularity)
             if let m = options.nameMap[s] {
-                mapped = (MetricName(m), VARNames.tensorBoardEpochTags[s] != nil ? .epoch : .iteration)
+                mapped = (MetricName(m), VARNames.canonical(tensorBoardTag: s).granularity)
             } else {
                 mapped = VARNames.canonical(tensorBoardTag: s)
             }
