@@ -85,7 +85,7 @@ public struct SweepComparison: Sendable {
             }
             let curves = try? SweepJSONCoding.decode(SweepCurves.self, from: dir + "/" + SweepCurves.fileName)
             var params: Double? = nil, source: String? = nil
-            if let m = record.parametersMillions, m > 0 { params = m * 1e6; source = "logs" }
+            if let m = record.parametersMillions, m > 0 { params = (m * 1e6).rounded(); source = "logs" }
             else if let d = record.hyperparameters["depth"].flatMap({ Int($0) }), d > 0 {
                 params = ScalingLaw.parameters(depth: d); source = "depth"
             }

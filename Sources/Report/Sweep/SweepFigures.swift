@@ -55,6 +55,11 @@ public enum SweepFigures {
                     marks.append(PointMark(xs: curve.x, ys: ys, symbol: .circle, size: isBest ? 6 : 4, color: color(c, i),
                                            outlined: false))
                 }
+                if c.entries[i].record.status == "diverged", let k = ys.lastIndex(where: \.isFinite) {
+                    marks.append(PointMark(x: curve.x[k], y: ys[k], symbol: .diamond, size: 9, color: thresholdColor))
+                    marks.append(TextMark(x: curve.x[k], y: ys[k], text: "\(c.entries[i].record.name): diverged", offset: (20, 20),
+                                          color: thresholdColor))
+                }
                 if isBest, let lx = curve.x.last, let ly = ys.last(where: \.isFinite) {
                     marks.append(TextMark(x: lx, y: ly, text: "best: \(c.entries[i].record.name)", offset: (-30, 26),
                                           color: color(c, i)))
@@ -168,7 +173,11 @@ public enum SweepFigures {
             for e in c.entries where c.excluded.contains(where: { $0.name == e.record.name }) {
                 guard let n = e.parameters, let v = e.record.final[m] else { continue }
                 let y = kind == "raw" ? v : v - (fit.irreducible ?? 0)
-                if y > 0 && y.isFinite { ex.append((n, y)) }
+                if y > 0 && y.isFinite {
+                    ex.append((n, y))
+                    marks.append(TextMark(x: n, y: y, text: "\(e.record.name) (\(e.record.status))", offset: (-20, -22),
+                                          color: failedGrey))
+                }
             }
             if !ex.isEmpty {
                 marks.append(PointMark(xs: ex.map(\.0), ys: ex.map(\.1), symbol: .triangle, size: 8, color: failedGrey,
