@@ -114,7 +114,7 @@ struct SweepCommand: ParsableCommand {
 
         let failed = outcomes.filter(\.record.failed)
         let skipped = outcomes.filter(\.skipped).count
-        for f in failed { ExitStatus.printError("\(f.ref.path): \(f.record.error ?? "failed")") }
+        for f in failed { ExitStatus.printError("run \(f.ref.name) failed: \(f.record.error ?? "unknown error")") }
         if !common.quiet {
             let share = settings.shard.map { " (shard \($0) of \(plan.runs.count) runs)" } ?? ""
             print("\(outcomes.count) runs\(share): \(outcomes.count - skipped - failed.count) rendered, \(skipped) unchanged, \(failed.count) failed")
@@ -134,7 +134,7 @@ struct SweepCommand: ParsableCommand {
         let files = try SweepReportWriter(settings: settings.report).write(comparison, to: settings.output)
         if merge {
             for e in comparison.entries where e.record.failed {
-                ExitStatus.printError("\(e.record.path): \(e.record.error ?? "failed")")
+                ExitStatus.printError("run \(e.record.name) failed: \(e.record.error ?? "unknown error")")
             }
         }
         if !common.quiet {
