@@ -53,6 +53,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Irreducible part of the scale-averaged loss for the scaling fit.", valueName: "LOSS"))
     var irreducibleMean: Double = 5.0
 
+    @Option(help: ArgumentHelp("PNG pixel density of the figure files (HTML and PDF are vector; 2 for HiDPI Markdown).", valueName: "SCALE"))
+    var pngScale: Double = 1
+
     @Option(help: ArgumentHelp("A folder of Mustache templates (report.*, sweep.*).", valueName: "DIR"))
     var template: String?
 
@@ -68,6 +71,7 @@ struct SweepCommand: ParsableCommand {
         if merge && shard != nil { throw ValidationError("--merge and --shard exclude each other") }
         if merge && runs.count > 1 && output == nil { throw ValidationError("with several folders to merge, give -o DIR") }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(pngScale > 0 && pngScale <= 4) { throw ValidationError("--png-scale must be above 0 and at most 4") }
         if let s = shard, SweepShard(parsing: s) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
         for v in [irreducibleTail, irreducibleMean] where !(v.isFinite && v >= 0) {
             throw ValidationError("--irreducible-* must be a non-negative number")
@@ -79,6 +83,7 @@ struct SweepCommand: ParsableCommand {
         var report = ReportSettings()
         report.figures = try figureOptions.settings(file)
         report.templateDirectory = template ?? file.template
+        report.pngScale = pngScale
         if let l = lang ?? file.lang.flatMap(ReportLanguage.init(rawValue:)) { report.language = l }
         let out = output ?? runs[0]
         var settings = SweepSettings(output: out)

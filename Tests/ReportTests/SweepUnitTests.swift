@@ -1,4 +1,5 @@
 import Foundation
+import Render
 import Testing
 @testable import Report
 
@@ -163,5 +164,34 @@ import Testing
         #expect(grid.rows == ["1e-4", "2e-4", "4e-4"])
         #expect(abs(grid.values[0][0] - (1.7 + 1.9) / 2) < 1e-12)   // two seeds averaged
         #expect(abs(grid.values[2][1] - 2.4) < 1e-12)
+    }
+}
+
+@Suite struct SweepHashTests {
+    @Test func changesWithTheLogsButNotWithCheckpointsOrTheSweepFolder() throws {
+        let dir = SweepFixture.temporaryDirectory("hash")
+        let run = try SweepFixture.copy(["d16-seed0"], to: dir)[0]
+        let h0 = try SweepHash.inputs(of: run)
+        #expect(try SweepHash.inputs(of: run) == h0)
+        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: run + "/ar-ckpt-last.pth"))
+        try FileManager.default.createDirectory(atPath: run + "/sweep/runs", withIntermediateDirectories: true)
+        try "x".write(toFile: run + "/sweep/runs/log.txt", atomically: true, encoding: .utf8)
+        #expect(try SweepHash.inputs(of: run, excluding: run + "/sweep") == h0)
+        let h = try #require(FileHandle(forWritingAtPath: run + "/stdout.txt"))
+        h.seekToEndOfFile()
+        h.write(Data(" ".utf8))
+        try h.close()
+        #expect(try SweepHash.inputs(of: run, excluding: run + "/sweep") != h0)
+    }
+}
+
+@Suite struct SweepSVGTests {
+    @Test func fastInliningGivesTheSameTextAsSVGInline() throws {
+        let chart = Render.Chart(title: "t", marks: [Render.LineMark(xs: [0, 1, 2], ys: [3, 1, 2], label: "a"),
+                                                      Render.RuleMark(y: 1.5, label: "rule")])
+        let data = try Render.Figure(chart, width: 400, height: 300).svgData()
+        let slow = SVGInline.prepare(String(decoding: data, as: UTF8.self), idPrefix: "s3")
+        #expect(SweepSVG.prepare(data, idPrefix: "s3") == slow)
+        #expect(slow.contains("id=\"s3-"))
     }
 }

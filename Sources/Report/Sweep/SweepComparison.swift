@@ -121,6 +121,9 @@ public struct SweepComparison: Sendable {
         varyingKeys = keys
         let nonSeed = keys.filter { $0 != "seed" }
         colorKey = nonSeed.first
+        if let k = colorKey {
+            colorValues = Self.sortedValues(usable.map { entries[$0].record.hyperparameters[k] ?? "–" })
+        }
 
         let ranked = usable.filter { entries[$0].record.status != "diverged" }
         primaryMetric = !ranked.isEmpty && ranked.allSatisfy({ entries[$0].record.final["val/loss_tail"] != nil })
@@ -216,10 +219,7 @@ public struct SweepComparison: Sendable {
     }
 
     /// The distinct values of the colour key in colour order.
-    public var colorValues: [String] {
-        guard let k = colorKey else { return [] }
-        return Self.sortedValues(entries.filter { !$0.record.failed }.map { $0.record.hyperparameters[k] ?? "–" })
-    }
+    public var colorValues: [String] = []
 
     public var failedCount: Int { entries.filter(\.record.failed).count }
 }

@@ -4,9 +4,16 @@ import Foundation
 /// (relative path, size and bytes, in sorted path order), so that a re-run can tell that a
 /// run's logs have not changed. Not cryptographic; it only has to notice edits.
 public enum SweepHash {
-    /// The hash of a run folder (every regular file under it, hidden files skipped) or of one
-    /// log file, as 16 hex digits.
-    public static func inputs(of path: String) throws -> String {
+    /// Files that are never logs: checkpoints, arrays, images, archives (VAR keeps its
+    /// multi-GB `ar-ckpt-*.pth` beside the logs; hashing them would make every re-run slow).
+    static let skippedExtensions: Set<String> = ["pth", "pt", "ckpt", "safetensors", "bin", "npz", "npy", "h5",
+                                                 "png", "jpg", "jpeg", "gif", "pdf", "zip", "tar", "gz", "tgz"]
+
+    /// The hash of a run folder or of one log file, as 16 hex digits. In a folder, every regular
+    /// file up to three levels deep is hashed (where the readers look), except hidden files,
+    /// the kinds in `skippedExtensions` and anything under `excluding` (a sweep folder inside
+    /// the run folder).
+    public static func inputs(of path: String, excluding: String? = nil) throws -> String {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -18,11 +25,18 @@ public enum SweepHash {
             return h.hex
         }
         var files: [String] = []
+        let root = URL(fileURLWithPath: path).standardizedFileURL.path
+        let excluded = excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if let e = fm.enumerator(atPath: path) {
             while let rel = e.nextObject() as? String {
-                if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                let parts = rel.split(separator: "/")
+                let full = root + "/" + rel
+                if parts.contains(where: { $0.hasPrefix(".") }) || parts.count > 4 { e.skipDescendants(); continue }
+                if let excluded, full == excluded || full.hasPrefix(excluded + "/") { e.skipDescendants(); continue }
+                if let name = parts.last, name.contains("."), let ext = name.split(separator: ".").last,
+                   skippedExtensions.contains(ext.lowercased()) { continue }
                 var d: ObjCBool = false
-                if fm.fileExists(atPath: path + "/" + rel, isDirectory: &d), !d.boolValue { files.append(rel) }
+                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { files.append(rel) }
             }
         }
         for rel in files.sorted() {

@@ -34,7 +34,7 @@ public struct SweepReportWriter: Sendable {
             files.figures.append(dir + "/" + relative)
             var svg: String? = nil
             if settings.writeHTML {
-                svg = SVGInline.prepare(String(decoding: try nf.figure.svgData(), as: UTF8.self), idPrefix: "s\(i)")
+                svg = SweepSVG.prepare(try nf.figure.svgData(), idPrefix: "s\(i)")
             }
             outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
         }
