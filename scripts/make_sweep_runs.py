@@ -4,7 +4,10 @@
     python3 scripts/make_sweep_runs.py fixture OUTDIR      # the committed test fixture (6 small runs)
     python3 scripts/make_sweep_runs.py bench OUTDIR [-n 100] [--epochs 200]
                                                            # the benchmark set (not committed)
-    python3 scripts/make_sweep_runs.py touch RUNDIR        # append one epoch line to a run's log.txt
+    python3 scripts/make_sweep_runs.py touch RUNDIR        # change one run (appends to its log.txt)
+    python3 scripts/make_sweep_runs.py measure [--binary .build/release/varreport] [--dir /tmp/varreport-bench]
+                                                           # the benchmark: generate, sweep with 1 and 2
+                                                           # jobs, re-run after one run changed
 
 Each run folder gets `stdout.txt`, `log.txt` and one TensorBoard event file under
 `tb-VARd{depth}__pn.../`, printed in the formats of FoundationVision/VAR (see
@@ -284,6 +287,42 @@ def bench_specs(n: int, epochs: int):
     return specs
 
 
+def measure(binary: str, workdir: str, n: int, epochs: int):
+    """Times `varreport sweep` on the benchmark set: --jobs 2, --jobs 1, a re-run with nothing
+    changed and a re-run after one run changed. Prints one JSON object."""
+    import subprocess
+    import time
+    runs = os.path.join(workdir, "runs")
+    if not os.path.isdir(runs) or len(os.listdir(runs)) != n:
+        shutil.rmtree(runs, ignore_errors=True)
+        t0 = time.time()
+        for s in bench_specs(n, epochs):
+            write_run(s, os.path.join(runs, s.name))
+        print(f"generated {n} runs in {time.time() - t0:.1f} s", file=sys.stderr)
+
+    def sweep(out, *extra):
+        t0 = time.time()
+        before = os.times()
+        r = subprocess.run([binary, "sweep", runs, "-o", out, "-q", *extra])
+        after = os.times()
+        return {"wall_s": round(time.time() - t0, 2),
+                "cpu_s": round(after.children_user + after.children_system - before.children_user - before.children_system, 2),
+                "exit": r.returncode}
+
+    result = {"runs": n, "epochs": epochs, "cores": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    for jobs in (2, 1):
+        out = os.path.join(workdir, f"out-j{jobs}")
+        shutil.rmtree(out, ignore_errors=True)
+        result[f"jobs{jobs}"] = sweep(out, "--jobs", str(jobs))
+    out = os.path.join(workdir, "out-j2")
+    result["rerun_unchanged"] = sweep(out, "--jobs", "2")
+    main(["touch", os.path.join(runs, bench_specs(n, epochs)[n // 2].name)])
+    result["rerun_one_changed"] = sweep(out, "--jobs", "2")
+    result["speedup_1_to_2"] = round(result["jobs1"]["wall_s"] / max(result["jobs2"]["wall_s"], 1e-9), 2)
+    result["load_after"] = os.getloadavg()[0]
+    print(json.dumps(result, indent=1))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -293,9 +332,17 @@ def main(argv=None):
     b.add_argument("outdir")
     b.add_argument("-n", type=int, default=100)
     b.add_argument("--epochs", type=int, default=200)
-    t = sub.add_parser("touch", help="change one run: append an epoch line to its log.txt")
+    t = sub.add_parser("touch", help="change one run: append a blank line to its log.txt")
     t.add_argument("rundir")
+    m = sub.add_parser("measure", help="generate the benchmark set and time varreport sweep on it")
+    m.add_argument("--binary", default=".build/release/varreport")
+    m.add_argument("--dir", default="/tmp/varreport-bench")
+    m.add_argument("-n", type=int, default=100)
+    m.add_argument("--epochs", type=int, default=200)
     a = ap.parse_args(argv)
+    if a.cmd == "measure":
+        measure(os.path.abspath(a.binary), a.dir, a.n, a.epochs)
+        return
     if a.cmd == "touch":
         with open(os.path.join(a.rundir, "log.txt"), "a", encoding="utf-8") as fp:
             fp.write("\n")

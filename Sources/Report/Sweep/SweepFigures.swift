@@ -48,8 +48,14 @@ public enum SweepFigures {
                 let showLabel = !labelled.contains(l) && c.colorKey != nil || (c.colorKey == nil && c.entries.count <= 8)
                 labelled.insert(l)
                 let sparse = curve.x.count <= 30
-                marks.append(LineMark(xs: curve.x, ys: ys, color: color(c, i), width: isBest ? 2.8 : 1.2,
-                                      opacity: isBest ? 1 : 0.75, dash: c.entries[i].record.status == "incomplete" ? .dashed : .solid,
+                let crowded = c.entries.count > 20
+                if isBest {
+                    // A dark casing makes the best run stand out among many of its colour.
+                    marks.append(LineMark(xs: curve.x, ys: ys, color: settings.theme.foreground, width: 4.4, showsInLegend: false))
+                }
+                marks.append(LineMark(xs: curve.x, ys: ys, color: color(c, i), width: isBest ? 2.6 : (crowded ? 0.9 : 1.2),
+                                      opacity: isBest ? 1 : (crowded ? 0.5 : 0.75),
+                                      dash: c.entries[i].record.status == "incomplete" ? .dashed : .solid,
                                       label: showLabel ? l : nil))
                 if sparse {
                     marks.append(PointMark(xs: curve.x, ys: ys, symbol: .circle, size: isBest ? 6 : 4, color: color(c, i),
@@ -131,8 +137,9 @@ public enum SweepFigures {
         let rows = (charts.count + cols - 1) / cols
         let fig = Figure(width: settings.width, height: settings.height * 0.75 * Double(rows), title: "Runs that differ only by seed",
                          rows: rows, columns: cols, theme: settings.theme, transparent: settings.transparent, charts: charts)
+        let shown = c.seedGroups.count > charts.count ? " The first \(charts.count) of \(c.seedGroups.count) groups are drawn; the table lists all." : ""
         return NamedFigure(id: "seeds", title: "Seed groups",
-                           caption: "Runs with the same hyperparameters but the seed: mean (line), mean ± standard deviation (dark band) and min–max (light band) of \(metric).",
+                           caption: "Runs with the same hyperparameters but the seed: mean (line), mean ± standard deviation (dark band) and min–max (light band) of \(metric).\(shown)",
                            figure: fig)
     }
 
