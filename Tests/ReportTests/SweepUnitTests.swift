@@ -49,6 +49,18 @@ import Testing
         #expect(found[1] == runs[0])
     }
 
+    @Test func aListedRunThatDoesNotExistFailsAloneInTheSweep() throws {
+        let dir = SweepFixture.temporaryDirectory("list-missing")
+        _ = try SweepFixture.copy(["d16-seed0", "d20-seed0"], to: dir)
+        try "d16-seed0\nd16-seed9\nd20-seed0\n".write(toFile: dir + "/runs.txt", atomically: true, encoding: .utf8)
+        let found = try SweepInputs.discover([dir + "/runs.txt"])
+        #expect(found.count == 3)
+        let out = SweepFixture.temporaryDirectory("list-missing-out")
+        let outcomes = try SweepFixture.sweep(found, into: out, compare: false)
+        #expect(outcomes.map(\.record.failed) == [false, true, false])
+        #expect(outcomes[1].record.error?.contains("no such file or folder") == true)
+    }
+
     @Test func theOutputFolderAndDuplicatesAreSkipped() throws {
         let dir = SweepFixture.temporaryDirectory("excl")
         _ = try SweepFixture.copy(["d16-seed0"], to: dir)

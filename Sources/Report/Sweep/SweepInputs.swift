@@ -79,19 +79,26 @@ public enum SweepInputs {
         guard let text = String(data: head, encoding: .utf8) else { return nil }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var entries: [String] = []
+        var existing = 0
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let resolved = line.hasPrefix("/") ? line : folder + "/" + line
             if FileManager.default.fileExists(atPath: resolved) {
+                existing += 1
                 entries.append(line.hasPrefix("/") ? line : relativeToWorkingDirectory(resolved))
             } else if FileManager.default.fileExists(atPath: line) {
+                existing += 1
                 entries.append(line)
             } else {
-                return nil
+                // Kept: the run will fail with "no such file or folder" and not stop the others.
+                entries.append(line.hasPrefix("/") ? line : relativeToWorkingDirectory(resolved))
             }
         }
-        return entries.isEmpty && !text.contains(where: { !$0.isWhitespace && $0 != "#" }) ? [] : (entries.isEmpty ? nil : entries)
+        // Only comments: an empty list (an error); blank: not a list (a log that fails to read).
+        if entries.isEmpty { return text.contains("#") ? [] : nil }
+        // A list when most of its lines name existing paths; a log's lines never do.
+        return existing * 2 >= entries.count && existing > 0 ? entries : nil
     }
 
     static func relativeToWorkingDirectory(_ path: String) -> String {
