@@ -121,13 +121,14 @@ public enum SweepFigures {
                 sdLo.append(m - sd); sdHi.append(m + sd)
             }
             let col = color(c, g.members[0])
-            let marks: [any Mark] = [
-                AreaMark(xs: xs, lower: lo, upper: hi, color: col, opacity: 0.18, label: "min–max"),
-                AreaMark(xs: xs, lower: sdLo, upper: sdHi, color: col, opacity: 0.3, label: "mean ± std"),
-                LineMark(xs: xs, ys: mean, color: col, width: 2, label: "mean of \(g.members.count) seeds"),
-                RuleMark(y: c.threshold, color: thresholdColor, width: 1.2, dash: .dashed,
-                         label: "threshold \(NumberFormat.compact(c.threshold))"),
-            ]
+            var marks: [any Mark] = [AreaMark(xs: xs, lower: lo, upper: hi, color: col, opacity: 0.2, label: "min–max")]
+            if curves.count >= 3 {
+                // With two seeds the sample std band is wider than min-max and says nothing more.
+                marks.append(AreaMark(xs: xs, lower: sdLo, upper: sdHi, color: col, opacity: 0.3, label: "mean ± std"))
+            }
+            marks.append(LineMark(xs: xs, ys: mean, color: col, width: 2, label: "mean of \(g.members.count) seeds"))
+            marks.append(RuleMark(y: c.threshold, color: thresholdColor, width: 1.2, dash: .dashed,
+                                  label: "threshold \(NumberFormat.compact(c.threshold))"))
             charts.append(Chart(title: g.label, subtitle: metric, x: Axis("epoch"),
                                 y: Axis("loss", domain: focusedDomain(lo + hi, threshold: c.threshold)), marks: marks))
             _ = gi
@@ -139,7 +140,7 @@ public enum SweepFigures {
                          rows: rows, columns: cols, theme: settings.theme, transparent: settings.transparent, charts: charts)
         let shown = c.seedGroups.count > charts.count ? " The first \(charts.count) of \(c.seedGroups.count) groups are drawn; the table lists all." : ""
         return NamedFigure(id: "seeds", title: "Seed groups",
-                           caption: "Runs with the same hyperparameters but the seed: mean (line), mean ± standard deviation (dark band) and min–max (light band) of \(metric).\(shown)",
+                           caption: "Runs with the same hyperparameters but the seed: mean (line), min–max (light band) and, with three seeds or more, mean ± standard deviation (dark band) of \(metric).\(shown)",
                            figure: fig)
     }
 
