@@ -12,6 +12,9 @@ import Testing
         // Validation only from log.txt, only at the validation epoch.
         #expect(run.xs(.valLossMean, .epoch) == [3])
         #expect(run.values(.valLossMean, .epoch) == [6.61])
+        // Epoch accuracy: log.txt's exact value before stdout's running-average approximation.
+        #expect(run.values(.trainAccMean, .epoch) == [0.1111, 0.4012, 0.66, 0.85])
+        #expect(run.series(.trainAccMean, .epoch)?.source.hasSuffix("log.txt") == true)
         // log.txt fills what stdout lacks.
         #expect(run.xs(.learningRate, .epoch) == [0, 1, 2, 3])
         #expect(run.xs(.learningRate, .iteration).count == 11)
@@ -75,6 +78,18 @@ import Testing
         #expect(detect("{\n\"is_master\": true\n}\n") == .varLogTxt)
         #expect(detect("{'it': '5/5', 'ep': '1/40', 'L_mean': 8.0}\n") == .varLogTxt)
         #expect(detect("1,2,3\n4,5,6\n") == nil)
+        let holed = [UInt8](repeating: 0, count: 9000) + Array("[11-28 23:59:01] (/x/train.py  , line 123)=> [Ep]: [   0/4]  [ 0/10]  Lm: 1\n".utf8)
+        #expect(FormatDetector.detect(path: "x", prefix: Array(holed.prefix(8192))) == nil) // only zeros: unknown
+        #expect(FormatDetector.detect(path: "x", prefix: holed) == .varStdout)
         #expect(detect("PK\u{3}\u{4}\u{0}\u{0}binary") == nil)
+    }
+
+    @Test func severalRunsInOneFolderAreFlagged() throws {
+        let dir = TestSupport.tempDir("two")
+        let line = "[01-01 00:00:00] (x/train.py              , line  1)=> [Ep]: [   0/4]  [ 0/5]  Lm: 8.0 (8.0)\n"
+        TestSupport.write(line, dir + "/d16/local_output", "stdout.txt")
+        TestSupport.write(line, dir + "/d20/local_output", "stdout.txt")
+        let r = try RunLoader.load(dir)
+        #expect(r.warnings.contains { $0.message.contains("2 different folders") })
     }
 }
