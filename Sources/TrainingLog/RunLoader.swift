@@ -69,6 +69,7 @@ public enum RunLoader {
                     if depth < maxDepth { walk(p, depth + 1) }
                     continue
                 }
+                guard ByteFile.isRegularFile(p) else { continue }
                 looked += 1
                 guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty,
                       let format = FormatDetector.detect(path: p, prefix: prefix) else { continue }

@@ -92,4 +92,39 @@ import Testing
         let r = try RunLoader.load(dir)
         #expect(r.warnings.contains { $0.message.contains("2 different folders") })
     }
+
+    @Test func tensorBoardPreferredStdoutFillsGapsOnTheSameClock() throws {
+        let dir = TestSupport.tempDir("mix") + "/run7/local_output"
+        let stdout = try ByteFile.readAll(TestSupport.fixture("var-run/local_output/stdout.txt"))
+        TestSupport.write(stdout, dir, "stdout.txt")
+        var pts: [(tag: String, step: Int64, value: Float)] = []
+        for (e, v) in [7.9004, 7.2001, 6.7502, 6.4001].enumerated() { pts.append(("AR_ep_loss/L_mean", Int64(e + 1), Float(v))) }
+        for (e, v) in [7.8, 7.1, 6.0, 6.3].enumerated() { pts.append(("AR_ep_loss/L_tail", Int64(e + 1), Float(v))) }
+        var file = EventWriter.record(EventWriter.fileVersion())
+        for p in pts { file += EventWriter.record(EventWriter.event(wall: 1_700_000_500, step: p.step, values: [EventWriter.value(tag: p.tag, .simple(p.value))])) }
+        // lr at steps 0 and 39, 121 s apart as in stdout.txt.
+        for (step, wall) in [(Int64(0), 1_700_000_000.0), (39, 1_700_000_121)] {
+            file += EventWriter.record(EventWriter.event(wall: wall, step: step, values: [EventWriter.value(tag: "AR_opt_lr/lr_max/sche_tlr", .simple(1e-4))]))
+        }
+        TestSupport.write(file, dir + "/tb-VARd16__pn1_2_3__b768ep4adamlr0.0001wd0.05", "events.out.tfevents.1.host")
+        let r = try RunLoader.load(dir)
+        #expect(r.name == "run7")
+        #expect(r.series(.trainLossMean, .epoch)?.source.contains("tfevents") == true)
+        #expect(approx(r.values(.trainLossMean, .epoch), [7.9004, 7.2001, 6.7502, 6.4001], tol: 1e-6))
+        // TensorBoard's epoch-2 L_tail (6.0) disagrees with stdout's 6.650: one warning naming both.
+        let w = r.warnings.filter { $0.message.contains("disagree") }
+        #expect(w.count == 1)
+        #expect(w.first?.message.contains("epoch 2") == true && w.first?.message.contains("stdout.txt") == true)
+        #expect(w.first?.file.hasSuffix("stdout.txt") == true)
+        // lr: TensorBoard's two points, stdout's others, all on TensorBoard's clock.
+        let lr = r.series(.learningRate, .iteration)
+        #expect(lr?.xs == [0, 2, 4, 6, 9, 10, 19, 20, 29, 30, 39])
+        #expect(lr?.value(atX: 0) == Double(Float(1e-4)))
+        #expect(lr?.value(atX: 2) == 9.5e-05)
+        #expect(lr?.wallTimes.first == 1_700_000_000)
+        #expect(lr?.wallTimes[1] == 1_700_000_001) // stdout: 1 s after step 0
+        #expect(lr.map { zip($0.wallTimes, $0.wallTimes.dropFirst()).allSatisfy { $0 <= $1 } } == true)
+        #expect(r.restartEpochs == [2]) // from stdout
+        #expect(r.configValue("opt") == "adam") // from the folder name
+    }
 }

@@ -150,7 +150,9 @@ import Testing
         let e = VARFolderName.config(fromTensorBoardFolder: "tb-VARd30__pn256__b1024ep350adamlr8e-05wd0.05")
         #expect(e.first { $0.key == "tblr" }?.value == "8e-05")
         // A TensorBoard-only run gets its planned epochs from the folder name.
-        let dir = TestSupport.tempDir("tbname") + "/local_output/tb-VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05"
+        let checkout = TestSupport.tempDir("tbname")
+        TestSupport.write("# VAR's train.py\n", checkout, "train.py")
+        let dir = checkout + "/local_output/tb-VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05"
         TestSupport.write(EventWriter.file([("AR_ep_loss/L_tail", 1, 7)]), dir, "events.out.tfevents.1")
         let r = try RunLoader.load(RunNaming.parent(dir))
         #expect(r.epochsPlanned == 30)
