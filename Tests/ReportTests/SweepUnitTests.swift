@@ -196,14 +196,3 @@ import Testing
         #expect(try SweepHash.inputs(of: run, excluding: run + "/sweep") != h0)
     }
 }
-
-@Suite struct SweepSVGTests {
-    @Test func fastInliningGivesTheSameTextAsSVGInline() throws {
-        let chart = Render.Chart(title: "t", marks: [Render.LineMark(xs: [0, 1, 2], ys: [3, 1, 2], label: "a"),
-                                                      Render.RuleMark(y: 1.5, label: "rule")])
-        let data = try Render.Figure(chart, width: 400, height: 300).svgData()
-        let slow = SVGInline.prepare(String(decoding: data, as: UTF8.self), idPrefix: "s3")
-        #expect(SweepSVG.prepare(data, idPrefix: "s3") == slow)
-        #expect(slow.contains("id=\"s3-"))
-    }
-}

@@ -34,7 +34,7 @@ public struct SweepReportWriter: Sendable {
             files.figures.append(dir + "/" + relative)
             var svg: String? = nil
             if settings.writeHTML {
-                svg = SweepSVG.prepare(try nf.figure.svgData(), idPrefix: "s\(i)")
+                svg = SVGInline.prepare(try nf.figure.svgData(), idPrefix: "s\(i)")
             }
             outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
         }
