@@ -3,27 +3,27 @@ import Render
 import Testing
 @testable import Report
 
-@Suite struct SweepNamingTests {
+@Suite struct OutputNamingTests {
     @Test func namesComeFromThePathBelowTheCommonFolderWithoutLocalOutput() {
-        let names = SweepNaming.uniqueNames(for: ["/x/runs/d16/local_output", "/x/runs/d20/local_output", "/x/runs/d24"])
+        let names = OutputNaming.uniqueNames(for: ["/x/runs/d16/local_output", "/x/runs/d20/local_output", "/x/runs/d24"])
         #expect(names == ["d16", "d20", "d24"])
     }
 
     @Test func traversalSeparatorsAndControlCharactersAreSanitised() {
-        #expect(SweepNaming.sanitise("../../etc/passwd") == "_.._etc_passwd")
-        #expect(SweepNaming.sanitise("..") == "run")
-        #expect(SweepNaming.sanitise("a/b\\c\nd") == "a_b_c_d")
-        #expect(!SweepNaming.sanitise(String(repeating: "x", count: 500)).isEmpty)
-        #expect(SweepNaming.sanitise(String(repeating: "x", count: 500)).count <= 100)
+        #expect(OutputNaming.sanitise("../../etc/passwd") == "_.._etc_passwd")
+        #expect(OutputNaming.sanitise("..") == "run")
+        #expect(OutputNaming.sanitise("a/b\\c\nd") == "a_b_c_d")
+        #expect(!OutputNaming.sanitise(String(repeating: "x", count: 500)).isEmpty)
+        #expect(OutputNaming.sanitise(String(repeating: "x", count: 500)).count <= 100)
     }
 
     @Test func collisionsGetSuffixesCaseInsensitively() {
-        let names = SweepNaming.uniqueNames(for: ["/a/Run 1", "/b/run_1", "/c/run_1"].map { $0 })
+        let names = OutputNaming.uniqueNames(for: ["/a/Run 1", "/b/run_1", "/c/run_1"].map { $0 })
         // Different parents: the names keep their folders, then collide only after sanitising.
         #expect(Set(names.map { $0.lowercased() }).count == 3)
-        let same = SweepNaming.uniqueNames(for: ["/r/x/A", "/r/y/a", "/r/z/a"]).map { $0 }
+        let same = OutputNaming.uniqueNames(for: ["/r/x/A", "/r/y/a", "/r/z/a"]).map { $0 }
         #expect(same == ["x-A", "y-a", "z-a"])
-        let clash = SweepNaming.uniqueNames(for: ["/r/A:B", "/r/A B", "/r/a_b"])
+        let clash = OutputNaming.uniqueNames(for: ["/r/A:B", "/r/A B", "/r/a_b"])
         #expect(clash == ["A_B", "A_B-2", "a_b-3"])
     }
 }

@@ -23,7 +23,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     /// A plan for run paths in the given order: names derived from the paths, made unique.
     public init(paths: [String]) {
-        runs = zip(SweepNaming.uniqueNames(for: paths), paths).map { SweepRunRef(name: $0, path: $1) }
+        runs = zip(OutputNaming.uniqueNames(for: paths), paths).map { SweepRunRef(name: $0, path: $1) }
     }
 
     public static let fileName = "sweep-plan.json"
@@ -82,7 +82,7 @@ public enum SweepError: Error, CustomStringConvertible {
 /// Output names derived from run paths: the path below the runs' common folder (VAR's generic
 /// `local_output` dropped), sanitised (no separators, no traversal, no control characters) and
 /// made unique case-insensitively by `-2`, `-3`, ... in plan order.
-public enum SweepNaming {
+public enum OutputNaming {
     public static func uniqueNames(for paths: [String]) -> [String] {
         let comps = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.pathComponents }
         var common = comps.first.map { Array($0.dropLast()) } ?? []
