@@ -34,9 +34,9 @@ struct CommonOptions: ParsableArguments {
     }
 
     func analysisOptions(_ file: ConfigFile) -> AnalysisOptions {
-        var o = AnalysisOptions()
+        var o = file.analysis ?? AnalysisOptions()
         o.threshold = threshold ?? file.threshold ?? o.threshold
-        o.thresholds = file.thresholds
+        o.thresholds.merge(file.thresholds) { _, fromFile in fromFile }
         o.vocabSize = vocab ?? file.vocab ?? o.vocabSize
         if let w = file.emaWeight { o.emaWeight = w }
         return o

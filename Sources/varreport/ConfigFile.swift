@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Yams
 
@@ -14,6 +15,9 @@ import Yams
 /// lang: zh                  # en | zh
 /// template: my-templates/   # a folder of .mustache files
 /// x: epoch                  # epoch | step | hours
+/// analysis:                 # any rule setting of docs/ANALYSIS.md, snake_case
+///   plateau_patience: 15
+///   overfitting_patience: 2
 /// ```
 /// Options given on the command line win over the file.
 struct ConfigFile {
@@ -26,9 +30,11 @@ struct ConfigFile {
     var template: String?
     var x: String?
     var emaWeight: Double?
+    /// The `analysis:` section: every rule's setting, over the defaults.
+    var analysis: AnalysisOptions?
 
     static let knownKeys: Set<String> = ["threshold", "thresholds", "vocab", "names", "theme", "lang",
-                                         "template", "x", "ema_weight"]
+                                         "template", "x", "ema_weight", "analysis"]
 
     static func load(_ path: String) throws -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -61,6 +67,9 @@ struct ConfigFile {
             guard let d = m as? [String: Any] else { throw ConfigError(file: path, message: "'names' must map source names to canonical names") }
             for (k, v) in d { c.names[k] = "\(v)" }
         }
+        if let section = root["analysis"] {
+            c.analysis = try analysisOptions(section, path)
+        }
         c.theme = try string(root["theme"], "theme", path)
         c.lang = try string(root["lang"], "lang", path)
         c.template = try string(root["template"], "template", path)
@@ -70,6 +79,26 @@ struct ConfigFile {
             c.template = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(t).path
         }
         return c
+    }
+
+    /// Decodes the `analysis:` section into `AnalysisOptions`, refusing keys it does not know
+    /// (a misspelt setting must not be silently ignored).
+    private static func analysisOptions(_ section: Any, _ path: String) throws -> AnalysisOptions {
+        guard let dict = section as? [String: Any] else {
+            throw ConfigError(file: path, message: "'analysis' must map setting names to values")
+        }
+        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AnalysisOptions())) as? [String: Any] ?? [:]
+        var known = Set(defaults.keys)
+        known.insert("early_stop_start_epoch")  // optional, absent from the encoded defaults
+        for key in dict.keys.sorted() where !known.contains(key) {
+            throw ConfigError(file: path, message: "unknown analysis setting 'analysis.\(key)' (see docs/ANALYSIS.md)")
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: dict)
+            return try JSONDecoder().decode(AnalysisOptions.self, from: data)
+        } catch {
+            throw ConfigError(file: path, message: "a value in 'analysis' has the wrong type: \(error)")
+        }
     }
 
     private static func number(_ v: Any?, _ key: String, _ path: String) throws -> Double? {

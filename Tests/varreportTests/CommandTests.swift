@@ -101,6 +101,21 @@ import Testing
         #expect(r.stderr.contains("varreport.yaml") && r.stderr.contains("threshhold"))
     }
 
+    @Test func configFileCarriesAnalysisSettings() throws {
+        let dir = CLI.temporaryDirectory()
+        // With a patience of 5 validation checks the example's late rise (4 checks) is not overfitting.
+        try "analysis:\n  overfitting_patience: 5\n  early_stop_patience: 5\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let strict = CLI.run(["summary", CLI.example, "--json"])
+        let lenient = CLI.run(["summary", CLI.example, "--json", "--config", dir + "/c.yaml"])
+        #expect(strict.status == 0 && lenient.status == 0, "\(lenient.stderr)")
+        #expect(strict.stdout.contains("\"verdict\" : \"overfitting\""))
+        #expect(!lenient.stdout.contains("\"verdict\" : \"overfitting\""))
+        try "analysis:\n  overfiting_patience: 5\n".write(toFile: dir + "/typo.yaml", atomically: true, encoding: .utf8)
+        let typo = CLI.run(["summary", CLI.example, "--config", dir + "/typo.yaml"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("typo.yaml") && typo.stderr.contains("overfiting_patience"))
+    }
+
     @Test func configFileSetsTheThreshold() throws {
         let dir = CLI.temporaryDirectory()
         try "threshold: 6.0\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
