@@ -95,9 +95,9 @@ final class Canvas {
     func text(_ text: String, at p: Point, h: HAlign = .left, v: VAlign = .top, _ style: TextStyle, angle: Double = 0) {
         let m = measure(text, style)
         pango_layout_set_alignment(layout, h == .center ? PANGO_ALIGN_CENTER : h == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
-        var dx: Double
+        let dx: Double
         switch h { case .left: dx = 0; case .center: dx = -m.width / 2; case .right: dx = -m.width }
-        var dy: Double
+        let dy: Double
         switch v {
         case .top: dy = 0
         case .middle: dy = -m.height / 2
@@ -112,7 +112,6 @@ final class Canvas {
         pango_cairo_update_layout(cr, layout)
         pango_cairo_show_layout(cr, layout)
         cairo_restore(cr)
-        dx = 0; dy = 0
     }
 
     /// A Pango markup paragraph wrapped to `width`, returned as a layout the caller draws and must
@@ -228,12 +227,20 @@ func checkCairo(surface: OpaquePointer?, cr: OpaquePointer? = nil) throws {
     }
 }
 
-/// Writes `data` to `path` atomically: a temporary file in the same folder, then a rename.
+/// Writes `data` to `path` atomically: a temporary file in the same folder, then rename(2), so a
+/// reader never sees a half-written file and an existing file is replaced in one step.
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent()
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
     do {
-        try data.write(to: url, options: .atomic)
+        try data.write(to: tmp)
     } catch {
-        throw RenderError.write(path: path, reason: "\(error.localizedDescription)")
+        throw RenderError.write(path: path, reason: error.localizedDescription)
+    }
+    if rename(tmp.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: tmp)
+        throw RenderError.write(path: path, reason: reason)
     }
 }

@@ -48,10 +48,14 @@ struct ChartRenderer {
         // y ticks decide the left margin
         let yTicks: AxisTicks
         if let cats = domains.categories {
-            yTicks = AxisTicks(major: cats.indices.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: cats)
+            // Every k-th row name when rows are shorter than a line of text.
+            let rowH = plotH / Double(max(1, cats.count))
+            let k = max(1, Int((tickLabelH * 1.1 / rowH).rounded(.up)))
+            let shown = cats.indices.filter { $0 % k == 0 }
+            yTicks = AxisTicks(major: shown.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: shown.map { cats[$0] })
         } else {
-            let spacing = chart.y.scale == .log10 ? 22 * s : 50 * s
-            let m = chart.y.tickCount ?? min(10, max(3, Int(plotH / spacing)))
+            let spacing = chart.y.scale == .log10 ? 22 * s : 52 * s
+            let m = chart.y.tickCount ?? min(10, max(4, Int(plotH / spacing)))
             yTicks = ticks(for: chart.y, domain: domains.y, count: m)
         }
         let yLabelW = yTicks.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
@@ -88,8 +92,8 @@ struct ChartRenderer {
 
     /// x ticks whose labels do not collide: fewer ticks until they fit.
     private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
-        let spacing = chart.x.scale == .log10 ? 40 * s : 80 * s
-        var m = chart.x.tickCount ?? min(12, max(2, Int(width / spacing)))
+        let spacing = chart.x.scale == .log10 ? 40 * s : 70 * s
+        var m = chart.x.tickCount ?? min(10, max(3, Int(width / spacing)))
         let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
         while true {
             let t = ticks(for: chart.x, domain: domain, count: m)
@@ -123,9 +127,18 @@ struct ChartRenderer {
 
     // MARK: drawing
 
-    /// Draws the whole chart into `frame`; returns the plot area used.
+    /// Where things ended up: for tests and for callers that want to overlay marks.
+    struct Drawing {
+        var plot: PlotArea
+        /// The legend box, if one was drawn.
+        var legend: Rect?
+        /// Boxes of the text placed on the plot (band and rule labels, legend, annotations).
+        var texts: [Rect]
+    }
+
+    /// Draws the whole chart into `frame`.
     @discardableResult
-    func draw(in frame: Rect) -> PlotArea {
+    func draw(in frame: Rect) -> Drawing {
         let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
         let r = plot.rect
         let cats = ChartDomains(chart: chart).categories
@@ -194,9 +207,10 @@ struct ChartRenderer {
         for (m, label) in bandLabels {
             place(label, bandStyle, bandLabelCandidates(m, label, plot, bandStyle), plot, &obstacles, halo: false)
         }
+        var legendRect: Rect? = nil
         if chart.legend != .none {
             let entries = legendEntries() + legendSwatches
-            if !entries.isEmpty { drawLegend(entries, plot, &obstacles) }
+            if !entries.isEmpty { legendRect = drawLegend(entries, plot, &obstacles) }
         }
         for mark in chart.marks {
             if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
@@ -204,7 +218,7 @@ struct ChartRenderer {
         for mark in chart.marks {
             if let m = mark as? TextMark { drawAnnotation(m, plot, &obstacles) }
         }
-        return plot
+        return Drawing(plot: plot, legend: legendRect, texts: obstacles.texts)
     }
 
     /// Aligns a thin line to the pixel grid (crisp 1-px lines in PNG; harmless in vectors).
@@ -374,11 +388,13 @@ struct ChartRenderer {
         case .horizontal(let yv):
             let y = snap(plot.y(yv), w)
             guard y.isFinite else { return }
-            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color ?? theme.secondaryForeground, width: w,
+                        dash: m.dash.pattern(scale: s))
         case .vertical(let xv):
             let x = snap(plot.x(xv), w)
             guard x.isFinite else { return }
-            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color, width: w, dash: m.dash.pattern(scale: s))
+            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color ?? theme.secondaryForeground, width: w,
+                        dash: m.dash.pattern(scale: s))
         }
     }
 
@@ -405,7 +421,7 @@ struct ChartRenderer {
         // Cell edges snap to device pixels so neighbours share edges exactly (no antialiasing seams);
         // in vector output cells overlap their neighbour by a hair for viewers that antialias.
         let ppp = max(pixelsPerPoint, 1)
-        let bleed = pixelsPerPoint > 2 ? 0.1 : 0
+        let bleed = pixelsPerPoint > 2 ? 0.5 : 0
         func px(_ v: Double) -> Double { (v * ppp).rounded() / ppp }
         for (ri, row) in m.values.prefix(rows).enumerated() {
             let yTop = px(plot.y(Double(rows - ri))), yBottom = px(plot.y(Double(rows - ri - 1)))
@@ -491,7 +507,7 @@ struct ChartRenderer {
 
     private func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let r = plot.rect
-        let style = TextStyle(size: theme.labelSize * s * 0.95, color: m.color.opacity(1))
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color ?? theme.secondaryForeground).opacity(1))
         let gap = 3 * s
         var candidates: [(Point, HAlign, VAlign)] = []
         switch m.orientation {
@@ -579,7 +595,7 @@ struct ChartRenderer {
         return out
     }
 
-    private func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) {
+    private func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) -> Rect {
         let r = plot.rect
         let style = TextStyle(size: theme.labelSize * s, color: theme.foreground)
         let rowH = canvas.measure("Ag", style).height * 1.2
@@ -595,18 +611,34 @@ struct ChartRenderer {
             default: return Rect(x: r.maxX - inset - box.w, y: r.minY + inset, width: box.w, height: box.h)
             }
         }
-        let placement: LegendPlacement
-        if chart.legend == .auto {
-            var best: (LegendPlacement, Double)? = nil
-            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
-                let c = obstacles.cost(rect(p))
-                if best == nil || c < best!.1 - 1e-9 { best = (p, c) }
+        // Each corner, and the same corner moved clear of text already there (e.g. below a band
+        // label), when that still fits in the plot.
+        func candidates(_ p: LegendPlacement) -> [Rect] {
+            let base = rect(p)
+            var out = [base]
+            let top = p == .topLeft || p == .topRight
+            let blocking = obstacles.texts.filter { $0.intersects(base) }
+            if !blocking.isEmpty {
+                var moved = base
+                if top { moved.y = (blocking.map(\.maxY).max() ?? base.minY) + 3 * s }
+                else { moved.y = (blocking.map(\.minY).min() ?? base.maxY) - 3 * s - base.height }
+                if r.contains(moved) { out.append(moved) }
             }
-            placement = best!.0
-        } else {
-            placement = chart.legend
+            return out
         }
-        let lr = rect(placement)
+        var lr: Rect
+        if chart.legend == .auto {
+            var best: (Rect, Double)? = nil
+            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
+                for c in candidates(p) {
+                    let cost = obstacles.cost(c)
+                    if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
+                }
+            }
+            lr = best!.0
+        } else {
+            lr = candidates(chart.legend).last!
+        }
         canvas.roundedRect(lr, radius: 3 * s)
         canvas.setColor(theme.legendBackground)
         cairo_fill_preserve(canvas.cr)
@@ -630,6 +662,7 @@ struct ChartRenderer {
             canvas.text(e.label, at: Point(x: kx + keyW + gap, y: cy), h: .left, v: .middle, style)
         }
         obstacles.texts.append(lr)
+        return lr
     }
 
     private func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {

@@ -37,6 +37,7 @@ public struct Color: Sendable, Hashable {
         return s
     }
 
+    /// Opaque black, opaque white, fully transparent.
     public static let black = Color(red: 0, green: 0, blue: 0)
     public static let white = Color(red: 1, green: 1, blue: 1)
     public static let clear = Color(red: 0, green: 0, blue: 0, alpha: 0)

@@ -16,24 +16,32 @@ extension Figure {
         if !transparent {
             canvas.fill(frame, theme.background)
         }
-        var top = 0.0
         if let t = title, !t.isEmpty {
             let style = TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)
             canvas.text(t, at: Point(x: width / 2, y: 8 * s), h: .center, v: .top, style)
-            top = 8 * s + canvas.measure(t, style).height
         }
-        let grid = frame.inset(top: top, left: 4 * s, bottom: 2 * s, right: 4 * s)
+        for (chart, cell) in zip(charts, panelFrames(canvas)) {
+            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint).draw(in: cell)
+        }
+        cairo_restore(cr)
+    }
+
+    /// The frames of the panels (row by row) below the figure title, in figure coordinates.
+    func panelFrames(_ canvas: Canvas) -> [Rect] {
+        let s = resolvedTextScale
+        var top = 0.0
+        if let t = title, !t.isEmpty {
+            top = 8 * s + canvas.measure(t, TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)).height
+        }
+        let grid = Rect(x: 0, y: 0, width: width, height: height).inset(top: top, left: 4 * s, bottom: 2 * s, right: 4 * s)
         let rows = max(1, self.rows), cols = max(1, columns)
         let gapX = 10 * s, gapY = 6 * s
         let cellW = (grid.width - gapX * Double(cols - 1)) / Double(cols)
         let cellH = (grid.height - gapY * Double(rows - 1)) / Double(rows)
-        for (i, chart) in charts.enumerated() where i < rows * cols {
-            let r = i / cols, c = i % cols
-            let cell = Rect(x: grid.minX + Double(c) * (cellW + gapX), y: grid.minY + Double(r) * (cellH + gapY),
-                            width: cellW, height: cellH)
-            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint).draw(in: cell)
+        return (0..<min(charts.count, rows * cols)).map { i in
+            Rect(x: grid.minX + Double(i % cols) * (cellW + gapX), y: grid.minY + Double(i / cols) * (cellH + gapY),
+                 width: cellW, height: cellH)
         }
-        cairo_restore(cr)
     }
 
     /// The plot rectangle of panel `index` in figure coordinates (points): where data lands. Lets
@@ -44,22 +52,23 @@ extension Figure {
         defer { cairo_surface_destroy(surface) }
         guard let cr = cairo_create(surface) else { return nil }
         defer { cairo_destroy(cr) }
-        let s = resolvedTextScale
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
-        var top = 0.0
-        if let t = title, !t.isEmpty {
-            top = 8 * s + canvas.measure(t, TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)).height
-        }
-        let grid = Rect(x: 0, y: 0, width: width, height: height).inset(top: top, left: 4 * s, bottom: 2 * s, right: 4 * s)
-        let rows = max(1, self.rows), cols = max(1, columns)
-        let gapX = 10 * s, gapY = 6 * s
-        let cellW = (grid.width - gapX * Double(cols - 1)) / Double(cols)
-        let cellH = (grid.height - gapY * Double(rows - 1)) / Double(rows)
-        let r = index / cols, c = index % cols
-        let cell = Rect(x: grid.minX + Double(c) * (cellW + gapX), y: grid.minY + Double(r) * (cellH + gapY),
-                        width: cellW, height: cellH)
-        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: s, pixelsPerPoint: 1)
+        let cell = panelFrames(canvas)[index]
+        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1)
             .layout(in: cell).plot
+    }
+
+    /// Draws every panel onto a throwaway recording surface and reports where the plot areas,
+    /// legends and text boxes ended up (figure coordinates). For tests.
+    func drawings() -> [ChartRenderer.Drawing] {
+        guard let surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nil) else { return [] }
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { return [] }
+        defer { cairo_destroy(cr) }
+        let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
+        return zip(charts, panelFrames(canvas)).map { chart, cell in
+            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1).draw(in: cell)
+        }
     }
 
     private func checkSize(scale: Double = 1) throws {
@@ -122,7 +131,7 @@ extension Figure {
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         try checkCairo(surface: surface)
-        return sink.data
+        return renumberSVGIDs(sink.data)
     }
 
     /// The figure encoded in `format`.
@@ -139,4 +148,28 @@ extension Figure {
         guard let f = format ?? OutputFormat(pathExtension: path) else { throw RenderError.unknownFormat(path: path) }
         try writeAtomically(try data(f), to: path)
     }
+}
+
+/// Cairo names SVG groups and images after process-wide surface counters ("surface68"), so the
+/// same figure rendered twice differs. Renumbers those ids in order of first appearance.
+func renumberSVGIDs(_ data: Data) -> Data {
+    let text = String(decoding: data, as: UTF8.self)
+    guard let re = try? NSRegularExpression(pattern: "\\b(surface|image|source)([0-9]+)\\b") else { return data }
+    var map: [String: Int] = [:]
+    var next: [String: Int] = [:]
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    let ns = text as NSString
+    var last = 0
+    for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+        let prefix = ns.substring(with: m.range(at: 1))
+        let key = ns.substring(with: m.range)
+        let n: Int
+        if let k = map[key] { n = k } else { n = (next[prefix] ?? 0) + 1; next[prefix] = n; map[key] = n }
+        out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+        out += "\(prefix)\(n)"
+        last = m.range.location + m.range.length
+    }
+    out += ns.substring(from: last)
+    return Data(out.utf8)
 }

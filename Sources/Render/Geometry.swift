@@ -14,6 +14,7 @@ public struct Rect: Sendable, Hashable {
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x; self.y = y; self.width = width; self.height = height
     }
+    /// Edges and centre.
     public var minX: Double { x }
     public var minY: Double { y }
     public var maxX: Double { x + width }
@@ -27,8 +28,11 @@ public struct Rect: Sendable, Hashable {
     }
     public func inset(by d: Double) -> Rect { inset(top: d, left: d, bottom: d, right: d) }
 
+    /// Whether `p` lies inside or on the edge.
     public func contains(_ p: Point) -> Bool { p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY }
+    /// Whether `r` lies entirely inside.
     public func contains(_ r: Rect) -> Bool { r.minX >= minX - 1e-9 && r.maxX <= maxX + 1e-9 && r.minY >= minY - 1e-9 && r.maxY <= maxY + 1e-9 }
+    /// Whether the interiors overlap.
     public func intersects(_ r: Rect) -> Bool { r.minX < maxX && r.maxX > minX && r.minY < maxY && r.maxY > minY }
     /// Area of the overlap with `r` (0 when disjoint).
     public func overlapArea(_ r: Rect) -> Double {

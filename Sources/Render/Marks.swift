@@ -55,17 +55,18 @@ public struct RuleMark: Mark {
         case vertical(x: Double)
     }
     public var orientation: Orientation
-    public var color: Color
+    /// Line and label colour; `nil` uses the theme's secondary text colour.
+    public var color: Color?
     public var width: Double
     public var dash: DashStyle
     /// Text drawn next to the rule: above its right end (horizontal) or beside its top (vertical).
     public var label: String?
 
-    public init(y: Double, color: Color = Color(hex: 0x666666), width: Double = 1, dash: DashStyle = .dashed,
+    public init(y: Double, color: Color? = nil, width: Double = 1, dash: DashStyle = .dashed,
                 label: String? = nil) {
         self.orientation = .horizontal(y: y); self.color = color; self.width = width; self.dash = dash; self.label = label
     }
-    public init(x: Double, color: Color = Color(hex: 0x666666), width: Double = 1, dash: DashStyle = .dashed,
+    public init(x: Double, color: Color? = nil, width: Double = 1, dash: DashStyle = .dashed,
                 label: String? = nil) {
         self.orientation = .vertical(x: x); self.color = color; self.width = width; self.dash = dash; self.label = label
     }

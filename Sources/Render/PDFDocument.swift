@@ -246,8 +246,8 @@ public final class PDFDocument {
         }
 
         func paragraph(_ s: String, plain: Bool) {
-            let valid = plain || pango_parse_markup(s, -1, 0, nil, nil, nil, nil) != 0
-            let layout = canvas.paragraphLayout(markup: s, width: width, style: body, plain: !valid,
+            let asPlain = plain || pango_parse_markup(s, -1, 0, nil, nil, nil, nil) == 0
+            let layout = canvas.paragraphLayout(markup: s, width: width, style: body, plain: asPlain,
                                                 spacing: doc.bodySize * 0.25)
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             let lines = lineBoxes(layout)
@@ -376,7 +376,8 @@ public final class PDFDocument {
             let h = min(height ?? w * f.height / f.width, bottom - top - 3 * doc.bodySize)
             fig.width = w
             fig.height = h
-            if fig.textScale == nil { fig.textScale = 0.9 }
+            // Tick labels at 7.5 pt, axis labels at about 8 pt: print sizes next to 9.5 pt body text.
+            if fig.textScale == nil { fig.textScale = 0.75 }
             var capLayout: OpaquePointer? = nil
             var capH = 0.0
             if let caption {

@@ -29,8 +29,8 @@ public struct Theme: Sendable, Hashable {
     public var lineWidth: Double
 
     public init(background: Color, foreground: Color, secondaryForeground: Color, grid: Color,
-                legendBackground: Color, fontFamily: String = "DejaVu Sans", titleSize: Double = 12,
-                panelTitleSize: Double = 10.5, labelSize: Double = 9, tickSize: Double = 8,
+                legendBackground: Color, fontFamily: String = "DejaVu Sans", titleSize: Double = 15,
+                panelTitleSize: Double = 13, labelSize: Double = 11, tickSize: Double = 10,
                 axisLineWidth: Double = 0.8, gridLineWidth: Double = 0.5, lineWidth: Double = 1.5) {
         self.background = background; self.foreground = foreground
         self.secondaryForeground = secondaryForeground; self.grid = grid

@@ -55,7 +55,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 <h1>{{labels.report_title}}: {{run.name}}</h1>
 <div class="muted">{{run.path}}</div>
 
-<div class="verdict {{verdict_class}}"><strong>{{labels.verdict}}: {{verdict_label}}.</strong> {{headline}}</div>
+<div class="verdict {{verdict_class}}"><strong>{{labels.verdict}}: {{verdict_label}}.</strong> {{headline_detail}}</div>
 
 <div class="facts">
   <div class="fact"><div class="k">{{labels.status}}</div><div class="v">{{run.status}}</div></div>
@@ -125,7 +125,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 {{% CONTENT_TYPE: MARKDOWN}}
 # {{labels.report_title}}: {{run.name}}
 
-**{{labels.verdict}}: {{verdict_label}}.** {{headline}}
+**{{labels.verdict}}: {{verdict_label}}.** {{headline_detail}}
 
 | {{labels.run}} | |
 | --- | --- |

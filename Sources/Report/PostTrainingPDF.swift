@@ -27,7 +27,7 @@ struct PostTrainingPDF {
         default: colour = "#b26a00"
         }
         doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(colour)\">\(labels["verdict"]): \(escape(ReportContext.verdictLabel(s.verdict)))</span>")
-        doc.paragraph(escape(s.headline))
+        doc.paragraph(escape(ReportContext.headlineDetail(s)))
         doc.space(4)
         for c in ReportContext.crossingSentences(s) {
             let crossed = c["crossed"] as? Bool ?? false

@@ -40,6 +40,8 @@ public enum ReportContext {
             "verdict_label": verdictLabel(summary.verdict),
             "verdict_class": verdictClass(summary.verdict),
             "headline": summary.headline,
+            "headline_detail": headlineDetail(summary),
+            "other_metrics": otherMetricRows(summary),
             "threshold": NumberFormat.compact(summary.threshold),
             "vocab_size": summary.vocabSize,
             "uniform_loss": NumberFormat.loss(summary.uniformLoss),
@@ -110,8 +112,10 @@ public enum ReportContext {
         row["is_loss"] = isLoss
         row["last"] = format(m.last.value)
         row["last_epoch"] = m.last.epoch.map { String($0) } ?? ""
-        row["best"] = format(m.best.value)
-        row["best_epoch"] = m.best.epoch.map { String($0) } ?? "–"
+        // "Best" means lowest loss or highest accuracy; a learning rate has no best.
+        let hasBest = isLoss || isAccuracy
+        row["best"] = hasBest ? format(m.best.value) : "–"
+        row["best_epoch"] = hasBest ? (m.best.epoch.map { String($0) } ?? "–") : "–"
         row["smoothed"] = format(m.smoothedLast)
         row["first_below"] = firstBelow
         row["stays_below"] = staysBelow
@@ -119,14 +123,33 @@ public enum ReportContext {
         return row
     }
 
-    /// Losses, then accuracies, then the rest; train before val; mean before tail.
+    /// The metrics a reader judges a VAR run by, in the order the key-numbers table shows them.
+    static let keyMetricNames = ["train/loss_tail", "train/loss_mean", "val/loss_tail", "val/loss_mean",
+                                 "train/acc_tail", "train/acc_mean", "val/acc_tail", "val/acc_mean",
+                                 "opt/lr", "opt/grad_norm"]
+
+    /// The key metrics the run has, then any other loss or accuracy (a fork's `loss`, `val_loss`):
+    /// losses first, train before val, tail before mean.
     static func orderedMetricNames(_ s: Summary) -> [String] {
-        let preferred = ["train/loss_tail", "train/loss_mean", "val/loss_tail", "val/loss_mean",
-                         "train/acc_tail", "train/acc_mean", "val/acc_tail", "val/acc_mean",
-                         "opt/lr", "opt/grad_norm"]
-        let present = preferred.filter { s.metrics[$0] != nil }
-        let rest = s.metrics.keys.filter { !preferred.contains($0) && !$0.hasPrefix("scale/") }.sorted()
-        return present + rest
+        let present = keyMetricNames.filter { s.metrics[$0] != nil }
+        let extra = s.metrics.filter { name, m in
+            !keyMetricNames.contains(name) && !name.hasPrefix("scale/") && (m.kind == "loss" || m.kind == "accuracy")
+        }.keys.sorted()
+        return present + extra
+    }
+
+    /// Every other metric (per-scale, schedule, timing, ...): name and last value, for completeness.
+    static func otherMetricRows(_ s: Summary) -> [[String: Any]] {
+        let shown = Set(orderedMetricNames(s))
+        return s.metrics.keys.filter { !shown.contains($0) }.sorted().map { name in
+            ["name": name, "last": NumberFormat.compact(s.metrics[name]?.last.value)]
+        }
+    }
+
+    /// The headline without a leading "Verdict-label: ", for templates that print the label themselves.
+    static func headlineDetail(_ s: Summary) -> String {
+        let prefix = verdictLabel(s.verdict) + ": "
+        return s.headline.hasPrefix(prefix) ? String(s.headline.dropFirst(prefix.count)) : s.headline
     }
 
     /// One sentence per loss metric saying whether and when it crossed the threshold.

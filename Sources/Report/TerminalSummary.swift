@@ -17,7 +17,7 @@ public enum TerminalSummary {
         out += "status \(s.run.status.rawValue), epochs \(epochs), restarts \(s.run.restarts)"
         if let h = s.run.totalHours { out += ", \(NumberFormat.hours(h)) of training" }
         out += "\n\n"
-        out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + s.headline + "\n\n"
+        out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + ReportContext.headlineDetail(s) + "\n\n"
 
         let header = ["metric", "last", "best", "best ep", "smoothed", "first < \(NumberFormat.compact(s.threshold))", "stays below"]
         var rows: [[String]] = []
@@ -29,6 +29,8 @@ public enum TerminalSummary {
                          row["stays_below"] as? String ?? ""])
         }
         out += table(header: header, rows: rows, rightAligned: Set(1..<header.count))
+        let others = ReportContext.otherMetricRows(s).count
+        if others > 0 { out += "(\(others) more metrics in --json)\n" }
         if !s.findings.isEmpty {
             out += "\nfindings:\n"
             for f in s.findings {

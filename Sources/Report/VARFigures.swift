@@ -19,7 +19,10 @@ public enum VARFigures {
     static let tailColor = Palette.color(1)
     static let meanColor = Palette.color(0)
     static let thresholdColor = Color(hex: 0xC62828)
-    static let overfitColor = Palette.color(5)
+    /// Vermillion: the overfitting band, away from the two loss hues.
+    static let overfitColor = Palette.color(3)
+    /// Reddish purple: the early-stop rule.
+    static let earlyStopColor = Palette.color(4)
 
     public static func all(run: Run, summary: Summary, settings: FigureSettings) -> [NamedFigure] {
         [
@@ -58,9 +61,32 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
+    /// The four panels people look at first, in one figure: loss, accuracy, learning rate and
+    /// gradient norm (`varreport plot RUN --figure overview`).
+    public static func overview(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        let charts = [
+            lossChart(run: run, summary: summary, settings: settings),
+            accuracyChart(run: run, settings: settings),
+            learningRateChart(run: run, settings: settings),
+            gradientNormChart(run: run, summary: summary, settings: settings),
+        ].compactMap { $0 }
+        guard !charts.isEmpty else { return nil }
+        let fig = Figure(width: settings.width, height: settings.height, title: run.name, rows: nil,
+                         columns: charts.count == 1 ? 1 : 2, theme: settings.theme,
+                         transparent: settings.transparent, charts: charts)
+        return NamedFigure(id: "overview", title: "Overview", caption: "", figure: fig)
+    }
+
     // MARK: - Loss
 
-    static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = lossChart(run: run, summary: summary, settings: settings) else { return nil }
+        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
+        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    static func lossChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
         let x = XMapping(run: run, requested: settings.xAxis)
         let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
         var marks: [any Mark] = []
@@ -71,6 +97,7 @@ public enum VARFigures {
             marks += drawn.marks
             focus += drawn.focusValues
             boldIsEpochAverage = boldIsEpochAverage || drawn.boldIsEpochAverage
+            if let m = drawn.rawMinimum { focus.append(m) }
         }
         let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
         for (name, color) in vals {
@@ -93,11 +120,8 @@ public enum VARFigures {
         if let d = domain, d.upperBound < summary.uniformLoss {
             subtitle += "; y axis focused: every run starts at ln V = \(NumberFormat.loss(summary.uniformLoss))"
         }
-        let chart = Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
-                          y: Axis("cross-entropy loss", domain: domain), marks: marks)
-        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
-        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
-                           figure: figure(chart, settings: settings, title: run.name))
+        return Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
+                     y: Axis("cross-entropy loss", domain: domain), marks: marks)
     }
 
     /// The y range of a loss chart: from just under the lowest value to a little above the
@@ -151,7 +175,7 @@ public enum VARFigures {
                                   offset: (-40, 30), color: color))
         }
         if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch) {
-            marks.append(RuleMark(x: px, color: Palette.color(6), width: 1.2, dash: .dashed,
+            marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
                                   label: "early stop: epoch \(stop.epoch)"))
         }
         return marks
@@ -161,7 +185,7 @@ public enum VARFigures {
         let o = summary.overfitting
         guard o.detected, let s = o.regionStartEpoch ?? o.onsetEpoch, let e = o.regionEndEpoch,
               let x0 = x.x(epoch: s), let x1 = x.x(epoch: e), x1 >= x0 else { return [] }
-        return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.14),
+        return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.10),
                               label: "overfitting from epoch \(o.onsetEpoch ?? s)")]
     }
 
@@ -173,7 +197,17 @@ public enum VARFigures {
 
     // MARK: - Accuracy, optimiser, gradients, throughput
 
-    static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = accuracyChart(run: run, settings: settings) else { return nil }
+        var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
+        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
+            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
+        }
+        return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    static func accuracyChart(run: Run, settings: FigureSettings) -> Chart? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         for (name, color) in [(MetricName.trainAccTail, tailColor), (.trainAccMean, meanColor)] {
@@ -188,24 +222,14 @@ public enum VARFigures {
         }
         guard !marks.isEmpty else { return nil }
         marks = restartMarks(run: run, x: x) + marks
-        let chart = Chart(title: "Token accuracy", subtitle: "top-1 over the 4096-entry codebook, percent",
-                          x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
-        var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
-        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
-            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
-        }
-        return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
-                           figure: figure(chart, settings: settings, title: run.name))
+        return Chart(title: "Token accuracy", subtitle: "top-1 token accuracy, percent",
+                     x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
     }
 
     static func optimizer(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var charts: [Chart] = []
-        if let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty {
-            charts.append(Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"),
-                                legend: .none,
-                                marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")]))
-        }
+        if let lr = learningRateChart(run: run, settings: settings) { charts.append(lr) }
         if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
             charts.append(Chart(title: "Weight decay", x: Axis(x.axisLabel), y: Axis("weight decay"), legend: .none,
                                 marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
@@ -218,7 +242,24 @@ public enum VARFigures {
                            figure: fig)
     }
 
+    static func learningRateChart(run: Run, settings: FigureSettings) -> Chart? {
+        guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
+        let x = XMapping(run: run, requested: settings.xAxis)
+        return Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"), legend: .none,
+                     marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
+    }
+
     static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = gradientNormChart(run: run, summary: summary, settings: settings) else { return nil }
+        var caption = "The gradient norm before clipping."
+        if let f = summary.instability.gradClipFraction {
+            caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
+        }
+        return NamedFigure(id: "grad_norm", title: "Gradient norm", caption: caption,
+                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
+    }
+
+    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
         guard let g = run.series(.gradNorm, .iteration) ?? run.series(.gradNorm, .epoch), !g.isEmpty else { return nil }
         let x = XMapping(run: run, requested: settings.xAxis)
         let xs = x.xs(g)
@@ -238,14 +279,8 @@ public enum VARFigures {
             marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
                                    color: thresholdColor, outlined: false, label: "spike"))
         }
-        let chart = Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
-                          y: Axis("gradient norm", scale: .log10), marks: marks)
-        var caption = "The gradient norm before clipping."
-        if let f = summary.instability.gradClipFraction {
-            caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
-        }
-        return NamedFigure(id: "grad_norm", title: "Gradient norm", caption: caption,
-                           figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
+        return Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
+                     y: Axis("gradient norm", scale: .log10), marks: marks)
     }
 
     static func throughput(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
@@ -307,11 +342,12 @@ public enum VARFigures {
     /// iteration series when there is one, otherwise the epoch series. Returns the values that
     /// should decide a focused y range (the smoothed curve, not the noise).
     static func curveMarks(run: Run, name: MetricName, color: Color, x: XMapping, settings: FigureSettings)
-        -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool)
+        -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool, rawMinimum: Double?)
     {
         let iter = run.series(name, .iteration).flatMap { $0.count >= 2 ? $0 : nil }
         let epoch = run.series(name, .epoch).flatMap { $0.isEmpty ? nil : $0 }
-        guard let raw = iter ?? epoch else { return ([], [], false) }
+        guard let raw = iter ?? epoch else { return ([], [], false, nil) }
+        let rawMinimum = raw.values.filter(\.isFinite).min()
         let xs = x.xs(raw)
         let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.emaWeight)
         var marks: [any Mark] = [
@@ -320,10 +356,10 @@ public enum VARFigures {
         if let epoch, iter != nil {
             // Both exist: the epoch averages are the cleanest bold curve.
             marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
-            return (marks, epoch.values, true)
+            return (marks, epoch.values, true, rawMinimum)
         }
         marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
-        return (marks, smoothed, false)
+        return (marks, smoothed, false, rawMinimum)
     }
 
     static func shortName(_ name: MetricName) -> String {

@@ -48,9 +48,11 @@ public struct Series: Sendable, Equatable {
         values.append(value)
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
+    /// Reserves room for `n` points (and their wall times, when `withWallTimes`).
+    public mutating func reserveCapacity(_ n: Int, withWallTimes: Bool = false) {
         xs.reserveCapacity(n)
         values.reserveCapacity(n)
+        if withWallTimes { wallTimes.reserveCapacity(n) }
     }
 
     /// Sorts by x and keeps, for each x, the value appended last (the later occurrence is the

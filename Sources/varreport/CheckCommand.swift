@@ -70,7 +70,14 @@ struct CheckCommand: ParsableCommand {
         }
         let pass: Bool
         let bar: String
-        if let b = below { pass = v < b; bar = "< \(b)" } else { pass = v > above!; bar = "> \(above!)" }
+        if let b = below {
+            pass = v < b
+            bar = "< \(b)"
+        } else {
+            let a = above ?? .infinity
+            pass = v > a
+            bar = "> \(a)"
+        }
         if !common.quiet {
             print("\(pass ? "PASS" : "FAIL") \(metric) \(use.rawValue) \(String(format: "%.4f", v))\(at) \(pass ? "" : "not ")\(bar)")
         }

@@ -24,7 +24,15 @@ struct PlotCommand: ParsableCommand {
     var runPath: String
 
     @Option(name: .long, help: "A canonical metric name; repeat for several.")
-    var metric: [String]
+    var metric: [String] = []
+
+    /// A named figure instead of single metrics.
+    enum NamedFigureKind: String, ExpressibleByArgument, CaseIterable {
+        case overview, loss, accuracy
+    }
+
+    @Option(help: "A whole figure instead of --metric: overview (loss, accuracy, lr, grad norm), loss or accuracy.")
+    var figure: NamedFigureKind?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf or .svg).", valueName: "FILE"))
     var output: String
@@ -39,7 +47,7 @@ struct PlotCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if metric.isEmpty { throw ValidationError("give at least one --metric") }
+        if metric.isEmpty == (figure == nil) { throw ValidationError("give --figure or at least one --metric, not both") }
         if OutputFormat(pathExtension: output) == nil { throw ValidationError("-o must end in .png, .pdf or .svg: \(output)") }
         if parsedSize == nil { throw ValidationError("--size must look like 1600x900 (points, each 50 to 10000)") }
         if !(scale > 0 && scale <= 8) { throw ValidationError("--scale must be above 0 and at most 8") }
@@ -57,17 +65,26 @@ struct PlotCommand: ParsableCommand {
         let (loaded, summary) = try common.loadAndAnalyse(runPath, file)
         var settings = try figureOptions.settings(file)
         if let (w, h) = parsedSize { settings.width = w; settings.height = h }
-        let names = metric.map(MetricName.init)
+        let names = metric.map { MetricName($0) }
         let missing = names.filter { loaded.preferredSeries($0) == nil }
         if !missing.isEmpty {
-            ExitStatus.printError("\(runPath): no data for \(missing.map(\.rawValue).joined(separator: ", ")); the run has: \(loaded.metricNames.map(\.rawValue).joined(separator: ", "))")
+            ExitStatus.printError("\(runPath): no data for \(missing.map { $0.rawValue }.joined(separator: ", ")); the run has: \(loaded.metricNames.map { $0.rawValue }.joined(separator: ", "))")
             throw ExitCode(ExitStatus.usage)
         }
-        guard let figure = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings) else {
+        let drawn: NamedFigure?
+        switch figure {
+        case .overview?: drawn = VARFigures.overview(run: loaded, summary: summary, settings: settings)
+        case .loss?: drawn = VARFigures.loss(run: loaded, summary: summary, settings: settings)
+        case .accuracy?: drawn = VARFigures.accuracy(run: loaded, summary: summary, settings: settings)
+        case nil: drawn = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings)
+        }
+        guard var figure = drawn else {
             ExitStatus.printError("\(runPath): nothing to draw")
             throw ExitCode(ExitStatus.usage)
         }
-        var format = OutputFormat(pathExtension: output)!
+        figure.figure.width = settings.width
+        figure.figure.height = settings.height
+        guard var format = OutputFormat(pathExtension: output) else { throw ValidationError("-o must end in .png, .pdf or .svg") }
         if case .png = format { format = .png(scale: scale) }
         try AtomicFile.write(try figure.figure.data(format), to: output)
         if !common.quiet { print("wrote \(output)") }

@@ -38,15 +38,27 @@ enum CLI {
         p.standardError = err
         do { try p.run() } catch { return Result(status: -1, stdout: "", stderr: "\(error)") }
         // Read both pipes concurrently so a full stderr buffer cannot block the child.
-        var errData = Data()
+        let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errBox.set(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errData = errBox.get()
         p.waitUntilExit()
         return Result(status: p.terminationReason == .uncaughtSignal ? -p.terminationStatus : p.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Data handed from a reader thread to the caller.
+    final class DataBox: @unchecked Sendable {
+        private var data = Data()
+        private let lock = NSLock()
+        func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+        func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
     }
 
     static func temporaryDirectory(_ name: String = UUID().uuidString) -> String {

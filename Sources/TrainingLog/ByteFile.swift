@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Low-level file access for the readers: whole small files, prefixes for format detection, and
+/// a streaming line splitter that never holds more than one chunk (plus the longest line) in memory.
+enum ByteFile {
+    /// Reads a whole file into memory. For files that are small by nature (log.txt, CSV, headers);
+    /// large logs go through `LineReader`.
+    static func readAll(_ path: String, limit: Int = Int.max) throws(Diagnostic) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(errnoText())") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while out.count < limit {
+            let want = min(chunk.count, limit - out.count)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Diagnostic(file: path, byteOffset: out.count, message: "read failed: \(errnoText())")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// The first `count` bytes of a file (fewer if the file is shorter), for format detection.
+    static func prefix(_ path: String, count: Int = 8192) throws(Diagnostic) -> [UInt8] {
+        try readAll(path, limit: count)
+    }
+
+    static func errnoText() -> String {
+        guard let s = strerror(errno) else { return "errno \(errno)" }
+        return String(cString: s)
+    }
+
+    /// Whether `path` is a directory (following symlinks); nil when it does not exist.
+    static func isDirectory(_ path: String) -> Bool? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// The entries of a folder (names, without `.` and `..`), sorted by name.
+    static func listDirectory(_ path: String) -> [String]? {
+        guard let d = opendir(path) else { return nil }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names.sorted()
+    }
+}
+
+/// What `LineReader` saw besides the lines themselves.
+struct LineStats {
+    var lines = 0
+    var bytes = 0
+    /// True when the file did not end with a newline (the last line may be cut short).
+    var lastLineUnterminated = false
+    /// Lines longer than the limit, which were cut at the limit.
+    var overlongLines: [Int] = []
+}
+
+/// Splits a file into lines (on `\n`) while reading it in large chunks with read(2).
+///
+/// The line handed to the body excludes the `\n`; it stays valid only during the call.
+/// Memory stays bounded by the chunk size plus the longest line (lines over `maxLine` bytes are
+/// cut there and reported in `LineStats.overlongLines`).
+struct LineReader {
+    var chunkSize = 4 << 20
+    var maxLine = 64 << 20
+
+    func forEachLine(_ path: String,
+                     _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) throws(Diagnostic) -> LineStats {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(ByteFile.errnoText())") }
+        defer { close(fd) }
+        var stats = LineStats()
+        var capacity = chunkSize
+        var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buf.deallocate() }
+        var filled = 0          // bytes in buf
+        var lineNo = 0
+        var skippingOverlong = false
+        while true {
+            if filled == capacity {
+                // A line longer than the buffer: grow up to maxLine, then cut.
+                if capacity < maxLine {
+                    let newCap = min(capacity * 2, maxLine)
+                    let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+                    nb.update(from: buf, count: filled)
+                    buf.deallocate()
+                    buf = nb
+                    capacity = newCap
+                } else {
+                    // The line continues; it is counted when its newline comes.
+                    if !skippingOverlong {
+                        stats.overlongLines.append(lineNo + 1)
+                        body(UnsafeBufferPointer(start: buf, count: filled), lineNo + 1)
+                    }
+                    skippingOverlong = true
+                    filled = 0
+                }
+            }
+            let n = read(fd, buf + filled, capacity - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Diagnostic(file: path, byteOffset: stats.bytes, message: "read failed: \(ByteFile.errnoText())")
+            }
+            if n == 0 { break }
+            stats.bytes += n
+            let end = filled + n
+            var start = 0
+            var scan = filled
+            while scan < end {
+                guard let hit = memchr(buf + scan, 0x0A, end - scan) else { break }
+                let nl = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                lineNo += 1
+                if skippingOverlong {
+                    skippingOverlong = false
+                } else {
+                    body(UnsafeBufferPointer(start: buf + start, count: nl - start), lineNo)
+                }
+                start = nl + 1
+                scan = start
+            }
+            // Keep the unfinished line at the front of the buffer.
+            let rest = end - start
+            if start > 0 && rest > 0 { (buf).update(from: buf + start, count: rest) }
+            filled = rest
+        }
+        if filled > 0 {
+            lineNo += 1
+            if !skippingOverlong { body(UnsafeBufferPointer(start: buf, count: filled), lineNo) }
+            stats.lastLineUnterminated = true
+        }
+        stats.lines = lineNo
+        return stats
+    }
+
+    /// Splits an in-memory buffer the same way (for small files and tests).
+    static func forEachLine(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> LineStats {
+        var stats = LineStats()
+        stats.bytes = bytes.count
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return stats }
+        var start = 0
+        var lineNo = 0
+        while start < bytes.count {
+            lineNo += 1
+            if let hit = memchr(base + start, 0x0A, bytes.count - start) {
+                let nl = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                body(UnsafeBufferPointer(start: base + start, count: nl - start), lineNo)
+                start = nl + 1
+            } else {
+                body(UnsafeBufferPointer(start: base + start, count: bytes.count - start), lineNo)
+                stats.lastLineUnterminated = true
+                start = bytes.count
+            }
+        }
+        stats.lines = lineNo
+        return stats
+    }
+}

@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exact powers of ten representable in a Double (10^0 ... 10^22), for Clinger's fast path.
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
+
+/// Byte-level scanning helpers shared by the text readers. All functions take a base pointer and
+/// a half-open index range and never read outside it.
+enum ByteScan {
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+
+    /// Parses a decimal number (optional sign, digits, fraction, exponent; also nan, inf,
+    /// infinity in any case) starting exactly at `i`. Returns the value and the index after it.
+    /// Correctly rounded: short numbers take the exact fast path, others go through strtod.
+    static func parseDouble(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> (value: Double, next: Int)? {
+        var j = i
+        guard j < end else { return nil }
+        var negative = false
+        if p[j] == 0x2D || p[j] == 0x2B { negative = p[j] == 0x2D; j += 1 }
+        guard j < end else { return nil }
+        let c0 = p[j] | 0x20
+        if c0 == 0x6E || c0 == 0x69 { // n, i
+            if matchesLower(p, j, end, "nan") { return (negative ? -Double.nan : .nan, j + 3) }
+            if matchesLower(p, j, end, "infinity") { return (negative ? -.infinity : .infinity, j + 8) }
+            if matchesLower(p, j, end, "inf") { return (negative ? -.infinity : .infinity, j + 3) }
+            return nil
+        }
+        var mant: UInt64 = 0
+        var sigDigits = 0
+        var anyDigit = false
+        var dropped = false
+        while j < end, isDigit(p[j]) {
+            anyDigit = true
+            if sigDigits < 19 {
+                mant = mant &* 10 &+ UInt64(p[j] &- 0x30)
+                if mant != 0 { sigDigits += 1 }
+            } else { dropped = true }
+            j += 1
+        }
+        var fracDigits = 0
+        if j < end, p[j] == 0x2E {
+            j += 1
+            while j < end, isDigit(p[j]) {
+                anyDigit = true
+                if sigDigits < 19 {
+                    mant = mant &* 10 &+ UInt64(p[j] &- 0x30)
+                    if mant != 0 { sigDigits += 1 }
+                    fracDigits += 1
+                } else { dropped = true }
+                j += 1
+            }
+        }
+        guard anyDigit else { return nil }
+        var exp = 0
+        if j < end, p[j] | 0x20 == 0x65 { // e
+            var k = j + 1
+            var eneg = false
+            if k < end, p[k] == 0x2D || p[k] == 0x2B { eneg = p[k] == 0x2D; k += 1 }
+            if k < end, isDigit(p[k]) {
+                while k < end, isDigit(p[k]) {
+                    if exp < 100_000 { exp = exp * 10 + Int(p[k] &- 0x30) }
+                    k += 1
+                }
+                if eneg { exp = -exp }
+                j = k
+            }
+        }
+        if mant == 0 { return (negative ? -0.0 : 0.0, j) }
+        let e10 = exp - fracDigits
+        if !dropped, sigDigits <= 15, e10 >= -22, e10 <= 22 {
+            var v = Double(mant)
+            if e10 < 0 { v /= exactPowersOfTen[-e10] } else { v *= exactPowersOfTen[e10] }
+            return (negative ? -v : v, j)
+        }
+        return (slowParse(p, i, j), j)
+    }
+
+    private static func slowParse(_ p: UnsafePointer<UInt8>, _ i: Int, _ j: Int) -> Double {
+        let n = j - i
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { tmp in
+            for k in 0..<n { tmp[k] = CChar(bitPattern: p[i + k]) }
+            tmp[n] = 0
+            return strtod(tmp.baseAddress!, nil)
+        }
+    }
+
+    /// Parses an optional sign and decimal digits; nil on overflow or no digits.
+    static func parseInt(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> (value: Int, next: Int)? {
+        var j = i
+        var negative = false
+        if j < end, p[j] == 0x2D || p[j] == 0x2B { negative = p[j] == 0x2D; j += 1 }
+        var v = 0
+        let start = j
+        while j < end, isDigit(p[j]) {
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int(p[j] &- 0x30))
+            if o1 || o2 { return nil }
+            v = a
+            j += 1
+        }
+        guard j > start else { return nil }
+        return (negative ? -v : v, j)
+    }
+
+    /// Whether p[i...] starts with the ASCII `literal` compared case-insensitively (literal lowercase).
+    static func matchesLower(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard end - i >= n else { return false }
+        let l = literal.utf8Start
+        for k in 0..<n where (p[i + k] | 0x20) != l[k] { return false }
+        return true
+    }
+
+    /// Whether p[i...] starts with `literal` exactly.
+    @inline(__always)
+    static func matches(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard end - i >= n else { return false }
+        return memcmp(p + i, literal.utf8Start, n) == 0
+    }
+
+    /// The first index of `literal` in p[from..<end], or nil.
+    static func find(_ p: UnsafePointer<UInt8>, _ from: Int, _ end: Int, _ literal: StaticString) -> Int? {
+        let n = literal.utf8CodeUnitCount
+        guard n > 0, end - from >= n else { return nil }
+        let first = Int32(literal.utf8Start[0])
+        var i = from
+        let last = end - n
+        while i <= last {
+            guard let hit = memchr(p + i, first, last - i + 1) else { return nil }
+            let k = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(p + k, literal.utf8Start, n) == 0 { return k }
+            i = k + 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func skipSpaces(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+        var j = i
+        while j < end, isSpace(p[j]) { j += 1 }
+        return j
+    }
+
+    /// The range with leading and trailing spaces, tabs and CR removed.
+    static func trim(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> (Int, Int) {
+        var a = i, b = end
+        while a < b, isSpace(p[a]) || p[a] == 0x0D { a += 1 }
+        while b > a, isSpace(p[b - 1]) || p[b - 1] == 0x0D { b -= 1 }
+        return (a, b)
+    }
+
+    /// A String from bytes, repairing invalid UTF-8 (never fails).
+    static func string(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> String {
+        guard end > i else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: p + i, count: end - i), as: UTF8.self)
+    }
+}
+
+/// Collects warnings for one file, keeping at most `perKind` of each kind and counting the rest,
+/// so that a damaged million-line file gives a readable list.
+struct WarningSink {
+    let file: String
+    var perKind = 20
+    private(set) var warnings: [Diagnostic] = []
+    private var counts: [String: Int] = [:]
+    private var order: [String] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func add(_ kind: String, line: Int? = nil, byteOffset: Int? = nil, _ message: String) {
+        let c = counts[kind, default: 0]
+        if c == 0 { order.append(kind) }
+        counts[kind] = c + 1
+        if c < perKind { warnings.append(Diagnostic(file: file, line: line, byteOffset: byteOffset, message: message)) }
+    }
+
+    /// The warnings, with one extra line per kind that was capped.
+    func finish() -> [Diagnostic] {
+        var out = warnings
+        for k in order {
+            if let c = counts[k], c > perKind {
+                out.append(Diagnostic(file: file, message: "\(c - perKind) more warnings like '\(k)' not listed (\(c) in all)"))
+            }
+        }
+        return out
+    }
+}
+
+/// Accumulates named series for one file and granularity.
+struct SeriesCollector {
+    let granularity: Granularity
+    let source: String
+    private var index: [MetricName: Int] = [:]
+    private(set) var series: [Series] = []
+
+    init(_ granularity: Granularity, source: String) {
+        self.granularity = granularity
+        self.source = source
+    }
+
+    /// Points to reserve in each new series (an estimate from the file size; untouched
+    /// reserved memory costs address space only).
+    var reserve = 0
+
+    /// The slot of a series (created on first use); use it with `append(slot:...)` on hot paths.
+    mutating func slot(_ name: MetricName) -> Int {
+        if let i = index[name] { return i }
+        var s = Series(name: name, granularity: granularity, source: source)
+        if reserve > 0 { s.reserveCapacity(reserve, withWallTimes: true) }
+        series.append(s)
+        index[name] = series.count - 1
+        return series.count - 1
+    }
+
+    mutating func append(_ slot: Int, x: Int, value: Double, wallTime: Double? = nil) {
+        series[slot].append(x: x, value: value, wallTime: wallTime)
+    }
+
+    mutating func append(_ name: MetricName, x: Int, value: Double, wallTime: Double? = nil) {
+        let s = slot(name)
+        series[s].append(x: x, value: value, wallTime: wallTime)
+    }
+
+    /// Sorted, deduplicated (later occurrence wins), empty series dropped.
+    func finish() -> [Series] {
+        var out: [Series] = []
+        for var s in series where !s.isEmpty {
+            s.sortAndKeepLast()
+            out.append(s)
+        }
+        return out
+    }
+}
+
+extension Array where Element == Series {
+    /// The first and last x over all series, if any has points.
+    var xRange: (Int, Int)? {
+        var lo = Int.max, hi = Int.min
+        for s in self where !s.isEmpty {
+            lo = Swift.min(lo, s.xs[0])
+            hi = Swift.max(hi, s.xs[s.xs.count - 1])
+        }
+        return lo <= hi ? (lo, hi) : nil
+    }
+}

@@ -1,0 +1,166 @@
+/// Reads a CSV file with a header row (comma- or tab-separated; `"quoted, fields"` with `""`
+/// escapes; quoted fields do not span lines). Step, epoch and time columns are found by name
+/// (`step`, `global_step`, `iter`, `iteration`; `epoch`, `ep`; `time`, `wall_time`, `timestamp`);
+/// every other column is a metric, named through `LoadOptions.nameMap`, then VAR's names
+/// (`VARNames.canonical(column:)`). Rows may be sparse: an empty cell is a missing value. A row
+/// with a step gives iteration points; a file with an epoch column but no step gives epoch points.
+public enum CSVReader {
+    public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
+        var parser = CSVParser(path: path, options: options)
+        let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
+        return parser.finish(stats)
+    }
+
+    public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
+        var parser = CSVParser(path: path, options: options)
+        let stats = bytes.withUnsafeBufferPointer { buf in
+            LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
+        }
+        return parser.finish(stats)
+    }
+
+    /// Splits one CSV line into fields (quotes removed), for headers and format detection.
+    static func splitFields(_ line: [UInt8], separator: UInt8? = nil) -> [String] {
+        line.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return [] }
+            let sep = separator ?? guessSeparator(p, b.count)
+            return fieldRanges(p, 0, b.count, sep).map { field($0, p) }
+        }
+    }
+
+    static func guessSeparator(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt8 {
+        var commas = 0, tabs = 0
+        for i in 0..<n { if p[i] == 0x2C { commas += 1 } else if p[i] == 0x09 { tabs += 1 } }
+        return tabs > commas ? 0x09 : 0x2C
+    }
+
+    /// Field ranges of a line; a quoted field's range includes its quotes.
+    static func fieldRanges(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ sep: UInt8) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        var i = a
+        var start = a
+        var inQuotes = false
+        while i < b {
+            let c = p[i]
+            if c == 0x22 { inQuotes.toggle() }
+            else if c == sep && !inQuotes { out.append((start, i)); start = i + 1 }
+            i += 1
+        }
+        out.append((start, b))
+        return out
+    }
+
+    /// The text of a field, without surrounding spaces and quotes, `""` unescaped.
+    static func field(_ r: (Int, Int), _ p: UnsafePointer<UInt8>) -> String {
+        var (a, b) = ByteScan.trim(p, r.0, r.1)
+        if b - a >= 2, p[a] == 0x22, p[b - 1] == 0x22 {
+            a += 1; b -= 1
+            let s = ByteScan.string(p, a, b)
+            return s.contains("\"\"") ? s.replacingAll("\"\"", with: "\"") : s
+        }
+        return ByteScan.string(p, a, b)
+    }
+}
+
+extension String {
+    func replacingAll(_ a: String, with b: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: a) {
+            out += rest[..<r.lowerBound]
+            out += b
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Substring {
+    func range(of needle: String) -> Range<Index>? {
+        guard !needle.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(needle) { return i..<(index(i, offsetBy: needle.count)) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}
+
+struct CSVParser {
+    let path: String
+    let options: LoadOptions
+    var rows: RowCollector
+    var header: [String]? = nil
+    var roles: [TabularColumns.Role] = []
+    var names: [MetricName] = []
+    var sep: UInt8 = 0x2C
+    var stepCol: Int? = nil, epochCol: Int? = nil, timeCol: Int? = nil
+
+    init(path: String, options: LoadOptions) {
+        self.path = path
+        self.options = options
+        rows = RowCollector(path: path)
+    }
+
+    mutating func feed(_ line: UnsafeBufferPointer<UInt8>, _ lineNo: Int) {
+        guard let p = line.baseAddress else { return }
+        var (a, b) = ByteScan.trim(p, 0, line.count)
+        if lineNo == 1, b - a >= 3, p[a] == 0xEF, p[a + 1] == 0xBB, p[a + 2] == 0xBF { a += 3 } // BOM
+        guard b > a else { return }
+        guard header != nil else {
+            sep = CSVReader.guessSeparator(p + a, b - a)
+            let h = CSVReader.fieldRanges(p, a, b, sep).map { CSVReader.field($0, p) }
+            header = h
+            for (i, name) in h.enumerated() {
+                let role = TabularColumns.role(name)
+                roles.append(role)
+                switch role {
+                case .step: if stepCol == nil { stepCol = i }
+                case .epoch: if epochCol == nil { epochCol = i }
+                case .time: if timeCol == nil { timeCol = i }
+                case .metric: break
+                }
+                names.append(options.canonical(column: name.isEmpty ? "column\(i + 1)" : name))
+            }
+            return
+        }
+        let fields = CSVReader.fieldRanges(p, a, b, sep)
+        if fields.count > roles.count {
+            rows.warnings.add("width", line: lineNo, "row has \(fields.count) fields, the header \(roles.count); extra fields ignored")
+        }
+        var metrics: [(MetricName, Double)] = []
+        var step: Int? = nil, ep: Int? = nil, time: Double? = nil
+        for (i, r) in fields.enumerated() where i < roles.count {
+            var (fa, fb) = ByteScan.trim(p, r.0, r.1)
+            if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
+            guard fb > fa else { continue } // missing value
+            guard let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else {
+                if roles[i] == .metric || roles[i] == .step || roles[i] == .epoch {
+                    if !(fb - fa == 4 && ByteScan.matchesLower(p, fa, fb, "none")) && !(fb - fa == 4 && ByteScan.matchesLower(p, fa, fb, "null")) {
+                        rows.warnings.add("value", line: lineNo, "column '\(header?[i] ?? "")': '\(ByteScan.string(p, fa, min(fb, fa + 40)))' is not a number")
+                    }
+                }
+                continue
+            }
+            switch roles[i] {
+            case .step:
+                if i == stepCol { step = TabularColumns.index(v) }
+            case .epoch:
+                if i == epochCol { ep = TabularColumns.index(v) }
+            case .time:
+                if i == timeCol, v.isFinite { time = v }
+            case .metric:
+                metrics.append((names[i], v))
+            }
+        }
+        rows.add(metrics, step: step, epoch: ep, time: time, line: lineNo,
+                 hasIndexColumns: stepCol != nil || epochCol != nil)
+    }
+
+    mutating func finish(_ stats: LineStats) -> Run {
+        if header == nil { rows.warnings.add("empty", "no header row") }
+        for l in stats.overlongLines { rows.warnings.add("long", line: l, "line longer than 64 MB; only its start was read") }
+        return rows.finish(path: path, format: .csv)
+    }
+}

@@ -1,0 +1,139 @@
+import Dispatch
+
+/// Reads a run from disk: a run folder (VAR's `local_output/`, or any folder of logs) or a single
+/// log file, each file's format recognised from its content (`FormatDetector`).
+///
+/// A folder is searched up to three levels deep (hidden entries skipped); every recognised file is
+/// read, others are ignored (`stderr.txt`, checkpoints, images). The event files of each folder
+/// are read as one TensorBoard stream. Files are read in parallel, then merged by `RunMerger`.
+public enum RunLoader {
+    /// Reads a run folder or a single log file. Throws a `Diagnostic` (file + line/offset +
+    /// message) when nothing usable can be read (unreadable path, no recognised log, unknown format).
+    public static func load(_ path: String, options: LoadOptions = .init()) throws -> Run {
+        try loadTyped(path, options: options)
+    }
+
+    /// `load` with a typed error.
+    public static func loadTyped(_ path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
+        guard let isDir = ByteFile.isDirectory(path) else {
+            throw Diagnostic(file: path, message: "no such file or folder")
+        }
+        return isDir ? try loadFolder(path, options) : try loadFile(path, options)
+    }
+
+    /// One file; its format from its content.
+    static func loadFile(_ path: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
+        let prefix = try ByteFile.prefix(path)
+        if prefix.isEmpty { throw Diagnostic(file: path, message: "empty file") }
+        guard let format = FormatDetector.detect(path: path, prefix: prefix) else {
+            throw Diagnostic(file: path, message: "unrecognised format: not a VAR stdout.txt or log.txt, a TensorBoard event file, CSV with a header row, or JSON Lines")
+        }
+        var run = try read(path, format, options)
+        guard hasData(run) else {
+            let why = run.warnings.first.map { ": \($0.description)" } ?? ""
+            throw Diagnostic(file: path, message: "no usable data in this \(format.rawValue) file\(why)")
+        }
+        run.path = path
+        run.name = RunNaming.name(forFile: path)
+        return run
+    }
+
+    static func read(_ path: String, _ format: SourceFormat, _ options: LoadOptions) throws(Diagnostic) -> Run {
+        switch format {
+        case .varStdout: return try VARStdoutReader.read(path: path, options: options)
+        case .varLogTxt: return try VARLogTxtReader.read(path: path, options: options)
+        case .tensorBoard: return try TensorBoardReader.read(path: path, options: options)
+        case .csv: return try CSVReader.read(path: path, options: options)
+        case .jsonLines: return try JSONLinesReader.read(path: path, options: options)
+        }
+    }
+
+    static func hasData(_ run: Run) -> Bool {
+        run.series.contains { !$0.isEmpty } || !run.config.isEmpty || !run.finalValidation.isEmpty
+    }
+
+    /// A file found in a folder, with its recognised format.
+    struct Found { var path: String; var format: SourceFormat; var dir: String }
+
+    /// Recognised files under `root`, sorted by path; `looked` counts the files examined.
+    static func scan(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000) -> (found: [Found], looked: Int) {
+        var found: [Found] = []
+        var looked = 0
+        func walk(_ dir: String, _ depth: Int) {
+            guard let names = ByteFile.listDirectory(dir) else { return }
+            for name in names where !name.hasPrefix(".") {
+                if looked >= maxFiles { return }
+                let p = RunNaming.join(dir, name)
+                guard let isDir = ByteFile.isDirectory(p) else { continue }
+                if isDir {
+                    if depth < maxDepth { walk(p, depth + 1) }
+                    continue
+                }
+                looked += 1
+                guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty,
+                      let format = FormatDetector.detect(path: p, prefix: prefix) else { continue }
+                // stderr.txt carries VAR's line prefix too, but no training lines.
+                if name.hasPrefix("stderr"), format == .varStdout, !FormatDetector.contains(prefix, "[Ep]:") { continue }
+                found.append(Found(path: p, format: format, dir: dir))
+            }
+        }
+        walk(root, 0)
+        return (found.sorted { $0.path < $1.path }, looked)
+    }
+
+    static func loadFolder(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
+        let (found, looked) = scan(folder)
+        guard !found.isEmpty else {
+            throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
+        }
+        // Jobs: each TensorBoard folder as one stream, every other file on its own.
+        var jobs: [[Found]] = []
+        var tbDirs: [String: Int] = [:]
+        for f in found {
+            if f.format == .tensorBoard {
+                if let j = tbDirs[f.dir] { jobs[j].append(f) } else { tbDirs[f.dir] = jobs.count; jobs.append([f]) }
+            } else {
+                jobs.append([f])
+            }
+        }
+        let box = RunResults(count: jobs.count)
+        let jobList = jobs
+        let work: @Sendable (Int) -> Void = { (i: Int) in
+            let job = jobList[i]
+            let r = Result { () throws(Diagnostic) -> Run in
+                if job[0].format == .tensorBoard {
+                    return try TensorBoardReader.read(files: job.map(\.path), options: options)
+                }
+                return try read(job[0].path, job[0].format, options)
+            }
+            box.set(i, r)
+        }
+        if jobs.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work) }
+
+        var parts: [Run] = []
+        var failures: [SourceInfo] = []
+        for (i, r) in box.values.enumerated() {
+            switch r {
+            case .success(let run)?: parts.append(run)
+            case .failure(let e)?: failures.append(SourceInfo(path: jobs[i][0].path, format: jobs[i][0].format, warnings: [e]))
+            case nil: break
+            }
+        }
+        var run = RunMerger.merge(parts)
+        run.sources.append(contentsOf: failures)
+        run.path = folder
+        run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
+        guard hasData(run) else {
+            let first = run.warnings.first.map { ": first problem: \($0.description)" } ?? ""
+            throw Diagnostic(file: folder, message: "no usable data in the \(found.count) recognised log files\(first)")
+        }
+        return run
+    }
+
+    final class RunResults: @unchecked Sendable {
+        var values: [Result<Run, Diagnostic>?]
+        let lock = NSLockLite()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ r: Result<Run, Diagnostic>) { lock.withLock { values[i] = r } }
+    }
+}

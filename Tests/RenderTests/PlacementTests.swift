@@ -1,0 +1,61 @@
+import Testing
+@testable import Render
+
+@Suite struct PlacementTests {
+    private func legendCorner(_ chart: Chart) throws -> String {
+        let d = try #require(Figure(chart, width: 600, height: 400).drawings().first)
+        let legend = try #require(d.legend)
+        let top = legend.midY < d.plot.rect.midY, left = legend.midX < d.plot.rect.midX
+        return (top ? "top" : "bottom") + (left ? "Left" : "Right")
+    }
+
+    @Test func autoLegendAvoidsARisingLine() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(marks: [LineMark(xs: xs, ys: xs, label: "rising"), LineMark(xs: xs, ys: xs.map { $0 * 0.9 }, label: "also")])
+        // The line runs through the bottom-left and top-right corners: the top-left is free.
+        #expect(try legendCorner(chart) == "topLeft")
+    }
+
+    @Test func autoLegendPrefersTopRightForADecayingLoss() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(marks: [LineMark(xs: xs, ys: xs.map { 5.3 + 3 * exp(-$0 / 15) }, label: "loss")])
+        #expect(try legendCorner(chart) == "topRight")
+    }
+
+    @Test func fixedLegendPlacementIsHonoured() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(legend: .bottomLeft, marks: [LineMark(xs: xs, ys: xs, label: "rising")])
+        #expect(try legendCorner(chart) == "bottomLeft")
+        let none = Chart(legend: .none, marks: [LineMark(xs: xs, ys: xs, label: "rising")])
+        #expect(Figure(none).drawings().first?.legend == nil)
+    }
+
+    @Test func annotationNearTheEdgeStaysInsideAndOffOtherText() throws {
+        let xs = (0...100).map(Double.init)
+        let ys = xs.map { 5.3 + 3 * exp(-$0 / 15) }
+        let chart = Chart(marks: [
+            LineMark(xs: xs, ys: ys, label: "loss"),
+            RuleMark(y: 5.5, label: "threshold 5.5"),
+            // Points up-right from the top-right corner: would leave the plot as asked.
+            TextMark(x: 99, y: ys[99], text: "a long annotation at the last epoch", offset: (30, 30)),
+            TextMark(x: 0, y: ys[0], text: "start"),
+        ])
+        let d = try #require(Figure(chart, width: 600, height: 400).drawings().first)
+        #expect(d.texts.count == 4)   // legend, rule label, two annotations
+        for t in d.texts { #expect(d.plot.rect.contains(t), "\(t) leaves \(d.plot.rect)") }
+        for (i, a) in d.texts.enumerated() {
+            for b in d.texts[(i + 1)...] { #expect(!a.intersects(b), "\(a) overlaps \(b)") }
+        }
+    }
+
+    @Test func bandLabelFallsBackToTheLegendWhenTooNarrow() throws {
+        let xs = (0...100).map(Double.init)
+        let narrow = Chart(marks: [LineMark(xs: xs, ys: xs), RectangleMark(xRange: 50...51, label: "a rather long band label")])
+        #expect(Figure(narrow, width: 600, height: 400).drawings().first?.legend != nil)
+        let wide = Chart(marks: [LineMark(xs: xs, ys: xs), RectangleMark(xRange: 10...90, label: "band")])
+        let d = try #require(Figure(wide, width: 600, height: 400).drawings().first)
+        #expect(d.legend == nil && d.texts.count == 1)
+    }
+}
+
+import Foundation

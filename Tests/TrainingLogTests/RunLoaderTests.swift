@@ -1,0 +1,80 @@
+import Testing
+@testable import TrainingLog
+
+@Suite struct RunLoaderTests {
+    @Test func varFolderMergesStdoutAndLogTxt() throws {
+        let run = try RunLoader.load(TestSupport.fixture("var-run/local_output"))
+        #expect(run.name == "var-run")
+        #expect(run.sources.map { RunNaming.lastComponent($0.path) }.sorted() == ["log.txt", "stdout.txt"])
+        // stdout's summaries are preferred to log.txt (3 decimals are within rounding of log.txt's).
+        #expect(run.values(.trainLossMean, .epoch) == [7.9, 7.2, 6.75, 6.4])
+        #expect(run.series(.trainLossMean, .epoch)?.source.hasSuffix("stdout.txt") == true)
+        // Validation only from log.txt, only at the validation epoch.
+        #expect(run.xs(.valLossMean, .epoch) == [3])
+        #expect(run.values(.valLossMean, .epoch) == [6.61])
+        // log.txt fills what stdout lacks.
+        #expect(run.xs(.learningRate, .epoch) == [0, 1, 2, 3])
+        #expect(run.xs(.learningRate, .iteration).count == 11)
+        #expect(run.iterationsPerEpoch == 10 && run.epochsPlanned == 4)
+        #expect(run.restartEpochs == [2])
+        #expect(run.finishedMarker)
+        #expect(run.configValue("depth") == "16")
+        #expect(run.configValue("commit") == "abc123") // from the log.txt header
+        #expect(run.config.count == 15)
+        // log.txt's L_tail at epoch 1 (7.2) disagrees with stdout's 7.100.
+        let logInfo = run.sources.first { $0.path.hasSuffix("log.txt") }
+        let w = logInfo?.warnings.first { $0.message.contains("disagree") }
+        #expect(w?.message.contains("train/loss_tail") == true)
+        #expect(w?.message.contains("epoch 1") == true)
+        #expect(w?.message.contains("stdout.txt") == true)
+        #expect(run.warnings.filter { $0.message.contains("disagree") }.count == 1)
+    }
+
+    @Test func singleFileAndErrors() throws {
+        let run = try RunLoader.load(TestSupport.fixture("var-logtxt/log.txt"))
+        #expect(run.name == "var-logtxt")
+        #expect(run.sources.count == 1 && run.sources[0].format == .varLogTxt)
+
+        let dir = TestSupport.tempDir("loader")
+        let missing = dir + "/nope"
+        #expect(throws: Diagnostic.self) { try RunLoader.load(missing) }
+        do { _ = try RunLoader.load(missing) } catch let d as Diagnostic { #expect(d.file == missing) } catch {}
+
+        let empty = TestSupport.write("", dir, "empty.txt")
+        do { _ = try RunLoader.load(empty); Issue.record("no error") } catch let d as Diagnostic {
+            #expect(d.file == empty && d.message.contains("empty"))
+        }
+        let unknown = TestSupport.write("hello world\nthis is not a log\n", dir, "notes.txt")
+        do { _ = try RunLoader.load(unknown); Issue.record("no error") } catch let d as Diagnostic {
+            #expect(d.message.contains("unrecognised"))
+        }
+        let sub = dir + "/folder"
+        TestSupport.write("just text\n", sub, "readme.md")
+        TestSupport.write("[11-28 23:59:01] (/x/train.py  , line 123)=> warning\n", sub, "stderr.txt")
+        do { _ = try RunLoader.load(sub); Issue.record("no error") } catch let d as Diagnostic {
+            #expect(d.file == sub && d.message.contains("no recognised log"))
+        }
+        // A header-only CSV is recognised but has no data: an error naming the file.
+        let hdr = TestSupport.write("step,loss\n", dir, "only-header.csv")
+        do { _ = try RunLoader.load(hdr); Issue.record("no error") } catch let d as Diagnostic {
+            #expect(d.file == hdr && d.message.contains("no usable data"))
+        }
+    }
+
+    @Test func formatIsRecognisedByContentNotName() throws {
+        let dir = TestSupport.tempDir("detect")
+        let csvNamedTxt = TestSupport.write("step,L_mean,val_loss\n0,8.3,\n10,7.9,8.0\n", dir, "metrics.txt")
+        let r = try RunLoader.load(csvNamedTxt)
+        #expect(r.sources[0].format == .csv)
+        #expect(r.values(.trainLossMean, .iteration) == [8.3, 7.9])
+        #expect(r.xs(MetricName("val_loss"), .iteration) == [10])
+        let jsonl = TestSupport.write("{\"epoch\": 0, \"loss\": 2.5}\n{\"epoch\": 1, \"loss\": 2.0}\n", dir, "log.csv")
+        #expect(try RunLoader.load(jsonl).sources[0].format == .jsonLines)
+        func detect(_ s: String) -> SourceFormat? { FormatDetector.detect(path: "x", prefix: Array(s.utf8)) }
+        #expect(detect("[11-28 23:59:01] (/x/train.py  , line 123)=> [Ep]: [   0/4]  [ 0/10]  Lm: 1\n") == .varStdout)
+        #expect(detect("{\n\"is_master\": true\n}\n") == .varLogTxt)
+        #expect(detect("{'it': '5/5', 'ep': '1/40', 'L_mean': 8.0}\n") == .varLogTxt)
+        #expect(detect("1,2,3\n4,5,6\n") == nil)
+        #expect(detect("PK\u{3}\u{4}\u{0}\u{0}binary") == nil)
+    }
+}
