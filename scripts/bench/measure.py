@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """measure.py: time whole processes and append the results to a JSON Lines file.
 
-    measure.py run  --results F --case ID --reps N --names a[,b...] [--input TEXT] [--bytes N]
+    measure.py run  --results F --case ID --reps N [--warmup K] --names a[,b...] [--input TEXT] [--bytes N]
                     [--stdout-to DIR] [--artifact NAME=FILE] -- CMD_A ... [::: CMD_B ...]
     measure.py skip --results F --case ID --reason TEXT [--names a]
     measure.py note --results F --case ID --names a --wall S --rss-mb M --source TEXT [--input TEXT]
 
-`run` runs the commands round-robin (A, B, A, B, ...) N times each, every run under
+`run` runs each command K times unrecorded (--warmup: font caches, .pyc files, page cache),
+then the commands round-robin (A, B, A, B, ...) N times each, every run under
 `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS in KiB of the largest process), with stdout
 sent to /dev/null (or to DIR/<name>.out, for checking) and stderr kept for the message when a
 command fails. A command that fails is not repeated. One record per command:
@@ -69,12 +70,17 @@ def time_once(cmd, stdout_path):
 
 def cmd_run(a, rest):
     cmds = split_cmds(rest)
+    if a.stdout_to:
+        os.makedirs(a.stdout_to, exist_ok=True)
     names = a.names.split(",")
     if len(names) != len(cmds):
         sys.exit(f"measure.py: {len(names)} names for {len(cmds)} commands")
     recs = [{"case": a.case, "name": n, "input": a.input, "bytes": a.bytes, "cmd": shlex.join(c),
              "walls": [], "rss_kb": [], "status": "ok", "exit": 0, "error": None, "when": now()}
             for n, c in zip(names, cmds)]
+    for rec, cmd in zip(recs, cmds):  # unrecorded: caches (fonts, .pyc, page cache) warm
+        for _ in range(a.warmup):
+            time_once(cmd, None)
     for _ in range(a.reps):
         for rec, cmd in zip(recs, cmds):
             if rec["status"] != "ok":
@@ -116,6 +122,7 @@ def main():
     ap.add_argument("--case", required=True)
     ap.add_argument("--names", default="varreport")
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=0, help="unrecorded runs of each command first")
     ap.add_argument("--input", default="")
     ap.add_argument("--bytes", type=int, default=None)
     ap.add_argument("--stdout-to", default=None)

@@ -97,10 +97,10 @@ TB_BYTES=$(cat "$TB"/*tfevents* | wc -c)
 TB_IN="gen_tfevents.py $TB_N ($((TB_BYTES / 1000000)) MB)"
 warm "$TB"/*tfevents*
 if [ "$QUICK" = 1 ]; then
-  M run --case reader-tfevents-quick --reps 3 --input "$TB_IN" --bytes "$TB_BYTES" --stdout-to "$TB.out" \
+  M run --case reader-tfevents-quick --reps 3 --warmup 1 --input "$TB_IN" --bytes "$TB_BYTES" --stdout-to "$TB.out" \
     -- "$BIN" summary "$TB" --json
 else
-  M run --case reader-tfevents --reps 5 --input "$TB_IN" --bytes "$TB_BYTES" --stdout-to "$TB.out" \
+  M run --case reader-tfevents --reps 5 --warmup 1 --input "$TB_IN" --bytes "$TB_BYTES" --stdout-to "$TB.out" \
     -- "$BIN" summary "$TB" --json
   if [ "$ANCHOR_RUNS" = 1 ]; then
     log "1a. anchors on the event file, once each (about 2.5 minutes each)"
@@ -122,7 +122,7 @@ for mb in "${SIZES[@]}"; do
   generate "$OUT/stdout-$mb" v1 "$PY" "$HERE/gen_stdout.py" "$mb" "$f"
   bytes=$(wc -c < "$f")
   warm "$f"
-  M run --case "reader-stdout-$mb" --reps 3 --input "gen_stdout.py $mb: $((bytes / 1000000)) MB" \
+  M run --case "reader-stdout-$mb" --reps 3 --warmup 1 --input "gen_stdout.py $mb: $((bytes / 1000000)) MB" \
     --bytes "$bytes" --stdout-to "$OUT/stdout-$mb" -- "$BIN" summary "$f" --json
 done
 
@@ -131,7 +131,7 @@ RUN=$OUT/run-d16
 log "1c. VAR-d16 run folder (200 epochs x 1669 iterations)"
 generate "$RUN" v1 "$PY" "$HERE/gen_run.py" "$RUN"
 warm "$RUN"/*.txt "$RUN"/tb-*/*
-M run --case reader-run-d16 --reps 5 --input "gen_run.py: 200 ep x 1669 it, stdout + log.txt + tfevents" \
+M run --case reader-run-d16 --reps 5 --warmup 1 --input "gen_run.py: 200 ep x 1669 it, stdout + log.txt + tfevents" \
   --stdout-to "$RUN.out" -- "$BIN" summary "$RUN" --json
 
 # --- 2. renderer vs matplotlib -------------------------------------------------------------
@@ -147,14 +147,14 @@ for n in "${NS[@]}"; do
   inp="gen_series.py $n ($(( $(wc -c < "$S/series.csv") / 1000 )) kB CSV)"
   warm "$S"/*.csv
   if [ "$has_figure" = 1 ]; then
-    M run --case "render-$tag" --reps "$reps" --names matplotlib,varreport-png,varreport-pdf --input "$inp" \
+    M run --case "render-$tag" --reps "$reps" --warmup 1 --names matplotlib,varreport-png,varreport-pdf --input "$inp" \
       --artifact "varreport-png=$R/varreport.png" --artifact "varreport-pdf=$R/varreport.pdf" \
       --artifact "matplotlib=$R/mpl.pdf" \
       -- "$PY" "$ANCHORS/mpl_report.py" "$S/series.csv" "$R/mpl" \
       ::: "$BIN" plot "$S" --figure overview --size 1600x1000 -o "$R/varreport.png" \
       ::: "$BIN" plot "$S" --figure overview --size 1600x1000 -o "$R/varreport.pdf"
   else
-    M run --case "render-$tag" --reps "$reps" --names matplotlib --input "$inp" \
+    M run --case "render-$tag" --reps "$reps" --warmup 1 --names matplotlib --input "$inp" \
       --artifact "matplotlib=$R/mpl.pdf" -- "$PY" "$ANCHORS/mpl_report.py" "$S/series.csv" "$R/mpl"
     M skip --case "render-$tag" --names varreport-png,varreport-pdf --input "$inp" \
       --reason "this varreport has no 'plot --figure overview' yet"
