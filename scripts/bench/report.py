@@ -237,11 +237,14 @@ def main():
         f"# varreport benchmark results ({when})",
         "",
         f"- machine: {m['nproc']} cores, {m['cpu']}, {m['memory']}, Linux {m['kernel']}",
-        f"- {m['swift']}; Python {m['python']}; load average at the end {m['load']}",
+        f"- {m['swift']}; Python {m['python']}; load average at the start "
+        f"{os.environ.get('BENCH_LOAD_START', '?')}, at the end {m['load']} (other work on the machine "
+        "slows every number down; compare the ratios of commands that ran alternately)",
         f"- varreport built from commit {binary}"
         + (" (BENCH_QUICK=1: small cases only)" if os.environ.get("BENCH_QUICK") == "1" else ""),
         "- wall: median over the repetitions, whole processes, alternating the compared commands; "
         "peak RSS: the largest over the repetitions (`/usr/bin/time -f '%e %M'`)",
+        "",
         "",
     ]
     c = t.counts

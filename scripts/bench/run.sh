@@ -55,24 +55,27 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   fi
 fi
 [ -x "$BIN" ] || { echo "bench: $BIN is missing" >&2; exit 2; }
-BENCH_BINARY_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+BENCH_BINARY_COMMIT="$(git log -1 --format='%h %cs' -- Sources Package.swift 2>/dev/null || echo '?')"
 if [ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]; then
   BENCH_BINARY_COMMIT="$BENCH_BINARY_COMMIT + uncommitted changes"
 fi
 export BENCH_BINARY_COMMIT
 
 # --- the Python environment of the anchors and generators ----------------------------------
-PKGS=(matplotlib numpy pandas tensorboard tensorboardX tbparse)
-if ! "$PY" -c 'import matplotlib, numpy, pandas, tensorboard, tensorboardX, tbparse' >/dev/null 2>&1; then
+# crc32c: tensorboardX then checksums in C (the 373 MB event file takes minutes, not an hour)
+PKGS=(matplotlib numpy pandas tensorboard tensorboardX tbparse crc32c)
+if ! "$PY" -c 'import matplotlib, numpy, pandas, tensorboard, tensorboardX, tbparse, crc32c' >/dev/null 2>&1; then
   log "setting up $VENV (${PKGS[*]})"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "${PKGS[@]}"
 fi
 
+BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+export BENCH_LOAD_START
 mkdir -p "$OUT"
 [ -f "$RESULTS" ] && mv "$RESULTS" "$OUT/results.prev.jsonl"
 : > "$RESULTS"
-M() { python3 "$HERE/measure.py" "$@" --results "$RESULTS"; }
+M() { local mode=$1; shift; python3 "$HERE/measure.py" "$mode" --results "$RESULTS" "$@"; }
 
 has_figure=0; "$BIN" plot --help 2>&1 | grep -q -- '--figure' && has_figure=1
 has_sweep=0; "$BIN" --help 2>&1 | grep -qE '^\s+sweep\b' && has_sweep=1
@@ -179,9 +182,9 @@ if [ "$has_sweep" = 1 ]; then
     -- bash -c 'rm -rf "$2" && exec "$0" sweep "$1" -o "$2" --jobs 1 --quiet' "$BIN" "$SW" "$SWO"
   # a re-run after one run changed (its stdout.txt touched): only that run should be redone
   "$BIN" sweep "$SW" -o "$SWO" --jobs 2 --quiet >/dev/null 2>&1 || true
-  M run --case "sweep-rerun$case_suffix" --reps 5 --input "$inp, run-042 touched" \
-    -- bash -c 'touch "$1"/run-042/stdout.txt 2>/dev/null || touch "$1"/run-00*/stdout.txt; exec "$0" sweep "$1" -o "$2" --jobs 2 --quiet' \
-    "$BIN" "$SW" "$SWO"
+  touched=$SW/run-$(printf '%03d' $((NRUNS * 42 / 100)))/stdout.txt
+  M run --case "sweep-rerun$case_suffix" --reps 5 --input "$inp, $(basename "$(dirname "$touched")") touched" \
+    -- bash -c 'touch "$3" && exec "$0" sweep "$1" -o "$2" --jobs 2 --quiet' "$BIN" "$SW" "$SWO" "$touched"
 else
   for c in sweep-jobs2 sweep-jobs1 sweep-rerun; do
     M skip --case "$c" --input "gen_sweep.py $NRUNS" --reason "this varreport has no 'sweep' command yet"
