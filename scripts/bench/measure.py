@@ -6,12 +6,15 @@
     measure.py skip --results F --case ID --reason TEXT [--names a]
     measure.py note --results F --case ID --names a --wall S --rss-mb M --source TEXT [--input TEXT]
 
+The CPU time (user + system, of the process and its children) is kept beside the wall time: on
+a machine shared with other work it is the better guide to what the wall time would be alone.
 `run` runs each command K times unrecorded (--warmup: font caches, .pyc files, page cache),
 then the commands round-robin (A, B, A, B, ...) N times each, every run under
 `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS in KiB of the largest process), with stdout
 sent to /dev/null (or to DIR/<name>.out, for checking) and stderr kept for the message when a
 command fails. A command that fails is not repeated. One record per command:
-    {"case", "name", "input", "bytes", "cmd", "walls", "rss_kb", "median_wall", "max_rss_mb",
+    {"case", "name", "input", "bytes", "cmd", "walls", "cpus", "rss_kb", "median_wall", "median_cpu",
+     "max_rss_mb",
      "status": "ok"|"failed", "exit", "error", "when"}
 `skip` records why a case could not run; `note` records a number taken from elsewhere (the
 anchors' README), marked with its source. Only the standard library.
@@ -54,7 +57,7 @@ def time_once(cmd, stdout_path):
             tempfile.TemporaryFile("w+") as err:
         out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
         try:
-            p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tf.name, *cmd],
+            p = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", tf.name, *cmd],
                                stdout=out, stderr=err)
         finally:
             if stdout_path:
@@ -63,9 +66,9 @@ def time_once(cmd, stdout_path):
         last = fields[-1].split() if fields else []
         err.seek(0)
         tail = err.read()[-600:].strip()
-        if len(last) != 2:
-            return None, None, p.returncode, tail or "no timing from /usr/bin/time"
-        return float(last[0]), int(last[1]), p.returncode, tail
+        if len(last) != 4:
+            return None, None, None, p.returncode, tail or "no timing from /usr/bin/time"
+        return float(last[0]), int(last[1]), float(last[2]) + float(last[3]), p.returncode, tail
 
 
 def cmd_run(a, rest):
@@ -76,7 +79,7 @@ def cmd_run(a, rest):
     if len(names) != len(cmds):
         sys.exit(f"measure.py: {len(names)} names for {len(cmds)} commands")
     recs = [{"case": a.case, "name": n, "input": a.input, "bytes": a.bytes, "cmd": shlex.join(c),
-             "walls": [], "rss_kb": [], "status": "ok", "exit": 0, "error": None, "when": now()}
+             "walls": [], "cpus": [], "rss_kb": [], "status": "ok", "exit": 0, "error": None, "when": now()}
             for n, c in zip(names, cmds)]
     for rec, cmd in zip(recs, cmds):  # unrecorded: caches (fonts, .pyc, page cache) warm
         for _ in range(a.warmup):
@@ -86,13 +89,15 @@ def cmd_run(a, rest):
             if rec["status"] != "ok":
                 continue
             so = os.path.join(a.stdout_to, rec["name"] + ".out") if a.stdout_to else None
-            wall, rss, code, tail = time_once(cmd, so)
+            wall, rss, cpu, code, tail = time_once(cmd, so)
             if code != 0 or wall is None:
                 rec.update(status="failed", exit=code, error=tail.splitlines()[-1] if tail else f"exit {code}")
                 continue
             rec["walls"].append(wall)
             rec["rss_kb"].append(rss)
-            print(f"  {a.case} {rec['name']}: {wall:.2f} s  {rss / 1024:.0f} MB", file=sys.stderr)
+            rec["cpus"].append(cpu)
+            print(f"  {a.case} {rec['name']}: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss / 1024:.0f} MB",
+                  file=sys.stderr)
     arts = dict(x.split("=", 1) for x in a.artifact)
     for rec in recs:
         f = arts.get(rec["name"])
@@ -101,9 +106,10 @@ def cmd_run(a, rest):
             rec["artifact_bytes"] = os.path.getsize(f)
         if rec["walls"]:
             rec["median_wall"] = statistics.median(rec["walls"])
+            rec["median_cpu"] = statistics.median(rec["cpus"])
             rec["max_rss_mb"] = max(rec["rss_kb"]) / 1024.0
         else:
-            rec["median_wall"] = rec["max_rss_mb"] = None
+            rec["median_wall"] = rec["median_cpu"] = rec["max_rss_mb"] = None
         if rec["status"] != "ok":
             print(f"  {a.case} {rec['name']}: FAILED (exit {rec['exit']}): {rec['error']}", file=sys.stderr)
         append(a.results, rec)

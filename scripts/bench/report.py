@@ -63,10 +63,20 @@ def fmt_wall(r):
     if w is None:
         return ""
     n = len(r.get("walls") or [])
-    s = f"{w:.2f} s" if w >= 0.1 else f"{w * 1000:.0f} ms"
+    s = secs(w)
     if r.get("status") == "quoted":
         return s + " (README)"
     return s + (f" (median of {n})" if n > 1 else "")
+
+
+def secs(w):
+    return f"{w:.2f} s" if w >= 0.1 else f"{w * 1000:.0f} ms"
+
+
+def fmt_cpu(r):
+    if r is None or r.get("median_cpu") is None:
+        return ""
+    return secs(r["median_cpu"])
 
 
 def fmt_rss(r):
@@ -93,11 +103,11 @@ class Table:
             derived = f"exit {r.get('exit')}: {r.get('error', '')}"[:160]
         if verdict in self.counts:
             self.counts[verdict] += 1
-        self.rows.append((case, inp, tool, fmt_wall(r), fmt_rss(r), derived, target, verdict))
+        self.rows.append((case, inp, tool, fmt_wall(r), fmt_cpu(r), fmt_rss(r), derived, target, verdict))
 
     def markdown(self):
-        head = "| case | input | tool | wall | peak RSS | derived | target | result |"
-        out = [head, "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        head = "| case | input | tool | wall | CPU | peak RSS | derived | target | result |"
+        out = [head, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in self.rows:
             out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
         return "\n".join(out)
@@ -151,13 +161,15 @@ def build(recs, order):
             if ok(v) and v.get("bytes"):
                 mbps = v["bytes"] / MB / v["median_wall"]
                 d = f"{mbps:.0f} MB/s"
+                if v.get("median_cpu"):
+                    d += f" ({v['bytes'] / MB / v['median_cpu']:.0f} MB/s of CPU time)"
                 verdict = pf(mbps >= 300) if full else "info"
             t.add(case, v.get("input", ""), "varreport summary --json", v, d, ">= 300 MB/s" if full else "", verdict)
             small = get("reader-stdout-250", "varreport")
             if case == "reader-stdout-1000" and ok(v) and ok(small):
                 growth = v["max_rss_mb"] / small["max_rss_mb"]
                 size_ratio = (v.get("bytes") or 1) / (small.get("bytes") or 1)
-                t.rows.append((case, "memory: 1 GB vs 250 MB file", "varreport", "",
+                t.rows.append((case, "memory: 1 GB vs 250 MB file", "varreport", "", "",
                                f"{v['max_rss_mb']:.0f} / {small['max_rss_mb']:.0f} MB",
                                f"RSS x{growth:.2f} for x{size_ratio:.1f} the bytes",
                                "bounded: <= 1.5x", pf(growth <= 1.5)))
@@ -191,8 +203,12 @@ def build(recs, order):
                 speed = m["median_wall"] / both
                 vr_rss = max(png["max_rss_mb"], pdf["max_rss_mb"])
                 mem = vr_rss / m["max_rss_mb"]
+                cpu = ""
+                if png.get("median_cpu") is not None and m.get("median_cpu") is not None:
+                    cpu = (f"{png['median_cpu'] + pdf['median_cpu']:.2f} s vs {m['median_cpu']:.2f} s "
+                           f"({m['median_cpu'] / (png['median_cpu'] + pdf['median_cpu']):.1f}x)")
                 t.rows.append((case, inp, "varreport PNG + PDF vs matplotlib",
-                               f"{both:.2f} s vs {m['median_wall']:.2f} s",
+                               f"{both:.2f} s vs {m['median_wall']:.2f} s", cpu,
                                f"{vr_rss:.0f} vs {m['max_rss_mb']:.0f} MB",
                                f"{speed:.1f}x faster; memory {mem:.2f} of matplotlib's",
                                ">= 10x faster; <= 1/4 memory", pf(speed >= 10 and mem <= 0.25)))
@@ -243,7 +259,8 @@ def main():
         f"- varreport built from commit {binary}"
         + (" (BENCH_QUICK=1: small cases only)" if os.environ.get("BENCH_QUICK") == "1" else ""),
         "- wall: median over the repetitions, whole processes, alternating the compared commands; "
-        "peak RSS: the largest over the repetitions (`/usr/bin/time -f '%e %M'`)",
+        "CPU: median user + system time; peak RSS: the largest over the repetitions "
+        "(`/usr/bin/time -f '%e %M %U %S'`); verdicts use the wall time",
         "",
         "",
     ]
