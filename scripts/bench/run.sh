@@ -180,11 +180,12 @@ if [ "$has_sweep" = 1 ]; then
     -- bash -c 'rm -rf "$2" && exec "$0" sweep "$1" -o "$2" --jobs 2 --quiet' "$BIN" "$SW" "$SWO"
   M run --case "sweep-jobs1$case_suffix" --reps "$reps" --input "$inp" \
     -- bash -c 'rm -rf "$2" && exec "$0" sweep "$1" -o "$2" --jobs 1 --quiet' "$BIN" "$SW" "$SWO"
-  # a re-run after one run changed (its stdout.txt touched): only that run should be redone
+  # a re-run after one run changed: a blank line appended to its stdout.txt (the sweep keys its
+  # cache on content hashes, so a bare `touch` would change nothing); only that run is redone
   "$BIN" sweep "$SW" -o "$SWO" --jobs 2 --quiet >/dev/null 2>&1 || true
   touched=$SW/run-$(printf '%03d' $((NRUNS * 42 / 100)))/stdout.txt
-  M run --case "sweep-rerun$case_suffix" --reps 5 --input "$inp, $(basename "$(dirname "$touched")") touched" \
-    -- bash -c 'touch "$3" && exec "$0" sweep "$1" -o "$2" --jobs 2 --quiet' "$BIN" "$SW" "$SWO" "$touched"
+  M run --case "sweep-rerun$case_suffix" --reps 5 --input "$inp, one run's stdout.txt appended to" \
+    -- bash -c 'echo >> "$3" && exec "$0" sweep "$1" -o "$2" --jobs 2 --quiet' "$BIN" "$SW" "$SWO" "$touched"
 else
   for c in sweep-jobs2 sweep-jobs1 sweep-rerun; do
     M skip --case "$c" --input "gen_sweep.py $NRUNS" --reason "this varreport has no 'sweep' command yet"
