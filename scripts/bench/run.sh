@@ -93,7 +93,8 @@ warm() { cat "$@" > /dev/null 2>&1 || true; }   # read into the page cache: meas
 
 # --- 1a. the event file of 6 million scalars -----------------------------------------------
 if [ "$QUICK" = 1 ]; then TB_N=20000; else TB_N=1000000; fi
-TB=$OUT/tfevents-$TB_N
+# not "tfevents-...": EventAccumulator takes any path whose name holds "tfevents" for an event file
+TB=$OUT/tb-$TB_N
 log "1a. event file: gen_tfevents.py $TB_N (the 1M file takes tensorboardX many minutes, once)"
 generate "$TB" v1 "$PY" "$HERE/gen_tfevents_compat.py" "$TB_N" "$TB"
 TB_BYTES=$(cat "$TB"/*tfevents* | wc -c)
