@@ -69,7 +69,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     /// Robust z-score (against the trailing median and MAD) above which a loss point is a spike.
     public var spikeZ: Double = 6.0
     /// Points in the trailing window of the rolling median / MAD.
-    public var spikeWindow: Int = 25
+    public var spikeWindow: Int = 50
     /// A spike must also exceed the rolling median by this share of it (ignores tiny jumps).
     public var spikeMinRelativeJump: Double = 0.02
     /// Robust z-score above which a gradient-norm point is a spike.

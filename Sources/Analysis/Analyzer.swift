@@ -20,8 +20,8 @@ public enum Analyzer {
         for name in run.metricNames { if let c = run.curve(name) { curves[name] = c } }
         for (name, v) in run.finalValidation.sorted(by: { $0.key < $1.key }) where curves[name] == nil {
             guard let e = lastEpoch else { continue }
-            curves[name] = Curve(name: name, granularity: .epoch, values: [v], epochs: [e],
-                                 steps: [run.step(endOfEpoch: e)])
+            curves[name] = Curve(name: name, granularity: .epoch, xs: [e], values: [v],
+                                 iterationsPerEpoch: run.iterationsPerEpoch)
         }
 
         // Instability first: a non-finite loss decides the status.
@@ -52,6 +52,7 @@ public enum Analyzer {
         let primaryName = judged.first?.rawValue
         let plateau = plateaus.last { $0.metric == primaryName && $0.endEpoch == nil }
             ?? plateaus.last { $0.metric == primaryName }
+            ?? plateaus.last { $0.endEpoch == nil }
 
         // Overfitting and early stopping.
         let over = OverfittingDetector.analyze(run: run, curves: curves, lastEpoch: lastEpoch, options: o)

@@ -1,31 +1,69 @@
 import TrainingLog
 
+/// The epoch or step of each point of a curve, computed on access from the logged x (no
+/// per-point arrays: a curve may hold millions of points).
+struct Coordinates: RandomAccessCollection, Sendable {
+    enum Kind: Sendable {
+        /// x itself.
+        case identity
+        /// The epoch of step x: x / iterations per epoch (nil when that is unknown).
+        case epochOfStep(Int?)
+        /// The step at the end of epoch x: (x + 1) * iterations per epoch (nil when unknown).
+        case stepAtEndOfEpoch(Int?)
+    }
+    let xs: [Int]
+    let kind: Kind
+    var startIndex: Int { 0 }
+    var endIndex: Int { xs.count }
+    subscript(i: Int) -> Int? {
+        let x = xs[i]
+        switch kind {
+        case .identity: return x
+        case .epochOfStep(let ipe): return ipe.map { x / $0 }
+        case .stepAtEndOfEpoch(let ipe):
+            guard let ipe else { return nil }
+            let (next, o1) = x.addingReportingOverflow(1)
+            let (step, o2) = next.multipliedReportingOverflow(by: ipe)
+            return o1 || o2 ? nil : step
+        }
+    }
+}
+
 /// One metric's points with both coordinates resolved: the epoch and the global step of every
 /// point, whichever of the two the series was logged against. The working form of a `Series`
 /// inside the analysis.
 struct Curve: Sendable {
     let name: MetricName
     let granularity: Granularity
+    /// The logged x: the epoch for epoch-level curves, the step for iteration curves.
+    let xs: [Int]
     let values: [Double]
-    /// 0-based epoch of each point (nil when an iteration series has no iterations-per-epoch).
-    let epochs: [Int?]
-    /// Global step of each point (nil when an epoch series has no iterations-per-epoch; for an
-    /// epoch-level point it is the step at the end of that epoch).
-    let steps: [Int?]
     /// Wall times parallel to `values`, or empty.
     let wallTimes: [Double]
+    /// Iterations per epoch (> 0), when known.
+    let iterationsPerEpoch: Int?
 
     var count: Int { values.count }
     var isEmpty: Bool { values.isEmpty }
 
-    init(name: MetricName, granularity: Granularity, values: [Double], epochs: [Int?], steps: [Int?],
-         wallTimes: [Double] = []) {
+    /// 0-based epoch of each point (nil when an iteration curve has no iterations-per-epoch).
+    var epochs: Coordinates {
+        Coordinates(xs: xs, kind: granularity == .epoch ? .identity : .epochOfStep(iterationsPerEpoch))
+    }
+    /// Global step of each point (for an epoch-level point, the step at the end of that epoch;
+    /// nil when iterations per epoch are unknown).
+    var steps: Coordinates {
+        Coordinates(xs: xs, kind: granularity == .epoch ? .stepAtEndOfEpoch(iterationsPerEpoch) : .identity)
+    }
+
+    init(name: MetricName, granularity: Granularity, xs: [Int], values: [Double], wallTimes: [Double] = [],
+         iterationsPerEpoch: Int?) {
         self.name = name
         self.granularity = granularity
+        self.xs = xs
         self.values = values
-        self.epochs = epochs
-        self.steps = steps
         self.wallTimes = wallTimes
+        self.iterationsPerEpoch = iterationsPerEpoch.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The curve of a series. Iteration points at negative steps (VAR writes `z_voc_usage` at
@@ -33,25 +71,17 @@ struct Curve: Sendable {
     init(_ s: Series, run: Run) {
         name = s.name
         granularity = s.granularity
-        switch s.granularity {
-        case .epoch:
+        iterationsPerEpoch = run.iterationsPerEpoch.flatMap { $0 > 0 ? $0 : nil }
+        if s.granularity == .iteration, let firstKept = s.xs.firstIndex(where: { $0 >= 0 }), firstKept > 0 {
+            xs = Array(s.xs[firstKept...])
+            values = Array(s.values[firstKept...])
+            wallTimes = s.hasWallTimes ? Array(s.wallTimes[firstKept...]) : []
+        } else if s.granularity == .iteration, s.xs.last.map({ $0 < 0 }) ?? false {
+            xs = []; values = []; wallTimes = []
+        } else {
+            xs = s.xs
             values = s.values
-            epochs = s.xs.map { $0 }
-            steps = s.xs.map { run.step(endOfEpoch: $0) }
             wallTimes = s.wallTimes
-        case .iteration:
-            let keep = s.xs.indices.filter { s.xs[$0] >= 0 }
-            if keep.count == s.xs.count {
-                values = s.values
-                steps = s.xs.map { $0 }
-                epochs = s.xs.map { run.epoch(ofStep: $0) }
-                wallTimes = s.wallTimes
-            } else {
-                values = keep.map { s.values[$0] }
-                steps = keep.map { s.xs[$0] }
-                epochs = keep.map { run.epoch(ofStep: s.xs[$0]) }
-                wallTimes = s.hasWallTimes ? keep.map { s.wallTimes[$0] } : []
-            }
         }
     }
 
@@ -63,8 +93,8 @@ struct Curve: Sendable {
 
     /// The same points with other values (e.g. smoothed), same coordinates.
     func with(values newValues: [Double]) -> Curve {
-        Curve(name: name, granularity: granularity, values: newValues, epochs: epochs, steps: steps,
-              wallTimes: wallTimes)
+        Curve(name: name, granularity: granularity, xs: xs, values: newValues, wallTimes: wallTimes,
+              iterationsPerEpoch: iterationsPerEpoch)
     }
 
     /// TensorBoard-smoothed copy.
@@ -75,7 +105,7 @@ struct Curve: Sendable {
     /// values are all non-finite.
     func epochLevel(run: Run) -> Curve? {
         if granularity == .epoch { return self }
-        guard run.iterationsPerEpoch != nil else { return nil }
+        guard iterationsPerEpoch != nil else { return nil }
         var outE: [Int] = [], outV: [Double] = [], outT: [Double] = []
         var sum = 0.0, n = 0, lastT = Double.nan
         var cur: Int? = nil
@@ -85,26 +115,29 @@ struct Curve: Sendable {
             outV.append(n > 0 ? sum / Double(n) : .nan)
             outT.append(lastT)
         }
+        let ep = epochs
         for i in 0..<count {
-            guard let e = epochs[i] else { continue }
+            guard let e = ep[i] else { continue }
             if e != cur { flush(); cur = e; sum = 0; n = 0 }
             let v = values[i]
             if v.isFinite { sum += v; n += 1 }
             if !wallTimes.isEmpty { lastT = wallTimes[i] }
         }
         flush()
-        return Curve(name: name, granularity: .epoch, values: outV, epochs: outE.map { $0 },
-                     steps: outE.map { run.step(endOfEpoch: $0) }, wallTimes: wallTimes.isEmpty ? [] : outT)
+        return Curve(name: name, granularity: .epoch, xs: outE, values: outV, wallTimes: wallTimes.isEmpty ? [] : outT,
+                     iterationsPerEpoch: iterationsPerEpoch)
     }
 
-    /// Index of the point at `epoch` (epoch-level curves), or of the last point of that epoch.
+    /// Index of the last point whose epoch is at most `epoch` (binary search: x is increasing).
     func lastIndex(atOrBefore epoch: Int) -> Int? {
-        var found: Int? = nil
-        for i in 0..<count {
-            guard let e = epochs[i] else { continue }
-            if e <= epoch { found = i } else { break }
+        let ep = epochs
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if let e = ep[mid], e <= epoch { lo = mid + 1 } else { hi = mid }
         }
-        return found
+        guard lo > 0, ep[lo - 1] != nil else { return nil }
+        return lo - 1
     }
 }
 

@@ -39,7 +39,7 @@ public enum EarlyStopping {
             metric = vm; unit = "validation checks"; patience = o.earlyStopPatience; minDelta = o.earlyStopMinDelta
         } else if o.earlyStopOnTrainingLoss, let tc = trainingCurve?.epochLevel(run: run), tc.count >= 2 {
             let sm = Smoothing.debiasedEMA(tc.values, weight: o.emaWeight)
-            let startEpoch = o.earlyStopStartEpoch ?? schedule.decayStartEpoch.map { Int($0.rounded(.up)) } ?? 0
+            let startEpoch = o.earlyStopStartEpoch ?? schedule.decayStartEpoch.map { Int(clamping: $0.rounded(.up)) } ?? 0
             let startIndex = tc.epochs.firstIndex { ($0 ?? Int.min) >= startEpoch } ?? tc.count
             guard let r = stopIndex(sm, patience: o.earlyStopTrainingPatience, minDelta: o.earlyStopTrainingMinDelta,
                                     startIndex: startIndex),

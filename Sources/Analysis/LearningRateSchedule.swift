@@ -98,17 +98,24 @@ struct LearningRateSchedule: Sendable {
         return wp + hold * (ep - wp)
     }
 
-    /// `warmup`, `constant` or `decay` at the start of epoch `e`; nil when unknown.
+    /// `warmup`, `constant` or `decay` at the start of epoch `e`; nil when unknown. The
+    /// schedule rebuilt from the config decides when it can (it knows where VAR's hold ends);
+    /// otherwise the logged LR: before its peak is warm-up, at the peak is the hold only if the
+    /// LR decays later (an LR that never decays is not VAR's hold phase), below it is decay.
     func phase(atEpoch e: Int) -> String? {
-        if let c = curve, let peak, peak > 0, let i = c.lastIndex(atOrBefore: e), c.values[i].isFinite {
-            let v = c.values[i]
-            let peakIndex = c.values.indices.first { c.values[$0] >= 0.99 * peak } ?? 0
-            if v >= 0.99 * peak { return "constant" }
-            return i < peakIndex ? "warmup" : "decay"
+        if let ep = epochs, let wp = warmupEpochs, ep > wp {
+            let p = Double(e)
+            if p < wp { return "warmup" }
+            return (p - wp) / (ep - wp) < hold ? "constant" : "decay"
         }
-        guard let ep = epochs, let wp = warmupEpochs, ep > wp else { return nil }
-        let p = Double(e)
-        if p < wp { return "warmup" }
-        return (p - wp) / (ep - wp) < hold ? "constant" : "decay"
+        guard let c = curve, let peak, peak > 0, let i = c.lastIndex(atOrBefore: e), c.values[i].isFinite else { return nil }
+        let atPeak = { (v: Double) in v >= 0.99 * peak }
+        guard let peakIndex = c.values.firstIndex(where: atPeak) else { return nil }
+        if i < peakIndex { return "warmup" }
+        if atPeak(c.values[i]) {
+            let decaysLater = c.values[i...].contains { $0.isFinite && !atPeak($0) }
+            return decaysLater ? "constant" : nil
+        }
+        return "decay"
     }
 }

@@ -12,7 +12,8 @@ enum MetricStatistics {
         for i in finite where higher ? c.values[i] > c.values[bi] : c.values[i] < c.values[bi] { bi = i }
         let smoothed = Smoothing.debiasedEMA(c.values, weight: options.emaWeight)
         let smoothedLast = smoothed.last { $0.isFinite }
-        let k = max(1, Int((Double(c.count) * options.lastFraction).rounded(.up)))
+        let share = min(max(options.lastFraction, 0), 1)
+        let k = max(1, Int(clamping: (Double(c.count) * share).rounded(.up)))
         let meanLast = Stats.mean(c.values[(c.count - min(k, c.count))...])
         return MetricSummary(kind: MetricRoles.kind(c.name), granularity: c.granularity.rawValue, points: c.count,
                              first: c.valueAt(fi), last: c.valueAt(li), best: c.valueAt(bi),

@@ -51,10 +51,13 @@ public enum PlateauDetector {
             .compactMap { s in
                 guard s.start < ec.count, let start = ec.epochs[s.start] else { return nil }
                 let phase = schedule.phase(atEpoch: start)
+                let detected = ec.epochs[s.detected]
+                // Expected when the rule fired while VAR was still warming up or holding the peak.
+                let phaseAtDetection = detected.flatMap { schedule.phase(atEpoch: $0) }
                 var p = Plateau(metric: curve.name.rawValue, startEpoch: start, endEpoch: s.end.flatMap { ec.epochs[$0] },
                                 learningRateFraction: schedule.fraction(atEpoch: start),
-                                expected: phase == "warmup" || phase == "constant")
-                p.detectedEpoch = ec.epochs[s.detected]
+                                expected: phaseAtDetection == "warmup" || phaseAtDetection == "constant")
+                p.detectedEpoch = detected
                 p.learningRate = schedule.learningRate(atEpoch: start)
                 p.phase = phase
                 p.bestValue = s.best

@@ -2,7 +2,19 @@
 /// "lower the learning rate" when the LR is still high; "stop early" when it has already decayed.
 extension PlateauDetector {
     static func findings(_ plateaus: [Plateau], options o: AnalysisOptions) -> [Finding] {
-        plateaus.map { p in
+        // Plateaus that ended: one note per metric, listing them.
+        var out: [Finding] = []
+        var metrics: [String] = []
+        for p in plateaus where !metrics.contains(p.metric) { metrics.append(p.metric) }
+        for m in metrics {
+            let ended = plateaus.filter { $0.metric == m && $0.endEpoch != nil }
+            guard let first = ended.first else { continue }
+            let spans = ended.map { "\($0.startEpoch)–\($0.endEpoch!)" }.joined(separator: ", ")
+            out.append(Finding(kind: "plateau-ended", severity: .info,
+                               message: "\(m) stalled \(ended.count == 1 ? "once" : "\(ended.count) times") (epochs \(spans)) and improved again\(ended.count == 1 ? "" : " each time").",
+                               epoch: first.startEpoch, metric: m))
+        }
+        return out + plateaus.filter { $0.endEpoch == nil }.map { p in
             let rel = Format.percent(o.plateauThreshold, 1)
             let best = p.bestValue.map { " (best smoothed value \(Format.num($0)))" } ?? ""
             let lrText: String
@@ -10,11 +22,6 @@ extension PlateauDetector {
                 lrText = "the learning rate \(p.learningRate.map { "(\(Format.short($0))) " } ?? "")at \(Format.percent(f)) of its peak"
             } else {
                 lrText = "the learning rate unknown"
-            }
-            if let end = p.endEpoch {
-                return Finding(kind: "plateau-ended", severity: .info,
-                               message: "\(p.metric) stalled from epoch \(p.startEpoch) to epoch \(end)\(best), with \(lrText), then improved again.",
-                               epoch: p.startEpoch, metric: p.metric)
             }
             let head = "\(p.metric) has not improved by \(rel) (relative, smoothed) since epoch \(p.startEpoch)\(best); the plateau rule (patience \(o.plateauPatience) epochs) fired at epoch \(p.detectedEpoch.map(String.init) ?? "?")"
             if p.expected {

@@ -88,7 +88,7 @@ public struct PowerLawFit: Sendable, Equatable {
 
     /// The spread of the fit under a residual bootstrap: refits on fitted + resampled residuals.
     public struct Bootstrap: Sendable, Equatable {
-        /// Standard deviation of L_inf over the resamples.
+        /// Robust standard deviation of L_inf over the resamples: half its 16-84 % range.
         public var lossInfinityStdDev: Double
         /// 16th and 84th percentiles of the time to reach the level (nil: beyond reach in >16 %).
         public var timeLow: Double?
@@ -124,8 +124,9 @@ public struct PowerLawFit: Sendable, Equatable {
             if let tt = f.time(toReach: level) { times.append(tt); reach += 1 } else { times.append(.infinity) }
         }
         guard done > 1 else { return nil }
-        let m = lInf.isEmpty ? 0 : lInf.reduce(0, +) / Double(lInf.count)
-        let sd = lInf.count > 1 ? sqrt(lInf.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(lInf.count - 1)) : 0
+        // Robust sigma: half the 16-84 % range (a plain standard deviation is ruled by the few
+        // resamples whose alpha runs to the edge of the grid, where L_inf and A trade off).
+        let sd = lInf.count > 1 ? ((Stats.quantile(lInf, 0.84) ?? 0) - (Stats.quantile(lInf, 0.16) ?? 0)) / 2 : 0
         let sorted = times.sorted()
         func q(_ p: Double) -> Double? {
             let v = sorted[min(sorted.count - 1, Int((p * Double(sorted.count - 1)).rounded()))]

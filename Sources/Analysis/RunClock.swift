@@ -65,8 +65,8 @@ struct RunClock: Sendable {
                     guard let ipe, ipe > 0, s.xs[i] >= 0 else { continue }
                     // The first point and the last point of each epoch are enough (bounded work
                     // for series with millions of points).
-                    let e = Int(Double(s.xs[i]) / ipe)
-                    let isLastOfEpoch = i == s.count - 1 || Int(Double(s.xs[i + 1]) / ipe) != e
+                    let e = Int(clamping: Double(s.xs[i]) / ipe)
+                    let isLastOfEpoch = i == s.count - 1 || Int(clamping: Double(s.xs[i + 1]) / ipe) != e
                     guard i == 0 || isLastOfEpoch else { continue }
                     raw.append((Double(s.xs[i]) / ipe, t))
                 }

@@ -10,12 +10,12 @@ enum RunFactsBuilder {
         var n = 0
         for s in run.series where !s.isEmpty {
             switch s.granularity {
-            case .epoch: n = max(n, s.xs[s.count - 1] + 1)
+            case .epoch: n = max(n, min(s.xs[s.count - 1], Int.max - 1) + 1)
             case .iteration:
-                if let ipe = run.iterationsPerEpoch, ipe > 0, let last = s.xs.last, last >= 0 { n = max(n, (last + 1) / ipe) }
+                if let ipe = run.iterationsPerEpoch, ipe > 0, let last = s.xs.last, last >= 0 { n = max(n, min(last, Int.max - 1) / ipe + (last % ipe == ipe - 1 ? 1 : 0)) }
             }
         }
-        for src in run.sources { if let e = src.lastEpoch { n = max(n, e + 1) } }
+        for src in run.sources { if let e = src.lastEpoch, e >= 0 { n = max(n, min(e, Int.max - 1) + 1) } }
         return n
     }
 

@@ -44,6 +44,15 @@ enum Stats {
     }
 }
 
+extension Int {
+    /// `x` rounded toward minus infinity and clamped to +-1e15, 0 for NaN: never traps, whatever
+    /// the input (a projected epoch of 1e200, an `ep` of 1e400 in a config).
+    init(clamping x: Double) {
+        guard !x.isNaN else { self = 0; return }
+        self = Int(Swift.min(Swift.max(x.rounded(.down), -1e15), 1e15))
+    }
+}
+
 /// SplitMix64: a tiny, fast, seeded generator, so that the bootstrap gives the same numbers on
 /// every machine and every run.
 struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -16,7 +16,7 @@ public struct Summary: Codable, Sendable, Equatable {
     public var overfitting: Overfitting
     public var earlyStop: EarlyStop?
     /// The plateau that matters most: the one still going on at the end for the first training
-    /// loss, else its latest one (see docs/ANALYSIS.md).
+    /// loss, else its latest one, else any ongoing one (see docs/ANALYSIS.md).
     public var plateau: Plateau?
     /// Every plateau found on the training losses, by metric then start epoch.
     public var plateaus: [Plateau] = []
@@ -248,7 +248,7 @@ public struct Projection: Codable, Sendable, Equatable {
     public var expectedToReach: Bool
     /// The threshold the projection aims at.
     public var threshold: Double? = nil
-    /// Standard deviation of L_inf over the residual bootstrap.
+    /// Robust standard deviation of L_inf over the residual bootstrap (half its 16-84 % range).
     public var lossInfinityStdDev: Double? = nil
     /// Share of bootstrap resamples whose L_inf lies below the threshold.
     public var reachProbability: Double? = nil

@@ -93,8 +93,10 @@ enum ThresholdAnalysis {
             t.append(ti); y.append(c.values[i]); ep.append(c.epochs[i])
         }
         let n = t.count
-        guard n >= o.fitMinPoints else { return nil }
-        let k = min(n, max(o.fitMinPoints, Int((Double(n) * o.fitFraction).rounded(.up))))
+        let minPoints = max(o.fitMinPoints, 4)
+        guard n >= minPoints else { return nil }
+        let share = min(max(o.fitFraction, 0), 1)
+        let k = min(n, max(minPoints, Int(clamping: (Double(n) * share).rounded(.up))))
         var ft = Array(t[(n - k)...]), fy = Array(y[(n - k)...])
         let startEpoch = ep[n - k], endEpoch = ep[n - 1]
         if ft.count > 200 { (ft, fy) = bin(ft, fy, into: 200) }

@@ -58,12 +58,14 @@ extension ThresholdAnalysis {
                 var msg = "\(name) did not reach \(t): last \(Format.num(m.last.value)) at \(Format.at(m.last))."
                 msg += context
                 var rec: String? = nil
+                // Not reaching the bar is a warning unless another judged loss has reached it (the
+                // usual VAR picture: Lt crosses, Lm does not) or the fit says it will, in time.
                 var severity: Severity = anyConverged ? .info : .warning
                 if let p = m.projection {
-                    let sd = p.lossInfinityStdDev.map { " ± \(Format.num($0))" } ?? ""
+                    let sd = p.lossInfinityStdDev.flatMap { $0 >= 0.0005 ? " ± \(Format.num($0))" : nil } ?? ""
                     if p.amplitude <= 0 {
                         msg += " Over its last \(p.fitPoints ?? 0) points it is not falling (mean \(Format.num(p.lossInfinity))), so it is not expected to reach \(t)."
-                        rec = "Lower the learning rate or stop early: the curve has flattened above the bar."
+                        rec = n.isValidation ? nil : "Lower the learning rate or stop early: the curve has flattened above the bar."
                     } else if !p.expectedToReach {
                         msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points gives a floor L_inf = \(Format.num(p.lossInfinity))\(sd) (alpha \(Format.num(p.alpha, 2))), above \(t): it is not expected to reach it."
                         rec = n == .trainLossMean || n == .valLossMean
@@ -75,10 +77,11 @@ extension ThresholdAnalysis {
                         msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points (floor \(Format.num(p.lossInfinity))\(sd)) projects \(t) around epoch \(Format.num(pe, 0))\(range)"
                         if p.withinPlannedEpochs == false, let planned = epochsPlanned {
                             msg += ", beyond the planned \(planned) epochs."
-                            rec = "Train longer (about \(Int(pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
-                            severity = .warning
+                            rec = "Train longer (about \(Int(clamping: pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
+                            severity = anyConverged ? .info : .warning
                         } else {
                             msg += "."
+                            severity = .info
                         }
                     } else {
                         msg += " The fit's floor is \(Format.num(p.lossInfinity))\(sd), below \(t), but no epoch can be projected (iterations per epoch unknown)."

@@ -92,13 +92,19 @@ enum VerdictRules {
         case .plateaued:
             let p = ongoingPlateau(i)!
             var s = "Plateaued: \(p.metric) has not improved since epoch \(p.startEpoch)"
-            if let b = p.bestValue { s += " (best smoothed \(Format.num(b)))" }
+            var details: [String] = []
+            if let b = p.bestValue { details.append("best smoothed \(Format.num(b))") }
+            if let m = i.metrics[p.metric], let t = m.threshold {
+                if m.firstBelow == nil { details.append("\(Format.bar(t)) not reached") }
+                else if m.staysBelowFrom == nil { details.append("above \(Format.bar(t)) at the end") }
+            }
+            if !details.isEmpty { s += " (" + details.joined(separator: ", ") + ")" }
             if let f = p.learningRateFraction {
                 s += f >= i.options.highLearningRateFraction
                     ? " with the learning rate still at \(Format.percent(f)) of its peak"
                     : " with the learning rate already down to \(Format.percent(f)) of its peak"
             }
-            return s + others(nil) + "."
+            return s + others(MetricName(p.metric)) + "."
         case .converging:
             let p = i.judged[0]
             let m = i.metrics[p.rawValue]!

@@ -16,46 +16,39 @@ struct PostTrainingPDF {
         let s = summary
         let doc = PDFDocument(title: "\(labels["report_title"]): \(s.run.name)", author: "varreport",
                               subject: "VAR training run \(s.run.name)", creator: "varreport \(ReportContext.toolVersion)")
+        firstPage(doc)
+        doc.pageBreak()
+        runAndAllFindings(doc)
+        doc.pageBreak()
+        doc.heading(labels["figures"], level: 1)
+        for nf in figures {
+            doc.heading(nf.title, level: 2)
+            doc.figure(nf.figure, caption: nf.caption.isEmpty ? nil : nf.caption)
+        }
+        doc.pageBreak()
+        sourcesAndConfig(doc)
+        return doc
+    }
+
+    /// Page 1, the 30-second read: the run, the verdict with its evidence, the key numbers and
+    /// what needs attention, with recommendations.
+    func firstPage(_ doc: PDFDocument) {
+        let s = summary
         doc.heading("\(labels["report_title"]): \(s.run.name)", level: 1)
-        doc.text(s.run.path)
+        var subtitle = s.run.path
+        let keyConfig = ["depth", "bs", "ep", "tblr", "twd", "pn", "fp16"].compactMap { k in s.run.config[k].map { "\(k)=\($0)" } }
+        if !keyConfig.isEmpty { subtitle += "   " + keyConfig.joined(separator: "  ") }
+        doc.text(subtitle)
+        let epochs = s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"
+        var facts = "\(labels["status"]): \(s.run.status.rawValue) · \(labels["epochs"]): \(epochs) · \(labels["restarts"]): \(s.run.restarts)"
+        if let h = s.run.totalHours { facts += " · \(labels["time"]): \(NumberFormat.hours(h))" }
+        if let p = s.run.parametersMillions { facts += " · " + String(format: "%.1f M", p) + " " + labels["parameters"].lowercased() }
+        doc.text(facts)
         doc.space(6)
 
-        let colour: String
-        switch ReportContext.verdictClass(s.verdict) {
-        case "ok": colour = "#1a7f37"
-        case "bad": colour = "#c62828"
-        default: colour = "#b26a00"
-        }
-        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(colour)\">\(labels["verdict"]): \(escape(ReportContext.verdictLabel(s.verdict)))</span>")
+        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(verdictColour)\">\(labels["verdict"]): \(escape(labels["verdict_" + s.verdict.rawValue]))</span>")
         doc.paragraph(escape(ReportContext.headlineDetail(s)))
         doc.space(4)
-        for c in ReportContext.crossingSentences(s) {
-            let crossed = c["crossed"] as? Bool ?? false
-            doc.paragraph((crossed ? "✓ " : "✗ ") + escape(c["text"] as? String ?? ""))
-        }
-        doc.space(6)
-
-        doc.heading(labels["run"], level: 2)
-        var facts: [(String, String)] = [
-            (labels["status"], s.run.status.rawValue),
-            (labels["epochs"], s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"),
-            (labels["restarts"], s.run.restartEpochs.isEmpty ? "\(s.run.restarts)"
-                : "\(s.run.restarts) (epoch \(s.run.restartEpochs.map(String.init).joined(separator: ", ")))"),
-        ]
-        if let p = s.run.parametersMillions { facts.append((labels["parameters"], String(format: "%.1f M", p))) }
-        if let h = s.run.totalHours {
-            var t = NumberFormat.hours(h)
-            if let spi = s.run.secondsPerIteration { t += String(format: " (%.3f s %@)", spi, labels["per_iteration"]) }
-            facts.append((labels["time"], t))
-        }
-        if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }
-        facts.append((labels["threshold"], NumberFormat.compact(s.threshold)))
-        facts.append((labels["uniform_loss"], "\(NumberFormat.loss(s.uniformLoss)) (V = \(s.vocabSize))"))
-        let keyConfig = ["depth", "bs", "ep", "tblr", "twd", "pn", "fp16"].compactMap { k in
-            s.run.config[k].map { "\(k)=\($0)" }
-        }
-        if !keyConfig.isEmpty { facts.append((labels["config"], keyConfig.joined(separator: "  "))) }
-        doc.keyValueTable(facts)
 
         doc.heading(labels["key_numbers"], level: 2)
         let rows = ReportContext.keyMetricRows(s).map { r in
@@ -65,29 +58,43 @@ struct PostTrainingPDF {
                            labels["first_below"], labels["stays_below"]],
                   rows: rows,
                   columnAlignments: [.leading, .trailing, .trailing, .trailing, .trailing, .trailing, .trailing])
+        doc.text("\(labels["threshold"]) \(NumberFormat.compact(s.threshold)); \(labels["uniform_loss"]) \(NumberFormat.loss(s.uniformLoss)) (V = \(s.vocabSize)).")
 
         doc.heading(labels["findings"], level: 2)
-        if s.findings.isEmpty { doc.text(labels["no_findings"]) }
-        for f in s.findings {
-            let sev: String
-            switch f.severity {
-            case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">critical</span>"
-            case .warning: sev = "<span foreground=\"#b26a00\" weight=\"bold\">warning</span>"
-            case .info: sev = "<span foreground=\"#0072b2\" weight=\"bold\">info</span>"
-            }
-            var p = "\(sev)  \(escape(f.message))"
-            if let r = f.recommendation { p += "\n<i>\(escape(labels["recommendation"])): \(escape(r))</i>" }
-            doc.paragraph(p)
-        }
+        let attention = s.findings.filter { $0.severity != .info }
+        if attention.isEmpty { doc.text(labels["no_findings"]) }
+        for f in attention { finding(f, doc) }
+        let more = s.findings.count - attention.count
+        if more > 0 { doc.text("\(more) more findings (info) on the next page.") }
+    }
 
-        doc.pageBreak()
-        doc.heading(labels["figures"], level: 1)
-        for nf in figures {
-            doc.heading(nf.title, level: 2)
-            doc.figure(nf.figure, caption: nf.caption.isEmpty ? nil : nf.caption)
+    func runAndAllFindings(_ doc: PDFDocument) {
+        let s = summary
+        doc.heading(labels["run"], level: 1)
+        var facts: [(String, String)] = [
+            (labels["status"], s.run.status.rawValue),
+            (labels["epochs"], s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"),
+            (labels["restarts"], s.run.restartEpochs.isEmpty ? "\(s.run.restarts)"
+                : "\(s.run.restarts) (epoch \(s.run.restartEpochs.map(String.init).joined(separator: ", ")))"),
+        ]
+        if let p = s.run.parametersMillions { facts.append((labels["parameters"], String(format: "%.1f M", p))) }
+        if let ipe = s.run.iterationsPerEpoch { facts.append(("iterations per epoch", "\(ipe)")) }
+        if let h = s.run.totalHours {
+            var t = NumberFormat.hours(h)
+            if let spi = s.run.secondsPerIteration { t += String(format: " (%.3f s %@)", spi, labels["per_iteration"]) }
+            facts.append((labels["time"], t))
         }
+        if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }
+        doc.keyValueTable(facts)
+        let info = s.findings.filter { $0.severity == .info }
+        if !info.isEmpty {
+            doc.heading(labels["findings"] + " (info)", level: 2)
+            for f in info { finding(f, doc) }
+        }
+    }
 
-        doc.pageBreak()
+    func sourcesAndConfig(_ doc: PDFDocument) {
+        let s = summary
         doc.heading(labels["sources"], level: 1)
         doc.table(header: [labels["file"], labels["format"], labels["covered"], labels["warnings"]],
                   rows: s.run.sources.map { src in
@@ -99,12 +106,31 @@ struct PostTrainingPDF {
         if warnings.isEmpty { doc.text(labels["no_warnings"]) }
         for w in warnings.prefix(200) { doc.text("• " + w) }
         if warnings.count > 200 { doc.text("… and \(warnings.count - 200) more (see summary.json)") }
-        if !s.run.config.isEmpty {
+        let config = ReportContext.displayedConfig(s)
+        if !config.isEmpty {
             doc.heading(labels["config"], level: 2)
-            doc.table(header: [labels["key"], labels["value"]],
-                      rows: s.run.config.keys.sorted().map { [$0, s.run.config[$0] ?? ""] })
+            doc.table(header: [labels["key"], labels["value"]], rows: config.map { [$0.key, $0.value] })
         }
-        return doc
+    }
+
+    func finding(_ f: Finding, _ doc: PDFDocument) {
+        let sev: String
+        switch f.severity {
+        case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">critical</span>"
+        case .warning: sev = "<span foreground=\"#b26a00\" weight=\"bold\">warning</span>"
+        case .info: sev = "<span foreground=\"#0072b2\" weight=\"bold\">info</span>"
+        }
+        var p = "\(sev)  \(escape(f.message))"
+        if let r = f.recommendation { p += "\n<i>\(escape(labels["recommendation"])): \(escape(r))</i>" }
+        doc.paragraph(p)
+    }
+
+    var verdictColour: String {
+        switch ReportContext.verdictClass(summary.verdict) {
+        case "ok": return "#1a7f37"
+        case "bad": return "#c62828"
+        default: return "#b26a00"
+        }
     }
 
     func write(to path: String) throws {

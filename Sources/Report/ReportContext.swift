@@ -30,14 +30,14 @@ public enum ReportContext {
                 "has_warnings": !s.warnings.isEmpty,
             ]
         }
-        let config = summary.run.config.keys.sorted().map { ["key": $0, "value": summary.run.config[$0] ?? ""] }
+        let config = displayedConfig(summary).map { ["key": $0.key, "value": $0.value] }
         let warningsTotal = summary.run.sources.reduce(0) { $0 + $1.warnings.count }
         return [
             "tool": ["name": "varreport", "version": toolVersion],
             "labels": labels.words,
             "run": runContext(summary.run),
             "verdict": summary.verdict.rawValue,
-            "verdict_label": verdictLabel(summary.verdict),
+            "verdict_label": labels["verdict_" + summary.verdict.rawValue],
             "verdict_class": verdictClass(summary.verdict),
             "headline": summary.headline,
             "headline_detail": headlineDetail(summary),
@@ -187,6 +187,15 @@ public enum ReportContext {
             "onset_epoch": o.onsetEpoch.map(String.init) ?? "–",
             "generalization_loss": NumberFormat.fixed(o.generalizationLoss, 2),
         ]
+    }
+
+    /// The configuration worth showing: VAR's args block also carries the training state
+    /// (`L_mean`, `cur_ep`, `remain_time`, ...), which is not configuration.
+    static func displayedConfig(_ s: Summary) -> [(key: String, value: String)] {
+        let state: Set<String> = ["L_mean", "L_tail", "acc_mean", "acc_tail", "vL_mean", "vL_tail", "vacc_mean",
+                                  "vacc_tail", "grad_norm", "cur_lr", "cur_wd", "cur_it", "cur_ep", "remain_time",
+                                  "finish_time"]
+        return s.run.config.keys.sorted().filter { !state.contains($0) }.map { ($0, s.run.config[$0] ?? "") }
     }
 
     static func coverage(first: Int?, last: Int?) -> String {

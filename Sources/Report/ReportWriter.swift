@@ -43,7 +43,9 @@ public struct ReportWriter: Sendable {
         self.templates = try TemplateSet(directory: settings.templateDirectory)
     }
 
-    public func write(run: Run, summary: Summary, to directory: String) throws -> ReportFiles {
+    /// Writes the report. `progress` hears what is being done (for a progress line on a terminal).
+    public func write(run: Run, summary: Summary, to directory: String,
+                      progress: ((String) -> Void)? = nil) throws -> ReportFiles {
         let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
         let planned = ["report.pdf", "report.html", "report.md", "summary.json"].map { dir + "/" + $0 }
         try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
@@ -53,6 +55,7 @@ public struct ReportWriter: Sendable {
         var outputs: [FigureOutput] = []
         var figurePaths: [String] = []
         for (i, nf) in named.enumerated() {
+            progress?("figure \(i + 1)/\(named.count): \(nf.title)")
             let relative = "figures/\(nf.id).png"
             try AtomicFile.write(try nf.figure.pngData(scale: settings.pngScale), to: dir + "/" + relative)
             figurePaths.append(dir + "/" + relative)
@@ -79,6 +82,7 @@ public struct ReportWriter: Sendable {
             try AtomicFile.write(try templates.render("report.html", context), to: files.html!)
         }
         if settings.writePDF {
+            progress?("PDF")
             files.pdf = dir + "/report.pdf"
             try PostTrainingPDF(summary: summary, run: run, figures: named, labels: labels)
                 .write(to: files.pdf!)

@@ -41,15 +41,24 @@ public enum VARFigures {
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         var ys: [Double] = []
-        for (i, name) in names.enumerated() {
-            let color = Palette.color(i == 0 ? 1 : i == 1 ? 0 : i)
-            let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
-            marks += drawn.marks
-            ys += drawn.focusValues
+        var used = Set<Int>()
+        for name in names {
+            let color = colorFor(name, used: &used)
+            if name.isValidation {
+                guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
+                marks += validationMarks(s, name: name, color: color, x: x)
+                ys += s.values
+            } else {
+                let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
+                marks += drawn.marks
+                ys += drawn.focusValues
+                if let m = drawn.rawMinimum { ys.append(m) }
+            }
         }
         guard !marks.isEmpty else { return nil }
         let allLoss = names.allSatisfy(\.isLoss)
         if allLoss {
+            marks = restartMarks(run: run, x: x) + marks
             marks += thresholdMarks(summary: summary, names: names, x: x)
         }
         let chart = Chart(
@@ -61,11 +70,33 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
+    /// Tail metrics in the tail colour and mean metrics in the mean colour, so a train curve and
+    /// its validation points match; anything else takes the next free palette colour.
+    static func colorFor(_ name: MetricName, used: inout Set<Int>) -> Color {
+        let raw = name.rawValue
+        if raw.hasSuffix("_tail") { used.insert(1); return tailColor }
+        if raw.hasSuffix("_mean") { used.insert(0); return meanColor }
+        let index = (2..<20).first { !used.contains($0) } ?? 2
+        used.insert(index)
+        return Palette.color(index)
+    }
+
+    /// Validation: points joined by a thin dashed line (they exist only every few epochs).
+    static func validationMarks(_ s: Series, name: MetricName, color: Color, x: XMapping) -> [any Mark] {
+        let xs = x.xs(s)
+        return [
+            LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false),
+            PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false, label: name.rawValue),
+        ]
+    }
+
     /// The four panels people look at first, in one figure: loss, accuracy, learning rate and
     /// gradient norm (`varreport plot RUN --figure overview`).
     public static func overview(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+        var loss = lossChart(run: run, summary: summary, settings: settings, compact: true)
+        loss?.subtitle = nil  // four panels share the width: keep each panel's text short
         let charts = [
-            lossChart(run: run, summary: summary, settings: settings),
+            loss,
             accuracyChart(run: run, settings: settings),
             learningRateChart(run: run, settings: settings),
             gradientNormChart(run: run, summary: summary, settings: settings),
@@ -86,7 +117,9 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
-    static func lossChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
+    /// The loss chart. `compact` (for a panel among several) keeps the marks but leaves out the
+    /// text annotations, which would crowd a small panel.
+    static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false) -> Chart? {
         let x = XMapping(run: run, requested: settings.xAxis)
         let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
         var marks: [any Mark] = []
@@ -102,16 +135,14 @@ public enum VARFigures {
         let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
         for (name, color) in vals {
             guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
-            let xs = x.xs(s)
-            marks.append(LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false))
-            marks.append(PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false,
-                                   label: name.rawValue))
+            marks += validationMarks(s, name: name, color: color, x: x)
             focus += s.values
         }
         guard !marks.isEmpty else { return nil }
         marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
         marks += thresholdMarks(summary: summary, names: [.trainLossTail, .trainLossMean], x: x)
         marks += validationAndStopMarks(summary: summary, x: x)
+        if compact { marks = marks.filter { !($0 is TextMark) } }
 
         let domain = focusedLossDomain(focus, summary: summary)
         var subtitle = boldIsEpochAverage
@@ -189,8 +220,11 @@ public enum VARFigures {
                               label: "overfitting from epoch \(o.onsetEpoch ?? s)")]
     }
 
+    /// A dotted rule at each epoch where the run was resumed. A relaunch after the last epoch
+    /// (it trains nothing) is left out: it would only sit on the right edge.
     static func restartMarks(run: Run, x: XMapping) -> [any Mark] {
-        run.restartEpochs.compactMap { e in
+        let lastEpoch = run.series.filter { $0.granularity == .epoch }.compactMap(\.xs.last).max() ?? Int.max
+        return run.restartEpochs.filter { $0 <= lastEpoch }.compactMap { e in
             x.x(epoch: e).map { RuleMark(x: $0, color: Color(hex: 0x999999), width: 0.8, dash: .dotted, label: "restart") }
         }
     }
@@ -215,10 +249,7 @@ public enum VARFigures {
         }
         for (name, color) in [(MetricName.valAccTail, tailColor), (.valAccMean, meanColor)] {
             guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
-            let xs = x.xs(s)
-            marks.append(LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false))
-            marks.append(PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false,
-                                   label: name.rawValue))
+            marks += validationMarks(s, name: name, color: color, x: x)
         }
         guard !marks.isEmpty else { return nil }
         marks = restartMarks(run: run, x: x) + marks
@@ -235,7 +266,7 @@ public enum VARFigures {
                                 marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
         }
         guard !charts.isEmpty else { return nil }
-        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: run.name, rows: 1,
+        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
                          columns: charts.count, theme: settings.theme, transparent: settings.transparent, charts: charts)
         return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
                            caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",

@@ -5,25 +5,27 @@ import TrainingLog
 struct XMapping {
     let unit: XAxisUnit
     let iterationsPerEpoch: Int?
-    /// Wall time of the run's first point, for hours.
-    let origin: Double?
-    /// Wall times per epoch end, for placing epoch-level points on an hours axis.
-    let epochWallTimes: [Int: Double]
+    /// Each source's first wall time. Sources keep different clocks (TensorBoard: Unix time;
+    /// stdout: its own year-less timestamps), so hours are counted from each source's own start.
+    let origins: [String: Double]
+    /// Hours since the start at the end of each epoch, for placing epoch-level points and marks.
+    let epochHours: [Int: Double]
 
     init(run: Run, requested: XAxisUnit) {
         iterationsPerEpoch = run.iterationsPerEpoch
-        var first: Double? = nil
-        var epochTimes: [Int: Double] = [:]
+        var origins: [String: Double] = [:]
         for s in run.series where s.hasWallTimes {
-            if let w = s.wallTimes.first(where: { $0.isFinite }) { first = min(first ?? w, w) }
-            if s.granularity == .epoch {
-                for (x, w) in zip(s.xs, s.wallTimes) where w.isFinite { epochTimes[x] = epochTimes[x] ?? w }
-            }
+            if let w = s.wallTimes.lazy.filter({ $0.isFinite }).min() { origins[s.source] = min(origins[s.source] ?? w, w) }
         }
-        origin = first
-        epochWallTimes = epochTimes
+        var epochHours: [Int: Double] = [:]
+        for s in run.series where s.hasWallTimes && s.granularity == .epoch {
+            guard let o = origins[s.source] else { continue }
+            for (x, w) in zip(s.xs, s.wallTimes) where w.isFinite && epochHours[x] == nil { epochHours[x] = (w - o) / 3600 }
+        }
+        self.origins = origins
+        self.epochHours = epochHours
         switch requested {
-        case .hours where first == nil: unit = .epoch
+        case .hours where origins.isEmpty: unit = .epoch
         case .step where run.iterationsPerEpoch == nil: unit = .epoch
         default: unit = requested
         }
@@ -52,9 +54,8 @@ struct XMapping {
             let ipe = Double(iterationsPerEpoch ?? 1)
             return series.xs.map { Double($0 + 1) * ipe }
         case (.hours, _):
-            guard let o = origin else { return series.xs.map(Double.init) }
-            if series.hasWallTimes { return series.wallTimes.map { ($0 - o) / 3600 } }
-            if series.granularity == .epoch { return series.xs.map { epochWallTimes[$0].map { ($0 - o) / 3600 } ?? .nan } }
+            if series.hasWallTimes, let o = origins[series.source] { return series.wallTimes.map { ($0 - o) / 3600 } }
+            if series.granularity == .epoch { return series.xs.map { epochHours[$0] ?? .nan } }
             return series.xs.map { _ in .nan }
         }
     }
@@ -65,8 +66,7 @@ struct XMapping {
         case .epoch: return Double(epoch)
         case .step: return iterationsPerEpoch.map { Double((epoch + 1) * $0) }
         case .hours:
-            guard let o = origin, let w = epochWallTimes[epoch] else { return nil }
-            return (w - o) / 3600
+            return epochHours[epoch]
         }
     }
 }

@@ -39,9 +39,9 @@ struct RowCollector {
         warnings = WarningSink(file: path)
     }
 
-    /// `metrics` holds (name, value) pairs; values may be NaN/inf (kept as data).
-    mutating func add(_ metrics: [(MetricName, Double)], step: Int?, epoch ep: Int?, time: Double?,
-                      line: Int, hasIndexColumns: Bool) {
+    /// Where a row's points go: (x, granularity), or nil when the row has no usable index
+    /// (then it is skipped, with a warning when it had values).
+    mutating func index(step: Int?, epoch ep: Int?, line: Int, hasIndexColumns: Bool, hasValues: Bool) -> (Int, Granularity)? {
         rows += 1
         let x: Int
         let g: Granularity
@@ -49,16 +49,24 @@ struct RowCollector {
         else if let e = ep { x = e; g = .epoch }
         else if !hasIndexColumns { x = rows - 1; g = .iteration; usedRowNumber = true }
         else {
-            if !metrics.isEmpty {
+            if hasValues {
                 rowsWithoutIndex += 1
                 warnings.add("index", line: line, "row without step or epoch value; skipped")
             }
-            return
+            return nil
         }
         if x < 0 {
             warnings.add("negative", line: line, "negative \(g == .epoch ? "epoch" : "step") \(x); row skipped")
-            return
+            return nil
         }
+        return (x, g)
+    }
+
+    /// `metrics` holds (name, value) pairs; values may be NaN/inf (kept as data).
+    mutating func add(_ metrics: [(MetricName, Double)], step: Int?, epoch ep: Int?, time: Double?,
+                      line: Int, hasIndexColumns: Bool) {
+        guard let (x, g) = index(step: step, epoch: ep, line: line, hasIndexColumns: hasIndexColumns,
+                                 hasValues: !metrics.isEmpty) else { return }
         for (name, v) in metrics {
             if g == .iteration { iter.append(name, x: x, value: v, wallTime: time) }
             else { epoch.append(name, x: x, value: v, wallTime: time) }

@@ -146,21 +146,19 @@ struct TBFileDecoder {
     let path: String
     let options: LoadOptions
 
-    final class TagState {
+    struct TagState {
         var tag: String
+        var tagBytes: [UInt8]
         var data: TBTagData
         var lastStep: Int64 = .min
         var isScalarPlugin: Bool? = nil // from the first record's metadata (TF2 writes it once)
-        var skip: Bool
-        init(tag: String, data: TBTagData, skip: Bool) {
-            self.tag = tag
-            self.data = data
-            self.skip = skip
-        }
     }
 
-    func decode() throws(Diagnostic) -> TBFileData {
-        var warnings = WarningSink(file: path)
+    /// All mutable decoding state in one value, so that the record callbacks mutate it in place
+    /// (no class, no dynamic exclusivity checks on the hot path).
+    struct State {
+        let path: String
+        let options: LoadOptions
         var tags: [TagState] = []
         var lookup: [UInt64: Int] = [:]   // FNV-1a hash of tag bytes -> index into tags
         var negative: [String: Int] = [:]
@@ -170,15 +168,15 @@ struct TBFileDecoder {
         var records = 0
         var lastHit = -1
 
-        func tagIndex(_ t: UnsafeRawBufferPointer) -> Int {
-            // Same tag as last time? (records of one step come in runs of tags, so try the next one too)
-            for cand in [lastHit + 1, lastHit] where cand >= 0 && cand < tags.count {
-                if equal(tags[cand].tag, t) { return cand }
-            }
+        mutating func tagIndex(_ t: UnsafeRawBufferPointer) -> Int {
+            // Records of one step come as runs of tags in the same order: try the next tag first.
+            let c1 = lastHit + 1
+            if c1 < tags.count, equal(tags[c1].tagBytes, t) { return c1 }
+            if lastHit >= 0, lastHit < tags.count, equal(tags[lastHit].tagBytes, t) { return lastHit }
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in t { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            if let i = lookup[h], equal(tags[i].tag, t) { return i }
-            if let i = tags.firstIndex(where: { equal($0.tag, t) }) { return i }
+            if let i = lookup[h], equal(tags[i].tagBytes, t) { return i }
+            if let i = tags.firstIndex(where: { equal($0.tagBytes, t) }) { return i }
             let s = String(decoding: t, as: UTF8.self)
             let mapped: (name: MetricName, granularity: Granularity)
             if let m = options.nameMap[s] {
@@ -187,38 +185,44 @@ struct TBFileDecoder {
                 mapped = VARNames.canonical(tensorBoardTag: s)
             }
             let series = Series(name: mapped.name, granularity: mapped.granularity, source: path)
-            tags.append(TagState(tag: s, data: TBTagData(tag: s, granularity: mapped.granularity, series: series), skip: false))
+            tags.append(TagState(tag: s, tagBytes: Array(t), data: TBTagData(tag: s, granularity: mapped.granularity, series: series)))
             if lookup[h] == nil { lookup[h] = tags.count - 1 }
             return tags.count - 1
         }
 
-        let issues = try TFRecordReader().forEachRecord(path) { data, offset in
-            records += 1
-            let ok = EventDecoder.decode(data) { h, sc in
-                let ti = tagIndex(sc.tag)
-                lastHit = ti
-                let st = tags[ti]
-                if let plug = sc.plugin {
-                    st.isScalarPlugin = equal("scalars", plug)
-                }
-                if !sc.simple, st.isScalarPlugin == false { return }
-                var x = h.step
-                if st.data.granularity == .epoch { x = x &- 1 }
-                if x < 0 {
-                    negative[st.tag, default: 0] += 1
-                    return
-                }
-                let xi = Int(x)
-                if x <= st.lastStep {
-                    if x < st.lastStep, st.data.granularity == .epoch, restartEpochs.last != xi { restartEpochs.append(xi) }
-                    st.data.series.removePoints(fromX: xi)
-                }
-                st.lastStep = x
-                st.data.series.append(x: xi, value: sc.value, wallTime: h.wallTime)
+        mutating func add(_ h: EventDecoder.Header, _ sc: EventScalar) {
+            let ti = tagIndex(sc.tag)
+            lastHit = ti
+            if let plug = sc.plugin { tags[ti].isScalarPlugin = equal(Self.scalars, plug) }
+            if !sc.simple, tags[ti].isScalarPlugin == false { return }
+            var x = h.step
+            let epochLevel = tags[ti].data.granularity == .epoch
+            if epochLevel { x = x &- 1 }
+            if x < 0 {
+                negative[tags[ti].tag, default: 0] += 1
+                return
             }
+            let xi = Int(x)
+            if x <= tags[ti].lastStep {
+                if x < tags[ti].lastStep, epochLevel, restartEpochs.last != xi { restartEpochs.append(xi) }
+                tags[ti].data.series.removePoints(fromX: xi)
+            }
+            tags[ti].lastStep = x
+            tags[ti].data.series.append(x: xi, value: sc.value, wallTime: h.wallTime)
+        }
+
+        static let scalars: [UInt8] = Array("scalars".utf8)
+    }
+
+    func decode() throws(Diagnostic) -> TBFileData {
+        var warnings = WarningSink(file: path)
+        var st = State(path: path, options: options)
+        let issues = try TFRecordReader().forEachRecord(path) { data, offset in
+            st.records += 1
+            let ok = EventDecoder.decode(data) { h, sc in st.add(h, sc) }
             if ok == nil {
-                if badEvents == 0 { firstBadEvent = offset }
-                badEvents += 1
+                if st.badEvents == 0 { st.firstBadEvent = offset }
+                st.badEvents += 1
             }
         }
         for issue in issues {
@@ -233,18 +237,18 @@ struct TBFileDecoder {
                 warnings.add("truncated", byteOffset: o, "info: last record is cut off (\(missing) bytes missing; file still being written?); reading stopped there")
             }
         }
-        if badEvents > 0 {
-            warnings.add("event", byteOffset: firstBadEvent, "\(badEvents) records are not well-formed Event protobufs; skipped")
+        if st.badEvents > 0 {
+            warnings.add("event", byteOffset: st.firstBadEvent, "\(st.badEvents) records are not well-formed Event protobufs; skipped")
         }
-        for (tag, n) in negative.sorted(by: { $0.key < $1.key }) {
+        for (tag, n) in st.negative.sorted(by: { $0.key < $1.key }) {
             warnings.add("negative", "\(n) points of '\(tag)' at negative steps kept out of the series")
         }
-        if records == 0 && issues.isEmpty {
+        if st.records == 0 && issues.isEmpty {
             warnings.add("empty", "no records")
         }
         var out: [TBTagData] = []
         var info = SourceInfo(path: path, format: .tensorBoard)
-        for t in tags where !t.data.series.isEmpty {
+        for t in st.tags where !t.data.series.isEmpty {
             out.append(t.data)
             let s = t.data.series
             if t.data.granularity == .epoch {
@@ -256,14 +260,13 @@ struct TBFileDecoder {
             }
         }
         info.warnings = warnings.finish()
-        return TBFileData(tags: out, info: info, restartEpochs: restartEpochs)
+        return TBFileData(tags: out, info: info, restartEpochs: st.restartEpochs)
     }
 }
 
 @inline(__always)
-private func equal(_ s: String, _ b: UnsafeRawBufferPointer) -> Bool {
-    var s = s
-    return s.withUTF8 { u in
-        u.count == b.count && (u.count == 0 || memcmp(u.baseAddress!, b.baseAddress!, u.count) == 0)
-    }
+private func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+    guard a.count == b.count else { return false }
+    if a.isEmpty { return true }
+    return a.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }
 }

@@ -175,6 +175,13 @@ struct VARStdoutParser {
             }
             if ByteScan.matches(p, s, e, "[*] [PT finished]") { finished = true; return }
             if ByteScan.matches(p, s, e, "[INIT][#para]") { parseParams(p, s, e); return }
+            // `[auto_resume success] resume from ep85, it0`: the epoch a restart resumes at, even
+            // when the relaunch trains nothing (a finished run started again).
+            if pendingRestart, ByteScan.matches(p, s, e, "[auto_resume success]"),
+               let k = ByteScan.find(p, s, e, "resume from ep"), let (ep, _) = ByteScan.parseInt(p, k + 14, e), ep >= 0 {
+                noteEpoch(ep)
+                return
+            }
             if ByteScan.matches(p, s, e, "[dataloader] "), let k = ByteScan.find(p, s, e, "iters_train=") {
                 if let (v, _) = ByteScan.parseInt(p, k + 12, e), v > 0 { itersFromDataloader = v }
                 return

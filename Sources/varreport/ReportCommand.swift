@@ -46,13 +46,19 @@ struct ReportCommand: ParsableCommand {
         if let l = lang ?? file.lang.flatMap(ReportLanguage.init(rawValue:)) { settings.language = l }
         let writer = try ReportWriter(settings: settings)
         var failed = 0
+        let progress = ProgressLine(quiet: common.quiet)
+        defer { progress.finish() }
         for path in runs {
             do {
+                progress.update("\(path): reading")
                 let (run, summary) = try common.loadAndAnalyse(path, file)
                 let dir: String
                 if runs.count == 1 { dir = output ?? "report-" + OutputName.sanitise(run.name) }
                 else { dir = (output ?? "reports") + "/" + OutputName.sanitise(run.name) }
-                let files = try writer.write(run: run, summary: summary, to: dir)
+                let files = try writer.write(run: run, summary: summary, to: dir) { step in
+                    progress.update("\(run.name): \(step)")
+                }
+                progress.finish()
                 if !common.quiet {
                     print("\(run.name): \(ReportContext.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
                     for f in [files.pdf, files.html, files.markdown, files.summaryJSON].compactMap({ $0 }) {

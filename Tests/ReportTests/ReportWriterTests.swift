@@ -44,6 +44,23 @@ import TrainingLog
         #expect(info.contains("Title:") && info.contains("synthetic-d16"))
     }
 
+    @Test func chineseReportWordsRenderInThePDF() throws {
+        let run = SyntheticRun.make()
+        var settings = ReportSettings()
+        settings.language = .zh
+        let files = try ReportWriter(settings: settings).write(run: run, summary: Analyzer.analyze(run), to: temporaryDirectory())
+        let text = try #require(tool("pdftotext", [files.pdf!, "-"]))
+        // pdftotext reads the words back only when a CJK font drew real glyphs (fonts-wqy-microhei, installed by make).
+        let hasCJKFont = !(tool("fc-list", [":lang=zh"]) ?? "").isEmpty
+        if hasCJKFont {
+            #expect(text.contains("训练报告"))
+            #expect(text.contains("关键指标"))
+        }
+        let html = try String(contentsOfFile: files.html!, encoding: .utf8)
+        #expect(html.contains("<html lang=\"zh\">"))
+        #expect(html.contains("结论"))
+    }
+
     @Test func htmlIsSelfContainedAndEscapesHostileNames() throws {
         let hostile = "<img src=x onerror=alert(1)>"
         let run = SyntheticRun.make(name: hostile)

@@ -114,4 +114,16 @@ import Testing
         let r2 = VARStdoutReader.parse(bytes, path: "random.bin")
         #expect(r2.sources.count == 1)
     }
+
+    @Test func relaunchAfterFinishIsARestartAtTheResumedEpoch() {
+        let text = "[Ep]: [   3/4]  [ 9/10]  Lm: 6.0 (6.0)\n"
+            + "  [*] [PT finished]  Total Time: 0.1h,   Lm: 6.000 (6.0),   Lt: 5.000 (5.0)\n"
+            + "\n\n\n\n\n\n\n" + String(repeating: "=", count: 55) + "   RESTART [01-01 11:07:48]   " + String(repeating: "=", count: 55) + "\n"
+            + "[01-01 11:07:48] (t/tiger/run/VAR/train.py, line  64)=> [auto_resume success] resume from ep4, it0\n"
+            + "  [*] [PT finished]  Total cost: 0.0h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
+        let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
+        #expect(r.restartEpochs == [4])
+        #expect(r.values(.trainLossMean, .iteration) == [6.0])
+        #expect(r.finishedMarker)
+    }
 }

@@ -122,6 +122,12 @@ import Testing
         #expect(info.contains("Title:"))
         let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
         #expect(pages >= 3)
+        // The outline: every section is a bookmark (cairo writes them as /Title entries).
+        let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/report.pdf")), as: UTF8.self)
+        #expect(raw.contains("/Outlines"))
+        for section in ["Key numbers", "Findings", "Figures", "Loss", "Sources", "Warnings"] {
+            #expect(raw.contains("/Title (\(section))"), "no bookmark for \(section)")
+        }
     }
 
     @Test func hostileRunNameIsEscapedInHTML() throws {

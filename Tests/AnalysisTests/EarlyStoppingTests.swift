@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import Analysis
+import TrainingLog
+
+@Suite struct EarlyStoppingTests {
+    @Test func ruleMatchesLightning() {
+        // Best at index 2; indices 3, 4, 5 do not improve: stop at 5 with patience 3.
+        let v = [6.0, 5.8, 5.7, 5.75, 5.7, 5.9, 5.5]
+        let r = EarlyStopping.stopIndex(v, patience: 3, minDelta: 0)
+        #expect(r?.stop == 5 && r?.best == 2)
+        // min_delta: 5.75 -> 5.7 is an improvement of 0.05 only when min_delta < 0.05.
+        #expect(EarlyStopping.stopIndex([6, 5.8, 5.79, 5.78, 5.77], patience: 3, minDelta: 0.05)?.stop == 4)
+        #expect(EarlyStopping.stopIndex([6, 5.8, 5.7, 5.6], patience: 3, minDelta: 0) == nil)
+        // Not before startIndex.
+        #expect(EarlyStopping.stopIndex([6, 6, 6, 6, 6, 6], patience: 2, minDelta: 0, startIndex: 4)?.stop == 4)
+    }
+
+    @Test func validationRuleOnTheOverfittingRun() throws {
+        // Checks every 10 epochs with the minimum at epoch 99: three checks without improvement
+        // stop the run at epoch 129, saving 70 epochs.
+        let s = Analyzer.analyze(overfittingRun())
+        let e = try #require(s.earlyStop)
+        #expect(e.epoch == 129)
+        #expect(e.bestEpoch == 99)
+        #expect(e.metric == "val/loss_mean")
+        #expect(e.epochsSaved == 70)
+        #expect(e.unit == "validation checks")
+        let f = try #require(Fixture.finding(s, "early-stop"))
+        #expect(f.severity == .warning)
+        #expect(f.message.contains("would have stopped at epoch 129"))
+        #expect(f.recommendation?.hasPrefix("Stop early") == true)
+    }
+
+    @Test func hoursSavedFromSecondsPerIteration() throws {
+        var run = overfittingRun()
+        run.series.append(Fixture.epochSeries(.secondsPerIteration, Array(repeating: 1.8, count: 200)))
+        let e = try #require(Analyzer.analyze(run).earlyStop)
+        // 70 epochs * 100 iterations * 1.8 s = 3.5 h.
+        #expect(abs(try #require(e.hoursSaved) - 3.5) < 1e-9)
+    }
+
+    @Test func trainingRuleWithoutValidationWaitsForTheDecay() throws {
+        // The loss stalls from epoch 30 of 100; the rule (patience 10 epochs) stops at 40.
+        let run = Fixture.run([Fixture.epochSeries(.trainLossTail, stallingCurve(epochs: 100, stallFrom: 30))],
+                              planned: 100, config: ["ep": "100", "wp": "2", "tlr": "1e-4"])
+        let e = try #require(Analyzer.analyze(run, options: Fixture.exact).earlyStop)
+        #expect(e.epoch == 39)
+        #expect(e.bestEpoch == 29)
+        #expect(e.unit == "epochs")
+        #expect(e.epochsSaved == 60)
+        // A stall inside the warm-up (wp 40) does not stop the run before the decay starts.
+        let warm = Fixture.run([Fixture.epochSeries(.trainLossTail, stallingCurve(epochs: 100, stallFrom: 10))],
+                               planned: 100, config: ["ep": "100", "wp": "40", "tlr": "1e-4"])
+        let w = try #require(Analyzer.analyze(warm, options: Fixture.exact).earlyStop)
+        #expect(w.epoch >= 40)
+    }
+
+    @Test func noStopWhileImproving() {
+        #expect(Analyzer.analyze(varLikeRun()).earlyStop == nil)
+    }
+}

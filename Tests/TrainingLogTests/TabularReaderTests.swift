@@ -1,0 +1,69 @@
+import Testing
+@testable import TrainingLog
+
+@Suite struct CSVReaderTests {
+    @Test func sparseRowsQuotedFieldsAndVARNames() {
+        let text = "\u{FEFF}step,\"L_mean\",val_loss,\"note, quoted\",wall_time\n"
+            + "0,8.3,,\"a, b\",100.5\n"
+            + "10,7.9,8.0,x,101\n"
+            + "20,nan,,,102\n"
+            + "30,abc,7.5,,103\n"
+            + "40.0,7.0\n"
+            + ",6.9\n"
+        let r = CSVReader.parse(Array(text.utf8), path: "m.csv")
+        #expect(r.xs(.trainLossMean, .iteration) == [0, 10, 20, 40])
+        #expect(r.values(.trainLossMean, .iteration)[2].isNaN)
+        #expect(r.xs(MetricName("val_loss"), .iteration) == [10, 30])
+        #expect(r.series(.trainLossMean, .iteration)?.wallTimes.prefix(2) == [100.5, 101])
+        let w = r.sources[0].warnings
+        #expect(w.contains { $0.line == 5 && $0.message.contains("'abc'") })
+        #expect(w.contains { $0.line == 7 && $0.message.contains("without step") })
+        #expect(!w.contains { $0.line == 2 }) // "a, b" is one quoted field
+    }
+
+    @Test func epochOnlyGivesEpochSeriesAndNameMapApplies() {
+        let text = "epoch,loss,acc\n0,2.5,0.1\n1,2.0,0.2\n2,1.8,\n"
+        let r = CSVReader.parse(Array(text.utf8), path: "e.csv", options: LoadOptions(nameMap: ["loss": "train/loss_tail"]))
+        #expect(r.xs(.trainLossTail, .epoch) == [0, 1, 2])
+        #expect(r.xs(MetricName("acc"), .epoch) == [0, 1])
+        #expect(r.series(.trainLossTail, .iteration) == nil)
+        #expect(r.sources[0].firstEpoch == 0 && r.sources[0].lastEpoch == 2)
+    }
+
+    @Test func stepAndEpochColumnsAndTabs() {
+        let text = "epoch\tstep\ttrain_loss\tval_loss\n0\t99\t2.0\t\n0\t\t\t2.2\n1\t199\t1.5\t\n"
+        let r = CSVReader.parse(Array(text.utf8), path: "lightning.tsv")
+        #expect(r.xs(MetricName("train_loss"), .iteration) == [99, 199])
+        // The validation row has no step: it is an epoch-level point.
+        #expect(r.xs(MetricName("val_loss"), .epoch) == [0])
+    }
+}
+
+@Suite struct JSONLinesReaderTests {
+    @Test func sparseNestedAndDamagedLines() {
+        let text = """
+        {"step": 0, "loss": 2.5, "lr": 0.001, "train": {"acc": 0.1}, "tag": "x"}
+        {"step": 100, "loss": 2.0, "val_loss": null}
+        not json
+        {"step": 200, "val_loss": 2.1, "L_tail": 5.4, "time": 1700000000.5}
+        {"step": 300, "loss": Infinity}
+        {"step": 400, "loss": 1.
+        """
+        let r = JSONLinesReader.parse(Array(text.utf8), path: "m.jsonl")
+        #expect(r.xs(MetricName("loss"), .iteration) == [0, 100, 300])
+        #expect(r.values(MetricName("loss"), .iteration)[2] == .infinity)
+        #expect(r.values(.learningRate, .iteration) == [0.001])
+        #expect(r.values(MetricName("train/acc"), .iteration) == [0.1])
+        #expect(r.xs(MetricName("val_loss"), .iteration) == [200])
+        #expect(r.values(.trainLossTail, .iteration) == [5.4])
+        let w = r.sources[0].warnings
+        #expect(w.contains { $0.line == 3 })
+        #expect(w.contains { $0.line == 6 && $0.message.contains("truncated") })
+    }
+
+    @Test func epochKeys() {
+        let r = JSONLinesReader.parse(Array("{\"epoch\": 0, \"val/loss\": 3}\n{\"epoch\": 1, \"val/loss\": 2.5}\n".utf8), path: "e.jsonl")
+        #expect(r.xs(MetricName("val/loss"), .epoch) == [0, 1])
+        #expect(r.series(MetricName("val/loss"), .epoch)?.name.isValidation == true)
+    }
+}
