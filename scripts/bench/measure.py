@@ -90,9 +90,12 @@ def cmd_run(a, rest):
                 continue
             so = os.path.join(a.stdout_to, rec["name"] + ".out") if a.stdout_to else None
             wall, rss, cpu, code, tail = time_once(cmd, so)
-            if code != 0 or wall is None:
+            if code not in a.ok_exit or wall is None:
                 rec.update(status="failed", exit=code, error=tail.splitlines()[-1] if tail else f"exit {code}")
                 continue
+            if code != 0:
+                rec["exit"] = code
+                rec["error"] = f"exit {code} (accepted): " + (tail.splitlines()[-1] if tail else "")
             rec["walls"].append(wall)
             rec["rss_kb"].append(rss)
             rec["cpus"].append(cpu)
@@ -128,6 +131,8 @@ def main():
     ap.add_argument("--case", required=True)
     ap.add_argument("--names", default="varreport")
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--ok-exit", type=lambda x: [int(c) for c in x.split(",")], default=[0],
+                    help="exit codes that still count as a run, e.g. 0,1")
     ap.add_argument("--warmup", type=int, default=0, help="unrecorded runs of each command first")
     ap.add_argument("--input", default="")
     ap.add_argument("--bytes", type=int, default=None)

@@ -101,6 +101,8 @@ class Table:
         elif r is not None and r.get("status") == "failed":
             verdict = "FAIL" if target else "error"
             derived = f"exit {r.get('exit')}: {r.get('error', '')}"[:160]
+        elif r is not None and r.get("status") == "ok" and r.get("exit"):
+            derived = (derived + "; " if derived else "") + str(r.get("error") or f"exit {r['exit']}")[:160]
         if verdict in self.counts:
             self.counts[verdict] += 1
         self.rows.append((case, inp, tool, fmt_wall(r), fmt_cpu(r), fmt_rss(r), derived, target, verdict))
