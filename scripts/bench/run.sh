@@ -69,7 +69,11 @@ export BENCH_BINARY_COMMIT
 PKGS=(matplotlib numpy pandas tensorboard tensorboardX tbparse crc32c)
 if ! "$PY" -c 'import matplotlib, numpy, pandas, tensorboard, tensorboardX, tbparse, crc32c' >/dev/null 2>&1; then
   log "setting up $VENV (${PKGS[*]})"
-  python3 -m venv "$VENV"
+  if ! python3 -m venv "$VENV"; then   # Debian's python3 needs python3-venv for ensurepip
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
+    rm -rf "$VENV"; python3 -m venv "$VENV"
+  fi
   "$VENV/bin/pip" install -q "${PKGS[@]}"
 fi
 
