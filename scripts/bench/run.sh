@@ -136,6 +136,17 @@ for mb in "${SIZES[@]}"; do
   M run --case "reader-stdout-$mb" --reps 3 --warmup 1 --input "gen_stdout.py $mb: $((bytes / 1000000)) MB" \
     --bytes "$bytes" --stdout-to "$OUT/stdout-$mb" -- "$BIN" summary "$f" --json
 done
+if [ "$QUICK" != 1 ]; then
+  # the 250 MB run launched 4 times (VAR's RESTART banner between): 4x the bytes, the same series
+  f=$OUT/stdout-1000x4/stdout.txt
+  log "1b. stdout.txt of 1000 MB: the 250 MB run, launched 4 times"
+  generate "$OUT/stdout-1000x4" v1 "$PY" "$HERE/gen_stdout.py" 1000 "$f" --launches 4
+  bytes=$(wc -c < "$f")
+  warm "$f"
+  M run --case "reader-stdout-1000x4" --reps 3 --warmup 1 \
+    --input "gen_stdout.py 1000 --launches 4: $((bytes / 1000000)) MB, the 250 MB run 4 times" \
+    --bytes "$bytes" --stdout-to "$OUT/stdout-1000x4" -- "$BIN" summary "$f" --json
+fi
 
 # --- 1c. a real-sized VAR-d16 run folder ---------------------------------------------------
 RUN=$OUT/run-d16

@@ -122,9 +122,10 @@ def tb_dir_name(depth, ep, bs=768, tblr=1e-4):
     return f"tb-VARd{depth}__pn{PN}__b{bs}ep{ep}adamlr{tblr:g}wd0.05"
 
 
-def preamble(clock, depth, ep, iters, bs=768):
+def preamble(clock, depth, ep, iters, bs=768, t0=0):
+    """What VAR prints before training (t0: seconds since START at the launch)."""
     p = params_millions(depth)
-    ts = clock.stamp(0)
+    ts = clock.stamp(t0)
     lines = [
         f"{ts} (un/VAR/utils/arg_util.py, line 173)=> [tf32] [precis] torch.get_float32_matmul_precision(): high",
         f"{ts} (t/tiger/run/VAR/train.py, line  36)=> global bs={bs}, local bs={bs // 16}",
@@ -132,14 +133,19 @@ def preamble(clock, depth, ep, iters, bs=768):
         config_block(depth, ep, iters, bs),
         f"{ts} (t/tiger/run/VAR/train.py, line  41)=> [build PT data] ...",
         "",
-        f"{clock.stamp(60)} (er/run/VAR/utils/data.py, line  34)=> [Dataset] len(train_set)={iters * bs}, len(val_set)=50000, num_classes=1000",
-        f"{clock.stamp(100)} (t/tiger/run/VAR/train.py, line  71)=> [dataloader] gbs={bs}, lbs={bs // 16}, iters_train={iters}, types(tr, va)=('DatasetFolder', 'DatasetFolder')",
-        f"{clock.stamp(110)} (t/tiger/run/VAR/train.py, line 106)=> [INIT][#para] VAE=108.95, VAE.enc=44.11, VAE.dec=64.49, VAE.quant=0.34",
-        f"{clock.stamp(110)} (t/tiger/run/VAR/train.py, line 107)=> [INIT][#para] VAR={p:.2f}",
+        f"{clock.stamp(t0 + 60)} (er/run/VAR/utils/data.py, line  34)=> [Dataset] len(train_set)={iters * bs}, len(val_set)=50000, num_classes=1000",
+        f"{clock.stamp(t0 + 100)} (t/tiger/run/VAR/train.py, line  71)=> [dataloader] gbs={bs}, lbs={bs // 16}, iters_train={iters}, types(tr, va)=('DatasetFolder', 'DatasetFolder')",
+        f"{clock.stamp(t0 + 110)} (t/tiger/run/VAR/train.py, line 106)=> [INIT][#para] VAE=108.95, VAE.enc=44.11, VAE.dec=64.49, VAE.quant=0.34",
+        f"{clock.stamp(t0 + 110)} (t/tiger/run/VAR/train.py, line 107)=> [INIT][#para] VAR={p:.2f}",
         "",
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def restart_banner(clock, t):
+    """What VAR appends to stdout.txt at a relaunch: 7 blank lines and the RESTART line."""
+    return "\n" * 7 + "=" * 55 + f"   RESTART {clock.stamp(t)}   " + "=" * 55 + "\n"
 
 
 def print_iters(iters: int):
