@@ -363,7 +363,7 @@ public enum VARFigures {
                           subtitle: "VAR predicts token maps coarse to fine; rows are resolutions in pixels",
                           x: Axis(x.axisLabel), y: Axis("resolution"), legend: .none, showsGrid: false, marks: [heat])
         return NamedFigure(id: accuracy ? "scales_acc" : "scales_loss", title: accuracy ? "Accuracy per scale" : "Loss per scale",
-                           caption: "From TensorBoard's AR_iter_loss/L_{reso} tags: the coarse scales are easy, the last scale carries most of the loss.",
+                           caption: "Per resolution, from TensorBoard's AR_iter_loss/L_{reso} (or acc_{reso}) tags, averaged within each column: which scales are still learning, and which have stopped.",
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.8))
     }
 

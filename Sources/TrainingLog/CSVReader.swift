@@ -155,8 +155,10 @@ struct CSVParser {
         }
         guard let (x, g) = rows.index(step: step, epoch: ep, line: lineNo,
                                       hasIndexColumns: stepCol != nil || epochCol != nil, hasValues: values > 0) else { return }
+        let both = g == .iteration && rows.keepPerEpoch(step: step, epoch: ep, hasValues: values > 0)
         for (i, r) in fields.enumerated() where i < roles.count && roles[i] == .metric {
             guard let v = value(p, r) else { continue }
+            if both, let e = ep { rows.perEpoch.append(names[i], x: e, value: v, wallTime: time) }
             if g == .iteration {
                 if iterSlot[i] < 0 { iterSlot[i] = rows.iter.slot(names[i]) }
                 rows.iter.append(iterSlot[i], x: x, value: v, wallTime: time)

@@ -85,6 +85,14 @@ import Testing
         }
     }
 
+    @Test func completionScriptsForEveryShell() {
+        for shell in ["bash", "zsh", "fish"] {
+            let r = CLI.run(["--generate-completion-script", shell])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("report") && r.stdout.contains("summary"), "\(shell) completion names the commands")
+        }
+    }
+
     @Test func badConfigFileNamesTheFileAndKey() throws {
         let dir = CLI.temporaryDirectory()
         try "threshold: 5.5\nthreshhold: 6\n".write(toFile: dir + "/varreport.yaml", atomically: true, encoding: .utf8)
