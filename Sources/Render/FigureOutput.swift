@@ -107,13 +107,7 @@ extension Figure {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, fixedPDFDate)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, fixedPDFDate)
         if let t = title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, t) }
-        try checkCairo(surface: surface)
-        guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
-        draw(on: cr, pixelsPerPoint: 4)
-        try checkCairo(surface: surface, cr: cr)
-        cairo_destroy(cr)
-        cairo_surface_finish(surface)
-        try checkCairo(surface: surface)
+        try drawVector(on: surface)
         return sink.data
     }
 
@@ -124,6 +118,13 @@ extension Figure {
         guard let surface = cairo_svg_surface_create_for_stream(byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque(),
                                                                 width, height) else { throw RenderError.cairo("no surface") }
         defer { cairo_surface_destroy(surface) }
+        try drawVector(on: surface)
+        return renumberSVGIDs(sink.data)
+    }
+
+    /// Draws the figure onto a vector surface (PDF or SVG) and finishes it. Decimation assumes
+    /// 4 device pixels per point, so zoomed-in vectors keep their detail.
+    private func drawVector(on surface: OpaquePointer) throws {
         try checkCairo(surface: surface)
         guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
         draw(on: cr, pixelsPerPoint: 4)
@@ -131,7 +132,6 @@ extension Figure {
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         try checkCairo(surface: surface)
-        return renumberSVGIDs(sink.data)
     }
 
     /// The figure encoded in `format`.

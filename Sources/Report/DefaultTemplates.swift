@@ -199,5 +199,210 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 {{labels.generated_by}} {{tool.version}}.
 
 """####,
+        "sweep.html": ####"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>Sweep comparison: {{run_count}} runs</title>
+<style>
+:root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --card: #f6f7f9; --line: #dfe3e8;
+        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; }
+  .figure svg { background: #ffffff; border-radius: 6px; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 1300px; margin: 0 auto; padding: 24px 16px 64px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.25rem; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+.muted { color: var(--muted); }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+th.sortable { cursor: pointer; user-select: none; }
+th.sortable::after { content: " ⇅"; color: var(--muted); font-size: .8em; }
+th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.best td { font-weight: 600; background: var(--card); }
+tr.failed td { color: var(--bad); }
+a { color: var(--accent); }
+.figure { margin: 16px 0 28px; }
+.figure svg { width: 100%; height: auto; display: block; }
+.figure figcaption { color: var(--muted); font-size: .9rem; margin-top: 4px; }
+.callout { margin: 16px 0; padding: 12px 16px; border-radius: 8px; background: var(--card); border-left: 6px solid var(--accent); }
+footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
+</style>
+</head>
+<body>
+<main>
+<h1>Sweep comparison: {{run_count}} runs</h1>
+<p class="muted">{{#has_varying}}Hyperparameters that differ: {{varying}}.{{/has_varying}} Threshold {{threshold}}.</p>
+{{#has_best}}<div class="callout">Best run by final {{best.metric}}: <a href="{{best.report_dir}}/report.html">{{best.name}}</a> ({{best.value}}).</div>{{/has_best}}
+{{#has_failures}}<div class="callout" style="border-color: var(--bad)">{{failed_count}} run(s) failed to read or render; see the end of the page.</div>{{/has_failures}}
+
+<h2>Runs</h2>
+<div class="table-wrap">
+<table id="runs">
+<thead><tr><th class="sortable" data-type="text">run</th>{{#columns}}<th class="sortable{{#numeric}} num{{/numeric}}" data-type="{{#numeric}}num{{/numeric}}{{^numeric}}text{{/numeric}}">{{title}}</th>{{/columns}}</tr></thead>
+<tbody>
+{{#rows}}
+<tr class="{{#best}}best{{/best}}{{#failed}} failed{{/failed}}"><td data-sort="{{name}}">{{#has_report}}<a href="{{report_dir}}/report.html">{{name}}</a>{{/has_report}}{{^has_report}}{{name}}{{/has_report}}{{#best}} ★{{/best}}</td>{{#cells}}<td class="{{#numeric}}num{{/numeric}}" data-sort="{{sort}}">{{text}}</td>{{/cells}}</tr>
+{{/rows}}
+</tbody>
+</table>
+</div>
+{{#params_from_depth}}<p class="muted">* parameters computed from the depth with VAR's formula (the logs did not state them).</p>{{/params_from_depth}}
+
+{{#has_seed_groups}}
+<h2>Seed groups</h2>
+<div class="table-wrap"><table>
+<thead><tr><th>group</th><th>runs</th><th class="num">n</th><th class="num">mean {{primary_metric}}</th><th class="num">std</th><th class="num">min</th><th class="num">max</th></tr></thead>
+<tbody>
+{{#seed_groups}}<tr><td>{{label}}</td><td>{{runs}}</td><td class="num">{{count}}</td><td class="num">{{mean}}</td><td class="num">{{std}}</td><td class="num">{{min}}</td><td class="num">{{max}}</td></tr>
+{{/seed_groups}}
+</tbody></table></div>
+{{/has_seed_groups}}
+
+<h2>Scaling law</h2>
+{{#has_scaling}}
+<p>Final {{scaling.metric}} against parameters N: <strong>L = ({{scaling.beta}} · N)<sup>{{scaling.alpha}}</sup></strong>, r = {{scaling.r}}, r² = {{scaling.r2}}, over {{scaling.n_points}} runs.</p>
+<div class="table-wrap"><table>
+<thead><tr><th>metric</th><th>loss</th><th class="num">irreducible</th><th class="num">alpha</th><th class="num">beta</th><th class="num">r</th><th class="num">r²</th><th class="num">runs</th></tr></thead>
+<tbody>
+{{#scaling_fits}}<tr><td>{{metric}}</td><td>{{kind}}</td><td class="num">{{irreducible}}</td><td class="num">{{alpha}}</td><td class="num">{{beta}}</td><td class="num">{{r}}</td><td class="num">{{r2}}</td><td class="num">{{n_points}}</td></tr>
+{{/scaling_fits}}
+</tbody></table></div>
+{{/has_scaling}}
+{{^has_scaling}}<p>{{scaling_note}}</p>{{/has_scaling}}
+{{#has_excluded}}
+<p>Left out of the fit:</p>
+<ul>{{#excluded}}<li>{{name}}: {{reason}}</li>{{/excluded}}</ul>
+{{/has_excluded}}
+
+<h2>Figures</h2>
+{{#figures}}
+<figure class="figure" id="fig-{{id}}">
+{{#has_svg}}{{{svg}}}{{/has_svg}}
+<figcaption><strong>{{title}}.</strong> {{caption}}</figcaption>
+</figure>
+{{/figures}}
+
+{{#has_failures}}
+<h2>Failed runs</h2>
+<ul>{{#failures}}<li><strong>{{name}}</strong> ({{path}}): {{error}}</li>{{/failures}}</ul>
+{{/has_failures}}
+<footer>Generated by varreport {{tool.version}}.</footer>
+</main>
+<script>
+(function () {
+  var table = document.getElementById("runs");
+  if (!table) return;
+  var heads = table.tHead.rows[0].cells;
+  Array.prototype.forEach.call(heads, function (th, col) {
+    th.addEventListener("click", function () {
+      var asc = th.getAttribute("aria-sort") !== "ascending";
+      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      var numeric = th.getAttribute("data-type") === "num";
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute("data-sort"), y = b.cells[col].getAttribute("data-sort");
+        var r;
+        if (numeric) {
+          var fx = x === "" ? Infinity : parseFloat(x), fy = y === "" ? Infinity : parseFloat(y);
+          r = fx === fy ? 0 : (fx < fy ? -1 : 1);
+        } else { r = x.localeCompare(y); }
+        return asc ? r : -r;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+})();
+</script>
+</body>
+</html>
+
+"""####,
+        "sweep.md": ####"""
+{{% CONTENT_TYPE: MARKDOWN}}
+# Sweep comparison: {{run_count}} runs
+
+{{#has_varying}}Hyperparameters that differ: {{varying}}.{{/has_varying}}{{^has_varying}}The runs share every hyperparameter varreport knows.{{/has_varying}}
+{{#has_best}}Best run by final {{best.metric}}: [{{best.name}}]({{{best.report_dir}}}/report.md) ({{best.value}}).{{/has_best}}
+Threshold: {{threshold}}.{{#has_failures}} **{{failed_count}} run(s) failed** (see below).{{/has_failures}}
+
+## Runs
+
+| run |{{#columns}} {{title}} |{{/columns}}
+| --- |{{#columns}} {{md_align}} |{{/columns}}
+{{#rows}}
+| {{#has_report}}[{{name}}]({{{report_dir}}}/report.md){{/has_report}}{{^has_report}}{{name}}{{/has_report}}{{#best}} ★{{/best}} |{{#cells}} {{text}} |{{/cells}}
+{{/rows}}
+{{#params_from_depth}}
+
+\* parameters computed from the depth with VAR's formula (the logs did not state them).
+{{/params_from_depth}}
+{{#has_seed_groups}}
+
+## Seed groups
+
+| group | runs | n | mean {{primary_metric}} | std | min | max |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
+{{#seed_groups}}
+| {{label}} | {{runs}} | {{count}} | {{mean}} | {{std}} | {{min}} | {{max}} |
+{{/seed_groups}}
+{{/has_seed_groups}}
+
+## Scaling law
+
+{{#has_scaling}}
+Final {{scaling.metric}} against parameters N: **L = ({{scaling.beta}} · N)^{{scaling.alpha}}**, r = {{scaling.r}}, r² = {{scaling.r2}}, over {{scaling.n_points}} runs.
+
+| metric | loss | irreducible | alpha | beta | r | r² | runs |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+{{#scaling_fits}}
+| {{metric}} | {{kind}} | {{irreducible}} | {{alpha}} | {{beta}} | {{r}} | {{r2}} | {{n_points}} |
+{{/scaling_fits}}
+{{/has_scaling}}
+{{^has_scaling}}
+{{scaling_note}}
+{{/has_scaling}}
+{{#has_excluded}}
+
+Left out of the fit:
+
+{{#excluded}}
+- {{name}}: {{reason}}
+{{/excluded}}
+{{/has_excluded}}
+
+## Figures
+
+{{#figures}}
+### {{title}}
+
+![{{title}}]({{{png}}})
+
+{{caption}}
+
+{{/figures}}
+{{#has_failures}}
+## Failed runs
+
+{{#failures}}
+- **{{name}}** ({{path}}): {{error}}
+{{/failures}}
+
+{{/has_failures}}
+---
+Generated by varreport {{tool.version}}.
+
+"""####,
     ]
 }

@@ -61,7 +61,7 @@ public struct ReportWriter: Sendable {
             figurePaths.append(dir + "/" + relative)
             var svg: String? = nil
             if settings.writeHTML {
-                svg = SVGInline.prepare(String(decoding: try nf.figure.svgData(), as: UTF8.self), idPrefix: "f\(i)")
+                svg = SVGInline.prepare(try nf.figure.svgData(), idPrefix: "f\(i)")
             }
             outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
         }

@@ -48,13 +48,15 @@ struct ReportCommand: ParsableCommand {
         var failed = 0
         let progress = ProgressLine(quiet: common.quiet)
         defer { progress.finish() }
-        for path in runs {
+        // Several runs: one folder each, named from their paths as a sweep names them (unique).
+        let folderNames = OutputNaming.uniqueNames(for: runs)
+        for (index, path) in runs.enumerated() {
             do {
                 progress.update("\(path): reading")
                 let (run, summary) = try common.loadAndAnalyse(path, file)
                 let dir: String
-                if runs.count == 1 { dir = output ?? "report-" + OutputName.sanitise(run.name) }
-                else { dir = (output ?? "reports") + "/" + OutputName.sanitise(run.name) }
+                if runs.count == 1 { dir = output ?? "report-" + OutputNaming.sanitise(run.name) }
+                else { dir = (output ?? "reports") + "/" + folderNames[index] }
                 let files = try writer.write(run: run, summary: summary, to: dir) { step in
                     progress.update("\(run.name): \(step)")
                 }
@@ -73,23 +75,5 @@ struct ReportCommand: ParsableCommand {
             }
         }
         if failed > 0 { throw ExitCode(ExitStatus.checkFailed) }
-    }
-}
-
-/// File and folder names derived from run names: no path separators, no traversal, no
-/// control characters, never empty.
-enum OutputName {
-    static func sanitise(_ name: String) -> String {
-        var out = ""
-        for scalar in name.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar) || "-_.+=".unicodeScalars.contains(scalar) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += "_"
-            }
-        }
-        while out.hasPrefix(".") { out.removeFirst() }
-        if out.isEmpty { out = "run" }
-        return String(out.prefix(120))
     }
 }

@@ -157,7 +157,7 @@ import TrainingLog
 
     @Test func svgIdsArePrefixed() {
         let svg = "<?xml version=\"1.0\"?>\n<svg><g id=\"glyph0-1\"/><use xlink:href=\"#glyph0-1\"/><g clip-path=\"url(#clip1)\"/></svg>"
-        let out = SVGInline.prepare(svg, idPrefix: "f3")
+        let out = SVGInline.prepare(Data(svg.utf8), idPrefix: "f3")
         #expect(out == "<svg><g id=\"f3-glyph0-1\"/><use xlink:href=\"#f3-glyph0-1\"/><g clip-path=\"url(#f3-clip1)\"/></svg>")
     }
 }

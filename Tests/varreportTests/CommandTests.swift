@@ -138,6 +138,20 @@ import Testing
         }
     }
 
+    @Test func severalRunsWithTheSameNameGetTheirOwnFolders() throws {
+        let parent = CLI.temporaryDirectory()
+        for group in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: parent + "/" + group, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: CLI.example, toPath: parent + "/\(group)/var-d16")
+        }
+        let out = parent + "/reports"
+        let r = CLI.run(["report", parent + "/a/var-d16", parent + "/b/var-d16", "-o", out, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(folders.count == 2, "\(folders)")
+        for f in folders { #expect(FileManager.default.fileExists(atPath: out + "/\(f)/report.pdf")) }
+    }
+
     @Test func hostileRunNameIsEscapedInHTML() throws {
         let parent = CLI.temporaryDirectory()
         let hostile = parent + "/<img src=x onerror=alert(1)>"

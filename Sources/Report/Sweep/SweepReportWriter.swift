@@ -1,0 +1,114 @@
+import Foundation
+import Render
+
+/// The files of the comparison report.
+public struct SweepReportFiles: Sendable {
+    public var json: String
+    public var markdown: String?
+    public var html: String?
+    public var pdf: String?
+    public var figures: [String]
+}
+
+/// Writes the comparison of a sweep into its folder: `sweep.json`, `sweep.md`, `sweep.html`
+/// (self-contained, sortable table), `sweep.pdf` and `figures/*.png`, all atomically.
+public struct SweepReportWriter: Sendable {
+    public var settings: ReportSettings
+    private let templates: TemplateSet
+
+    public init(settings: ReportSettings) throws {
+        self.settings = settings
+        templates = try TemplateSet(directory: settings.templateDirectory)
+    }
+
+    public func write(_ c: SweepComparison, to directory: String) throws -> SweepReportFiles {
+        let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var files = SweepReportFiles(json: dir + "/sweep.json", markdown: nil, html: nil, pdf: nil, figures: [])
+        try AtomicFile.write(try SweepJSON.encode(c), to: files.json)
+
+        let named = SweepFigures.all(c, settings: settings.figures)
+        var outputs: [FigureOutput] = []
+        for (i, nf) in named.enumerated() {
+            let relative = "figures/\(nf.id).png"
+            try AtomicFile.write(try nf.figure.pngData(scale: settings.pngScale), to: dir + "/" + relative)
+            files.figures.append(dir + "/" + relative)
+            var svg: String? = nil
+            if settings.writeHTML {
+                svg = SVGInline.prepare(try nf.figure.svgData(), idPrefix: "s\(i)")
+            }
+            outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
+        }
+        let context = SweepContext.make(c, figures: outputs)
+        if settings.writeMarkdown {
+            files.markdown = dir + "/sweep.md"
+            try AtomicFile.write(try templates.render("sweep.md", context), to: files.markdown!)
+        }
+        if settings.writeHTML {
+            files.html = dir + "/sweep.html"
+            try AtomicFile.write(try templates.render("sweep.html", context), to: files.html!)
+        }
+        if settings.writePDF {
+            files.pdf = dir + "/sweep.pdf"
+            try SweepPDF(comparison: c, figures: named).document().finish(to: files.pdf!)
+        }
+        return files
+    }
+}
+
+/// The comparison as a PDF: the headline numbers and the runs table first, then the figures,
+/// the scaling fits with what was left out of them, and the runs that failed.
+struct SweepPDF {
+    let comparison: SweepComparison
+    let figures: [NamedFigure]
+
+    func document() -> PDFDocument {
+        let c = comparison
+        let doc = PDFDocument(title: "Sweep comparison", author: "varreport", subject: "\(c.entries.count) VAR training runs",
+                              creator: "varreport \(ReportContext.toolVersion)", pageSize: (width: 841.8898, height: 595.2756),
+                              margin: 40)
+        doc.heading("Sweep comparison: \(c.entries.count) runs", level: 1)
+        var lines: [String] = []
+        if !c.varyingKeys.isEmpty { lines.append("Hyperparameters that differ: \(c.varyingKeys.joined(separator: ", ")).") }
+        if let b = c.best {
+            lines.append("Best run by final \(c.primaryMetric): \(c.entries[b].record.name) (\(NumberFormat.fixed(c.entries[b].record.final[c.primaryMetric], 4))).")
+        }
+        if c.failedCount > 0 { lines.append("\(c.failedCount) run\(c.failedCount == 1 ? "" : "s") failed to read or render (listed at the end).") }
+        if let s = c.scaling {
+            lines.append(String(format: "Scaling law on final %@: L = (%.4g · N)^%.4f, r = %.3f, r² = %.3f over %d runs.",
+                                s.metric, s.beta, s.alpha, s.r, s.r2, s.nPoints))
+        } else if let note = c.scalingNote { lines.append(note) }
+        for l in lines { doc.text(l) }
+        doc.space(6)
+        let cols = SweepContext.columns(c)
+        doc.table(header: ["run"] + cols.map(\.title),
+                  rows: c.entries.enumerated().map { (i, e) in [(i == c.best ? "★ " : "") + e.record.name] + cols.map { $0.cell(e).text } },
+                  columnAlignments: [.leading] + cols.map { $0.numeric ? .trailing : .leading })
+        if c.entries.contains(where: { $0.parametersSource == "depth" }) {
+            doc.text("* parameters computed from the depth with VAR's formula (the logs did not state them).")
+        }
+        doc.pageBreak()
+        doc.heading("Figures", level: 1)
+        for nf in figures {
+            doc.heading(nf.title, level: 2)
+            doc.figure(nf.figure, caption: nf.caption)
+        }
+        doc.heading("Scaling law", level: 1)
+        if c.fits.isEmpty { doc.text(c.scalingNote ?? "No scaling law.") } else {
+            doc.table(header: ["metric", "loss", "irreducible", "alpha", "beta", "r", "r²", "runs"],
+                      rows: c.fits.map { f in
+                          [f.metric, f.kind, f.irreducible.map { NumberFormat.compact($0) } ?? "–", String(format: "%.4f", f.alpha),
+                           String(format: "%.4g", f.beta), String(format: "%.4f", f.r), String(format: "%.4f", f.r2), "\(f.nPoints)"]
+                      })
+        }
+        if !c.excluded.isEmpty {
+            doc.heading("Left out of the fit", level: 2)
+            doc.table(header: ["run", "reason"], rows: c.excluded.map { [$0.name, $0.reason] })
+        }
+        if c.failedCount > 0 {
+            doc.heading("Failed runs", level: 1)
+            doc.table(header: ["run", "path", "error"],
+                      rows: c.entries.filter(\.record.failed).map { [$0.record.name, $0.record.path, $0.record.error ?? ""] })
+        }
+        return doc
+    }
+}
