@@ -37,8 +37,13 @@ test: deps
 examples:
 	python3 scripts/make_example_run.py Examples/var-d16
 
+# Speed and memory against the targets and the anchors (docs/PERFORMANCE.md); never part of `make test`.
+# BENCH_QUICK=1: small cases only; BENCH_ANCHORS=1: also run EventAccumulator and tbparse (minutes each).
+bench: release
+	bash scripts/bench/run.sh
+
 clean:
-	rm -rf .build demo-report
+	rm -rf .build demo-report bench-out
 
 # Re-embeds templates/*.mustache into the binary (Sources/Report/DefaultTemplates.swift).
 templates:
