@@ -48,8 +48,11 @@ struct CommonOptions: ParsableArguments {
 
     /// Reads and analyses one run, printing its warnings when --verbose (a count otherwise).
     func loadAndAnalyse(_ path: String, _ file: ConfigFile) throws -> (Run, Summary) {
+        let clock = PhaseClock(enabled: verbose)
         let run = try RunLoader.load(path, options: loadOptions(file))
+        clock.lap("read \(path): \(run.series.count) series, \(run.series.reduce(0) { $0 + $1.count }) points")
         let summary = Analyzer.analyze(run, options: analysisOptions(file))
+        clock.lap("analysed")
         reportWarnings(run)
         return (run, summary)
     }
@@ -62,6 +65,21 @@ struct CommonOptions: ParsableArguments {
         } else if !warnings.isEmpty {
             Console.info("\(run.name): \(warnings.count) warning\(warnings.count == 1 ? "" : "s") while reading (--verbose lists them)")
         }
+    }
+}
+
+/// With --verbose, how long each phase took (on stderr): where the time goes on a large run.
+final class PhaseClock {
+    let enabled: Bool
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func lap(_ what: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        Console.info(String(format: "%@ in %.3f s", what, Double(now - last) / 1e9))
+        last = now
     }
 }
 
