@@ -47,12 +47,17 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// Reads and analyses one run, printing its warnings when --verbose (a count otherwise).
-    func loadAndAnalyse(_ path: String, _ file: ConfigFile) throws -> (Run, Summary) {
+    func loadAndAnalyse(_ path: String, _ file: ConfigFile, progress: ProgressLine? = nil) throws -> (Run, Summary) {
         let clock = PhaseClock(enabled: verbose)
+        let line = progress ?? ProgressLine(quiet: quiet)
+        defer { if progress == nil { line.finish() } }
+        line.update("reading \(path)")
         let run = try RunLoader.load(path, options: loadOptions(file))
+        line.update("analysing \(run.name)")
         clock.lap("read \(path): \(run.series.count) series, \(run.series.reduce(0) { $0 + $1.count }) points")
         let summary = Analyzer.analyze(run, options: analysisOptions(file))
         clock.lap("analysed")
+        line.finish()
         reportWarnings(run)
         return (run, summary)
     }

@@ -52,8 +52,7 @@ struct ReportCommand: ParsableCommand {
         let folderNames = OutputNaming.uniqueNames(for: runs)
         for (index, path) in runs.enumerated() {
             do {
-                progress.update("\(path): reading")
-                let (run, summary) = try common.loadAndAnalyse(path, file)
+                let (run, summary) = try common.loadAndAnalyse(path, file, progress: progress)
                 let dir: String
                 if runs.count == 1 { dir = output ?? "report-" + OutputNaming.sanitise(run.name) }
                 else { dir = (output ?? "reports") + "/" + folderNames[index] }
