@@ -6,17 +6,11 @@
 /// with a step gives iteration points; a file with an epoch column but no step gives epoch points.
 public enum CSVReader {
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
-        var parser = CSVParser(path: path, options: options)
-        let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
-        return parser.finish(stats)
+        try CSVParser.read(path: path, options: options)
     }
 
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
-        var parser = CSVParser(path: path, options: options)
-        let stats = bytes.withUnsafeBufferPointer { buf in
-            LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
-        }
-        return parser.finish(stats)
+        CSVParser.parse(bytes, path: path, options: options)
     }
 
     /// Splits one CSV line into fields (quotes removed), for headers and format detection.
@@ -87,7 +81,7 @@ extension Substring {
     }
 }
 
-struct CSVParser {
+struct CSVParser: LineParser {
     let path: String
     let options: LoadOptions
     var rows: RowCollector

@@ -4,21 +4,15 @@
 /// `LoadOptions.nameMap`, then VAR's names. Lines may be sparse; `null` is a missing value.
 public enum JSONLinesReader {
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
-        var parser = JSONLinesParser(path: path, options: options)
-        let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
-        return parser.finish(stats)
+        try JSONLinesParser.read(path: path, options: options)
     }
 
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
-        var parser = JSONLinesParser(path: path, options: options)
-        let stats = bytes.withUnsafeBufferPointer { buf in
-            LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
-        }
-        return parser.finish(stats)
+        JSONLinesParser.parse(bytes, path: path, options: options)
     }
 }
 
-struct JSONLinesParser {
+struct JSONLinesParser: LineParser {
     let path: String
     let options: LoadOptions
     var rows: RowCollector

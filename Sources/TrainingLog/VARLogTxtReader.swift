@@ -18,18 +18,12 @@
 /// truncated.
 public enum VARLogTxtReader {
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
-        var parser = LogTxtParser(path: path, options: options)
-        let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
-        return parser.finish(stats)
+        try LogTxtParser.read(path: path, options: options)
     }
 
     /// Parses log.txt text held in memory (tests, fuzzing); `path` names it in warnings.
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
-        var parser = LogTxtParser(path: path, options: options)
-        let stats = bytes.withUnsafeBufferPointer { buf in
-            LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
-        }
-        return parser.finish(stats)
+        LogTxtParser.parse(bytes, path: path, options: options)
     }
 
     /// Whether epoch `ep` (0-based) is one at which VAR validates.
@@ -38,7 +32,7 @@ public enum VARLogTxtReader {
     }
 }
 
-struct LogTxtParser {
+struct LogTxtParser: LineParser {
     let path: String
     let options: LoadOptions
     var warnings: WarningSink

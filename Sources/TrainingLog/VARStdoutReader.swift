@@ -33,26 +33,21 @@ import Darwin
 public enum VARStdoutReader {
     /// Reads a stdout.txt file; throws only when the file cannot be opened or read.
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
-        var parser = VARStdoutParser(path: path, options: options)
-        // An iteration line is at least ~250 bytes: reserve for a file of nothing else (untouched
-        // reserved pages cost address space only).
-        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 250, 1 << 26) }
-        let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
-        return parser.finish(stats)
+        try VARStdoutParser.read(path: path, options: options) { parser in
+            // An iteration line is at least ~250 bytes: reserve for a file of nothing else
+            // (untouched reserved pages cost address space only).
+            if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 250, 1 << 26) }
+        }
     }
 
     /// Parses stdout text held in memory (tests, fuzzing); `path` names it in warnings.
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
-        var parser = VARStdoutParser(path: path, options: options)
-        let stats = bytes.withUnsafeBufferPointer { buf in
-            LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
-        }
-        return parser.finish(stats)
+        VARStdoutParser.parse(bytes, path: path, options: options)
     }
 }
 
 /// The line-by-line state machine behind `VARStdoutReader`.
-struct VARStdoutParser {
+struct VARStdoutParser: LineParser {
     let path: String
     let options: LoadOptions
     var warnings: WarningSink
