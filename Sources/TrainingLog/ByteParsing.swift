@@ -229,6 +229,13 @@ struct SeriesCollector {
         series[s].append(x: x, value: value, wallTime: wallTime)
     }
 
+    /// Drops every point at x >= `x` from every series: a restart resumes there, and what it
+    /// logs next replaces those points. Memory then holds one copy of each epoch, however often
+    /// a run was resumed.
+    mutating func removePoints(fromX x: Int) {
+        for i in series.indices { series[i].removePoints(fromX: x) }
+    }
+
     /// Sorted, deduplicated (later occurrence wins), empty series dropped.
     func finish() -> [Series] {
         var out: [Series] = []

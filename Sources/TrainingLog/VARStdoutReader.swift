@@ -236,6 +236,10 @@ struct VARStdoutParser: LineParser {
         if pendingRestart {
             restartEpochs.append(ep)
             pendingRestart = false
+            // The resumed run logs epoch `ep` onwards again: drop the earlier copies now rather
+            // than at the end (the later occurrence wins either way).
+            epoch.removePoints(fromX: ep)
+            if let ipe = itersFromDataloader ?? itersFromLines { iter.removePoints(fromX: ep * ipe) }
         }
     }
 
