@@ -45,6 +45,14 @@ enum ByteFile {
         return (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether `path` is a regular file (following symlinks): pipes and devices are not read
+    /// when scanning folders.
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     static func fileSize(_ path: String) -> Int? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }

@@ -100,6 +100,9 @@ struct CSVParser {
     var numeric: [Int] = []
     var textual: [Int] = []
     var firstText: [(line: Int, text: String)?] = []
+    /// Per column: its series slot in each collector (-1 until first used).
+    var iterSlot: [Int] = []
+    var epochSlot: [Int] = []
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -128,6 +131,8 @@ struct CSVParser {
                 names.append(options.canonical(column: name.isEmpty ? "column\(i + 1)" : name))
             }
             numeric = Array(repeating: 0, count: h.count)
+            iterSlot = Array(repeating: -1, count: h.count)
+            epochSlot = iterSlot
             textual = numeric
             firstText = Array(repeating: nil, count: h.count)
             return
@@ -136,34 +141,57 @@ struct CSVParser {
         if fields.count > roles.count {
             rows.warnings.add("width", line: lineNo, "row has \(fields.count) fields, the header \(roles.count); extra fields ignored")
         }
-        var metrics: [(MetricName, Double)] = []
+        // First the index columns, then the metric cells straight into their series.
         var step: Int? = nil, ep: Int? = nil, time: Double? = nil
+        var values = 0
         for (i, r) in fields.enumerated() where i < roles.count {
-            var (fa, fb) = ByteScan.trim(p, r.0, r.1)
-            if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
-            guard fb > fa else { continue } // missing value
-            guard let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else {
-                let isNull = fb - fa == 4 && (ByteScan.matchesLower(p, fa, fb, "none") || ByteScan.matchesLower(p, fa, fb, "null"))
-                if !isNull {
-                    textual[i] += 1
-                    if firstText[i] == nil { firstText[i] = (lineNo, ByteScan.string(p, fa, min(fb, fa + 40))) }
-                }
-                continue
-            }
-            numeric[i] += 1
+            guard let v = cell(p, r, i, lineNo) else { continue }
             switch roles[i] {
-            case .step:
-                if i == stepCol { step = TabularColumns.index(v) }
-            case .epoch:
-                if i == epochCol { ep = TabularColumns.index(v) }
-            case .time:
-                if i == timeCol, v.isFinite { time = v }
-            case .metric:
-                metrics.append((names[i], v))
+            case .step: if i == stepCol { step = TabularColumns.index(v) }
+            case .epoch: if i == epochCol { ep = TabularColumns.index(v) }
+            case .time: if i == timeCol, v.isFinite { time = v }
+            case .metric: values += 1
             }
         }
-        rows.add(metrics, step: step, epoch: ep, time: time, line: lineNo,
-                 hasIndexColumns: stepCol != nil || epochCol != nil)
+        guard let (x, g) = rows.index(step: step, epoch: ep, line: lineNo,
+                                      hasIndexColumns: stepCol != nil || epochCol != nil, hasValues: values > 0) else { return }
+        let both = g == .iteration && rows.keepPerEpoch(step: step, epoch: ep, hasValues: values > 0)
+        for (i, r) in fields.enumerated() where i < roles.count && roles[i] == .metric {
+            guard let v = value(p, r) else { continue }
+            if both, let e = ep { rows.perEpoch.append(names[i], x: e, value: v, wallTime: time) }
+            if g == .iteration {
+                if iterSlot[i] < 0 { iterSlot[i] = rows.iter.slot(names[i]) }
+                rows.iter.append(iterSlot[i], x: x, value: v, wallTime: time)
+            } else {
+                if epochSlot[i] < 0 { epochSlot[i] = rows.epoch.slot(names[i]) }
+                rows.epoch.append(epochSlot[i], x: x, value: v, wallTime: time)
+            }
+        }
+    }
+
+    /// The number in a cell (quotes removed), or nil when empty / null / text (text is counted).
+    private mutating func cell(_ p: UnsafePointer<UInt8>, _ r: (Int, Int), _ i: Int, _ lineNo: Int) -> Double? {
+        var (fa, fb) = ByteScan.trim(p, r.0, r.1)
+        if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
+        guard fb > fa else { return nil }
+        guard let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else {
+            let isNull = fb - fa == 4 && (ByteScan.matchesLower(p, fa, fb, "none") || ByteScan.matchesLower(p, fa, fb, "null"))
+            if !isNull {
+                textual[i] += 1
+                if firstText[i] == nil { firstText[i] = (lineNo, ByteScan.string(p, fa, min(fb, fa + 40))) }
+            }
+            return nil
+        }
+        numeric[i] += 1
+        return v
+    }
+
+    /// The number in a cell again (second pass; no counting).
+    private func value(_ p: UnsafePointer<UInt8>, _ r: (Int, Int)) -> Double? {
+        var (fa, fb) = ByteScan.trim(p, r.0, r.1)
+        if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
+        guard fb > fa, let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else { return nil }
+        return v
     }
 
     mutating func finish(_ stats: LineStats) -> Run {

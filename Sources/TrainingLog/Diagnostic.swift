@@ -23,3 +23,10 @@ public struct Diagnostic: Error, Sendable, Codable, Equatable, CustomStringConve
         return "\(file): \(message)"
     }
 }
+
+extension Diagnostic {
+    /// True for notes that need no action (messages starting with `info:`: a truncated last
+    /// record of a file still being written, VAR's negative-step writes, progress lines, a fork's
+    /// column order). Everything else is a warning about the data.
+    public var isInformational: Bool { message.hasPrefix("info:") }
+}

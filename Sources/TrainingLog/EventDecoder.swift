@@ -12,7 +12,7 @@ struct EventScalar {
 /// Minimal hand-written decoder of TensorBoard's `Event` protobuf (event.proto / summary.proto /
 /// tensor.proto field numbers), reading only what scalars need and skipping every other field by
 /// its wire type:
-/// `Event{wall_time=1 double, step=2 int64, summary=5}`, `Summary{value=1 repeated}`,
+/// `Event{wall_time=1 double, step=2 int64, summary=5, session_log=7{status=1}}`, `Summary{value=1 repeated}`,
 /// `Value{tag=1, simple_value=2 float, tensor=8, metadata=9{plugin_data=1{plugin_name=1}}}`,
 /// `TensorProto{dtype=1, tensor_shape=2{dim=2{size=1}}, tensor_content=4, float_val=5,
 /// double_val=6, int_val=7, int64_val=10, half_val=13}`.
@@ -22,6 +22,9 @@ enum EventDecoder {
         var wallTime: Double = 0
         var step: Int64 = 0
         var hasSummary = false
+        /// A `SessionLog{status: START}` event (a writer restarted): TensorBoard then drops every
+        /// tag's points at steps >= this event's step.
+        var sessionStart = false
     }
 
     /// Decodes one Event. Calls `scalar` for each scalar-looking value (simple_value, or a tensor
@@ -40,6 +43,14 @@ enum EventDecoder {
                 guard let (a, b) = r.lengthDelimited() else { return nil }
                 summary = (a, b)
                 h.hasSummary = true
+            case (7, 2): // session_log { status = 1 (START = 1) }
+                guard let (a, b) = r.lengthDelimited() else { return nil }
+                var q = ProtoReader(p: r.p, i: a, end: b)
+                while q.i < q.end {
+                    guard let (f2, w2) = q.key() else { return nil }
+                    if f2 == 1, w2 == 0 { guard let v = q.varint() else { return nil }; h.sessionStart = v == 1 }
+                    else if !q.skip(w2) { return nil }
+                }
             default: guard r.skip(wire) else { return nil }
             }
         }

@@ -8,22 +8,23 @@
 public enum FormatDetector {
     public static func detect(path: String, prefix: [UInt8]) -> SourceFormat? {
         if isTFRecord(prefix) { return .tensorBoard }
-        // Text formats: look at whole lines of the prefix (the last one may be cut).
-        var lines: [ArraySlice<UInt8>] = prefix.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.count > 1, prefix.last != 0x0A { lines.removeLast() }
+        // Text formats: look at whole lines of the prefix (the last one may be cut). NUL holes
+        // (a crash left zeros in a text log) are ignored.
+        let text = prefix.contains(0) ? prefix.filter { $0 != 0 } : prefix
+        var lines: [ArraySlice<UInt8>] = text.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.count > 1, text.last != 0x0A { lines.removeLast() }
         let nonEmpty = lines.map { trim($0) }.filter { !$0.isEmpty }
         guard let first = nonEmpty.first else { return nil }
 
         var controlBytes = 0
-        for b in prefix where b < 0x09 || (b > 0x0D && b < 0x20) { controlBytes += 1 }
-        // Binary files (checkpoints, images) are not logs; NUL holes in a text log are allowed.
-        let binary = controlBytes > prefix.count / 10
+        for b in text where b < 0x09 || (b > 0x0D && b < 0x20) { controlBytes += 1 }
+        // Binary files (checkpoints, images) are not logs.
+        let binary = controlBytes > text.count / 10 || (text.count < prefix.count / 2 && controlBytes > 0)
 
         if !binary {
             for l in nonEmpty.prefix(400) where looksLikeStdoutLine(l) { return .varStdout }
         }
         if first.first == 0x7B { // {
-            let text = prefix
             if contains(text, "\"is_master\"") { return .varLogTxt }
             for l in nonEmpty.prefix(50) where l.first == 0x7B && contains(Array(l), "'ep':") { return .varLogTxt }
             var parsed = 0

@@ -69,6 +69,7 @@ public enum RunLoader {
                     if depth < maxDepth { walk(p, depth + 1) }
                     continue
                 }
+                guard ByteFile.isRegularFile(p) else { continue }
                 looked += 1
                 guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty,
                       let format = FormatDetector.detect(path: p, prefix: prefix) else { continue }
@@ -121,8 +122,23 @@ public enum RunLoader {
         }
         var run = RunMerger.merge(parts)
         run.sources.append(contentsOf: failures)
+        // Several VAR consoles or TensorBoard folders in different places: maybe several runs.
+        for format in [SourceFormat.varStdout, .varLogTxt, .tensorBoard] {
+            let dirs = Set(found.filter { $0.format == format }.map(\.dir))
+            guard dirs.count > 1, let i = run.sources.lastIndex(where: { $0.format == format }) else { continue }
+            run.sources[i].warnings.append(Diagnostic(file: run.sources[i].path, message:
+                "\(format.rawValue) files in \(dirs.count) different folders were merged into one run; pass each run folder on its own if they are separate runs"))
+        }
         run.path = folder
         run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
+        // A TensorBoard folder named by VAR states the config: fill what the logs did not say.
+        if tbDirs.count == 1, let dir = tbDirs.keys.first {
+            let fromName = VARFolderName.config(fromTensorBoardFolder: RunNaming.lastComponent(dir))
+            for e in fromName where !run.config.contains(where: { $0.key == e.key }) { run.config.append(e) }
+            if run.epochsPlanned == nil, let ep = fromName.first(where: { $0.key == "ep" }).flatMap({ Int($0.value) }), ep > 0 {
+                run.epochsPlanned = ep
+            }
+        }
         guard hasData(run) else {
             let first = run.warnings.first.map { ": first problem: \($0.description)" } ?? ""
             throw Diagnostic(file: folder, message: "no usable data in the \(found.count) recognised log files\(first)")

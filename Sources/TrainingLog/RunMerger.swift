@@ -1,7 +1,8 @@
 /// Merges the per-file `Run`s of one run folder into one `Run`.
 ///
 /// - Series: one per (name, granularity). Sources are ranked: epoch-level TensorBoard
-///   (`AR_ep_loss/*`, full precision) > stdout epoch summaries > log.txt > CSV / JSON Lines;
+///   (`AR_ep_loss/*`, full precision) > stdout epoch summaries > log.txt > CSV / JSON Lines
+///   (for epoch accuracy, log.txt's exact value before stdout's approximation);
 ///   iteration-level TensorBoard > stdout > CSV / JSON Lines; files of one format by path. The
 ///   best-ranked series is kept whole and the others fill the epochs / steps it lacks (union by x).
 ///   The merged series' `source` is the best-ranked file. Wall times of filled-in points are
@@ -54,7 +55,7 @@ public enum RunMerger {
         for key in keys {
             guard let g = groups[key] else { continue }
             var sorted = g
-            sorted.sort { seriesRank($0.format, $0.series.granularity) < seriesRank($1.format, $1.series.granularity) }
+            sorted.sort { seriesRank($0.format, $0.series.granularity, $0.series.name) < seriesRank($1.format, $1.series.granularity, $1.series.name) }
             var acc = sorted[0]
             for other in sorted.dropFirst() {
                 let (m, issue) = union(acc.series, acc.format, other.series, other.format)
@@ -74,12 +75,14 @@ public enum RunMerger {
 
     static func rank(_ r: Run) -> Int { format(r).map { seriesRank($0, .epoch) } ?? 9 }
 
-    static func seriesRank(_ f: SourceFormat?, _ g: Granularity) -> Int {
+    static func seriesRank(_ f: SourceFormat?, _ g: Granularity, _ name: MetricName? = nil) -> Int {
         switch f {
         case .tensorBoard?: return 0
-        case .varStdout?: return 1
+        // stdout's epoch accuracy is an approximation (a running average before the epoch's end):
+        // log.txt's exact value goes first.
+        case .varStdout?: return g == .epoch && name?.isAccuracy == true ? 3 : 1
         case .varLogTxt?: return 2
-        case .csv?, .jsonLines?: return 3
+        case .csv?, .jsonLines?: return 4
         case nil: return 9
         }
     }

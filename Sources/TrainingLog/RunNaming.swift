@@ -33,18 +33,23 @@ enum RunNaming {
         return n.isEmpty ? lastComponent(path) : n
     }
 
-    /// A folder's name; for VAR's generic `local_output`, the name of its only `tb-*` folder
-    /// (without `tb-`), else the name of the folder above. `tb-VARd16...` becomes `VARd16...`.
+    /// A folder's name. For VAR's generic `local_output`: the name of the folder above (where
+    /// people put one run per folder), unless that is the VAR checkout itself (it holds
+    /// `train.py`, VAR's default place for local_output), then the name of the only `tb-*` folder
+    /// without `tb-`. `tb-VARd16...` becomes `VARd16...`.
     static func name(forFolder folder: String, tensorBoardDirs: [String]) -> String {
         let abs = absolute(folder)
         let d = lastComponent(abs)
         if d == "local_output" {
+            let upPath = parent(abs)
+            let up = lastComponent(upPath)
+            let isCheckout = ByteFile.isDirectory(join(upPath, "train.py")) == false
+            if meaningful(up), !isCheckout { return up }
             if tensorBoardDirs.count == 1 {
                 let t = lastComponent(tensorBoardDirs[0])
                 if t.hasPrefix("tb-"), t.count > 3 { return String(t.dropFirst(3)) }
                 if t != "local_output" { return t }
             }
-            let up = lastComponent(parent(abs))
             if meaningful(up) { return up }
         }
         if d.hasPrefix("tb-"), d.count > 3 { return String(d.dropFirst(3)) }

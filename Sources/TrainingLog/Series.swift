@@ -82,8 +82,12 @@ public struct Series: Sendable, Equatable {
     }
 
     /// Drops every point with x >= `x` (TensorBoard's rule when a step goes backwards).
+    /// Expects sorted xs (as readers keep them); scans from the end, so the cost is the number of
+    /// points dropped (a restart a little way back stays cheap on a long series).
     public mutating func removePoints(fromX x: Int) {
-        guard let cut = xs.firstIndex(where: { $0 >= x }) else { return }
+        var cut = xs.count
+        while cut > 0, xs[cut - 1] >= x { cut -= 1 }
+        guard cut < xs.count else { return }
         xs.removeSubrange(cut...)
         values.removeSubrange(cut...)
         if !wallTimes.isEmpty { wallTimes.removeSubrange(cut...) }

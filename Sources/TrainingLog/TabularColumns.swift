@@ -24,10 +24,17 @@ enum TabularColumns {
 
 /// Turns rows (step / epoch / time plus metric values) into series: a row with a step gives
 /// iteration points, a row with only an epoch gives epoch points; a file with neither uses the
-/// row number as the step (with a warning).
+/// row number as the step (with a warning). A file whose rows all have both a step and an epoch,
+/// with each epoch on one row only (one row per epoch, the step at its end), is read as
+/// epoch-level series (x = epoch).
 struct RowCollector {
     var iter: SeriesCollector
     var epoch: SeriesCollector
+    /// The same points keyed by epoch, while every row with a step has a distinct epoch.
+    var perEpoch: SeriesCollector
+    var perEpochActive = true
+    var seenEpochs: Set<Int> = []
+    var stepOnlyRows = 0
     var warnings: WarningSink
     var rows = 0
     var rowsWithoutIndex = 0
@@ -36,12 +43,26 @@ struct RowCollector {
     init(path: String) {
         iter = SeriesCollector(.iteration, source: path)
         epoch = SeriesCollector(.epoch, source: path)
+        perEpoch = SeriesCollector(.epoch, source: path)
         warnings = WarningSink(file: path)
     }
 
-    /// `metrics` holds (name, value) pairs; values may be NaN/inf (kept as data).
-    mutating func add(_ metrics: [(MetricName, Double)], step: Int?, epoch ep: Int?, time: Double?,
-                      line: Int, hasIndexColumns: Bool) {
+    /// Also keeps the row's points by epoch (see the type's comment); false once that is ruled out.
+    mutating func keepPerEpoch(step: Int?, epoch ep: Int?, hasValues: Bool) -> Bool {
+        guard perEpochActive, hasValues, step != nil else { return false }
+        guard let e = ep, e >= 0, seenEpochs.insert(e).inserted else {
+            if ep == nil { stepOnlyRows += 1 }
+            perEpochActive = false
+            perEpoch = SeriesCollector(.epoch, source: perEpoch.source)
+            seenEpochs = []
+            return false
+        }
+        return true
+    }
+
+    /// Where a row's points go: (x, granularity), or nil when the row has no usable index
+    /// (then it is skipped, with a warning when it had values).
+    mutating func index(step: Int?, epoch ep: Int?, line: Int, hasIndexColumns: Bool, hasValues: Bool) -> (Int, Granularity)? {
         rows += 1
         let x: Int
         let g: Granularity
@@ -49,19 +70,29 @@ struct RowCollector {
         else if let e = ep { x = e; g = .epoch }
         else if !hasIndexColumns { x = rows - 1; g = .iteration; usedRowNumber = true }
         else {
-            if !metrics.isEmpty {
+            if hasValues {
                 rowsWithoutIndex += 1
                 warnings.add("index", line: line, "row without step or epoch value; skipped")
             }
-            return
+            return nil
         }
         if x < 0 {
             warnings.add("negative", line: line, "negative \(g == .epoch ? "epoch" : "step") \(x); row skipped")
-            return
+            return nil
         }
+        return (x, g)
+    }
+
+    /// `metrics` holds (name, value) pairs; values may be NaN/inf (kept as data).
+    mutating func add(_ metrics: [(MetricName, Double)], step: Int?, epoch ep: Int?, time: Double?,
+                      line: Int, hasIndexColumns: Bool) {
+        guard let (x, g) = index(step: step, epoch: ep, line: line, hasIndexColumns: hasIndexColumns,
+                                 hasValues: !metrics.isEmpty) else { return }
+        let both = g == .iteration && keepPerEpoch(step: step, epoch: ep, hasValues: !metrics.isEmpty)
         for (name, v) in metrics {
             if g == .iteration { iter.append(name, x: x, value: v, wallTime: time) }
             else { epoch.append(name, x: x, value: v, wallTime: time) }
+            if both, let e = ep { perEpoch.append(name, x: e, value: v, wallTime: time) }
         }
     }
 
@@ -69,7 +100,17 @@ struct RowCollector {
         if usedRowNumber {
             warnings.add("rownumber", "no step or epoch column: the row number is used as the step")
         }
-        let its = iter.finish(), eps = epoch.finish()
+        var its = iter.finish()
+        if perEpochActive, !perEpoch.series.isEmpty, stepOnlyRows == 0 {
+            for sr in perEpoch.series {
+                for k in 0..<sr.count {
+                    epoch.append(sr.name, x: sr.xs[k], value: sr.values[k], wallTime: sr.hasWallTimes ? sr.wallTimes[k] : nil)
+                }
+            }
+            its = []
+            warnings.add("per-epoch", "info: one row per epoch (step and epoch columns, each epoch once): read as epoch-level series")
+        }
+        let eps = epoch.finish()
         var info = SourceInfo(path: path, format: format)
         if let (a, b) = eps.xRange { info.firstEpoch = a; info.lastEpoch = b }
         if let (a, b) = its.xRange { info.firstStep = a; info.lastStep = b }

@@ -71,6 +71,18 @@ public enum TensorBoardReader {
         var restarts: [Int] = []
         var sources: [SourceInfo] = []
         for part in parts {
+            // A SessionLog START drops the earlier files' points at and after its step, for every tag.
+            if let s = part.startSteps.min() {
+                for tag in order {
+                    guard var acc = merged[tag] else { continue }
+                    let x = acc.granularity == .epoch ? Int(s) &- 1 : Int(s)
+                    if x >= 0, let last = acc.series.xs.last, last >= x {
+                        acc.series.removePoints(fromX: x)
+                        if acc.granularity == .epoch { restarts.append(x) }
+                        merged[tag] = acc
+                    }
+                }
+            }
             restarts.append(contentsOf: part.restartEpochs)
             for t in part.tags {
                 guard var acc = merged[t.tag] else {
@@ -139,6 +151,8 @@ struct TBFileData: Sendable {
     var tags: [TBTagData]
     var info: SourceInfo
     var restartEpochs: [Int]
+    /// Steps of SessionLog START events in this file.
+    var startSteps: [Int64] = []
 }
 
 /// Decodes one event file into per-tag series.
@@ -167,6 +181,7 @@ struct TBFileDecoder {
         var firstBadEvent = 0
         var records = 0
         var lastHit = -1
+        var startSteps: [Int64] = []
 
         mutating func tagIndex(_ t: UnsafeRawBufferPointer) -> Int {
             // Records of one step come as runs of tags in the same order: try the next tag first.
@@ -180,7 +195,7 @@ struct TBFileDecoder {
             let s = String(decoding: t, as: UTF8.self)
             let mapped: (name: MetricName, granularity: Granularity)
             if let m = options.nameMap[s] {
-                mapped = (MetricName(m), VARNames.tensorBoardEpochTags[s] != nil ? .epoch : .iteration)
+                mapped = (MetricName(m), VARNames.canonical(tensorBoardTag: s).granularity)
             } else {
                 mapped = VARNames.canonical(tensorBoardTag: s)
             }
@@ -211,6 +226,21 @@ struct TBFileDecoder {
             tags[ti].data.series.append(x: xi, value: sc.value, wallTime: h.wallTime)
         }
 
+        /// SessionLog START at `step`: every tag loses its points at steps >= step (TensorBoard's
+        /// rule); remembered for the points of earlier files too.
+        mutating func sessionStart(step: Int64) {
+            startSteps.append(step)
+            for i in tags.indices {
+                let x = tags[i].data.granularity == .epoch ? step &- 1 : step
+                guard x >= 0 else { continue }
+                if let last = tags[i].data.series.xs.last, last >= Int(x) {
+                    tags[i].data.series.removePoints(fromX: Int(x))
+                    if tags[i].data.granularity == .epoch, restartEpochs.last != Int(x) { restartEpochs.append(Int(x)) }
+                }
+                tags[i].lastStep = min(tags[i].lastStep, x &- 1)
+            }
+        }
+
         static let scalars: [UInt8] = Array("scalars".utf8)
     }
 
@@ -220,6 +250,7 @@ struct TBFileDecoder {
         let issues = try TFRecordReader().forEachRecord(path) { data, offset in
             st.records += 1
             let ok = EventDecoder.decode(data) { h, sc in st.add(h, sc) }
+            if let h = ok, h.sessionStart { st.sessionStart(step: h.step) }
             if ok == nil {
                 if st.badEvents == 0 { st.firstBadEvent = offset }
                 st.badEvents += 1
@@ -241,7 +272,7 @@ struct TBFileDecoder {
             warnings.add("event", byteOffset: st.firstBadEvent, "\(st.badEvents) records are not well-formed Event protobufs; skipped")
         }
         for (tag, n) in st.negative.sorted(by: { $0.key < $1.key }) {
-            warnings.add("negative", "\(n) points of '\(tag)' at negative steps kept out of the series")
+            warnings.add("negative", "info: \(n) points of '\(tag)' at negative steps kept out of the series")
         }
         if st.records == 0 && issues.isEmpty {
             warnings.add("empty", "no records")
@@ -260,7 +291,7 @@ struct TBFileDecoder {
             }
         }
         info.warnings = warnings.finish()
-        return TBFileData(tags: out, info: info, restartEpochs: st.restartEpochs)
+        return TBFileData(tags: out, info: info, restartEpochs: st.restartEpochs, startSteps: st.startSteps)
     }
 }
 

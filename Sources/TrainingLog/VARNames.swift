@@ -47,6 +47,11 @@ public enum VARNames {
             if rest.hasPrefix("L_"), let reso = Int(rest.dropFirst(2)) { return (.scaleLoss(reso), .iteration) }
             if rest.hasPrefix("acc_"), let reso = Int(rest.dropFirst(4)) { return (.scaleAcc(reso), .iteration) }
         }
+        // Other per-epoch tags VAR (or a fork) writes at step ep + 1: `AR_ep_*` additions and the
+        // best-so-far `AR_y_result/*` / `AR_y_result_final/*`. They keep their names.
+        if tag.hasPrefix("AR_ep_") || tag.hasPrefix("AR_y_result") || tag.hasPrefix("AR_z_burnout/") {
+            return (MetricName(tag), .epoch)
+        }
         return (MetricName(tag), .iteration)
     }
 

@@ -34,8 +34,9 @@ public enum VARStdoutReader {
     /// Reads a stdout.txt file; throws only when the file cannot be opened or read.
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
         var parser = VARStdoutParser(path: path, options: options)
-        // An iteration line is about 250 bytes; at most half of a large file is iteration lines.
-        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 500, 1 << 26) }
+        // An iteration line is at least ~250 bytes: reserve for a file of nothing else (untouched
+        // reserved pages cost address space only).
+        if let size = ByteFile.fileSize(path), size > 64 << 20 { parser.iter.reserve = min(size / 250, 1 << 26) }
         let stats = try LineReader().forEachLine(path) { line, n in parser.feed(line, n) }
         return parser.finish(stats)
     }
@@ -79,7 +80,10 @@ struct VARStdoutParser {
     var fields: [Field] = []
 
     /// Per epoch: the running averages of the last iteration line (Accm, Acct).
-    struct EpochAcc { var segment: Int; var it: Int; var accm: Double?; var acct: Double?; var wall: Double? }
+    struct EpochAcc { var segment: Int; var it: Int; var last: Bool; var accm: Double?; var acct: Double?; var wall: Double? }
+    /// Epochs that finished (a `Total time` or summary line): only these, or epochs whose last
+    /// iteration was printed, get an epoch-level accuracy (a crashed epoch's partial average is not one).
+    var finishedEpochs: Set<Int> = []
     /// One record per epoch run-through, in file order (a later record of an epoch wins).
     var epochAcc: [(ep: Int, acc: EpochAcc)] = []
     var currentAcc: (ep: Int, acc: EpochAcc)? = nil
@@ -96,6 +100,7 @@ struct VARStdoutParser {
 
     enum Block { case none, expectBrace(final: Bool, left: Int), inside(final: Bool) }
     var block = Block.none
+    var lastBlockKey: String? = nil
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -139,7 +144,7 @@ struct VARStdoutParser {
         case .none: break
         case .expectBrace(let final, let left):
             let (a, b) = ByteScan.trim(p, s0, e)
-            if b == a + 1, p[a] == 0x7B { block = .inside(final: final); return }
+            if b == a + 1, p[a] == 0x7B { block = .inside(final: final); lastBlockKey = nil; return }
             if b == a { block = left > 0 ? .expectBrace(final: final, left: left - 1) : .none; return }
             block = .none
         case .inside(let final):
@@ -147,6 +152,16 @@ struct VARStdoutParser {
             if b == a + 1, p[a] == 0x7D { block = .none; return }
             if let entry = Self.configEntry(p, a, b) {
                 if final { finalConfig.append(entry) } else { Self.merge(entry, into: &config) }
+                lastBlockKey = entry.key
+                return
+            }
+            if b == a { return }
+            // A value printed over several lines (a commit message, a list) continues the last
+            // entry; a prefixed log line, an `[Ep]` line or a banner means the block was cut off.
+            if p[a] != 0x5B, p[a] != 0x3D, let key = lastBlockKey {
+                let more = "\n" + ByteScan.string(p, a, b)
+                if final { if let i = finalConfig.lastIndex(where: { $0.key == key }) { finalConfig[i].value += more } }
+                else if let i = config.firstIndex(where: { $0.key == key }) { config[i].value += more }
                 return
             }
             warnings.add("args", line: lineNo, "args block ended without '}'")
@@ -252,7 +267,7 @@ struct VARStdoutParser {
             itersFromLines = iters
             iterationLines += 1
             let wall = rawWall.map { clock.monotonic($0) }
-            parseFields(p, j2, e, lineNo, step: step, ep: ep, it: it, wall: wall)
+            parseFields(p, j2, e, lineNo, step: step, ep: ep, it: it, iters: iters, wall: wall)
             return
         }
         if ByteScan.matches(p, k, e, "Total time:") {
@@ -263,6 +278,7 @@ struct VARStdoutParser {
                 return
             }
             noteEpoch(ep)
+            finishedEpochs.insert(ep)
             epoch.append(.secondsPerIteration, x: ep, value: v, wallTime: rawWall.map { clock.monotonic($0) })
         }
     }
@@ -312,7 +328,7 @@ struct VARStdoutParser {
 
     /// `  name: value  name: v1 (v2)  ...` (two-space separated).
     private mutating func parseFields(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ lineNo: Int,
-                                      step: Int, ep: Int, it: Int, wall: Double?) {
+                                      step: Int, ep: Int, it: Int, iters: Int, wall: Double?) {
         var k = s
         var accm: Double? = nil, acct: Double? = nil
         var hint = 0
@@ -320,18 +336,21 @@ struct VARStdoutParser {
             k = ByteScan.skipSpaces(p, k, e)
             if k >= e { break }
             let ns = k
-            while k < e, p[k] != 0x3A, p[k] != 0x20 { k += 1 }
-            let ne = k
-            guard ne > ns, ne < e, p[ne] == 0x3A else {
+            // The name runs to the colon (names may hold single spaces: `max mem: 1234`).
+            while k < e, p[k] != 0x3A, !(p[k] == 0x20 && k + 1 < e && p[k + 1] == 0x20) { k += 1 }
+            let colon = k
+            var ne = colon
+            while ne > ns, p[ne - 1] == 0x20 { ne -= 1 }
+            guard colon < e, p[colon] == 0x3A, ne > ns else {
                 warnings.add("field", line: lineNo, "text without 'name: value' form in iteration line")
-                k = Self.nextGap(p, ne, e)
+                k = Self.nextGap(p, colon < e && p[colon] == 0x3A ? colon + 1 : colon, e)
                 continue
             }
             let fi = fieldIndex(p, ns, ne, hint: hint)
             hint = fi + 1
             let f = fields[fi]
-            if f.slot < 0 { k = Self.nextGap(p, ne + 1, e); continue }
-            let vs = ByteScan.skipSpaces(p, ne + 1, e)
+            if f.slot < 0 { k = Self.nextGap(p, colon + 1, e); continue }
+            let vs = ByteScan.skipSpaces(p, colon + 1, e)
             guard let (v, after) = ByteScan.parseDouble(p, vs, e) else {
                 warnings.add("value", line: lineNo, "unreadable value for '\(String(decoding: f.name, as: UTF8.self))'")
                 k = Self.nextGap(p, vs, e)
@@ -357,7 +376,7 @@ struct VARStdoutParser {
             // The current epoch's record stays out of the dictionary until the epoch changes.
             if let cur = currentAcc, cur.ep != ep { flushAcc() }
             if let cur = currentAcc, cur.acc.segment == segment, cur.acc.it > it { return }
-            currentAcc = (ep, EpochAcc(segment: segment, it: it, accm: accm, acct: acct, wall: wall))
+            currentAcc = (ep, EpochAcc(segment: segment, it: it, last: it == iters - 1, accm: accm, acct: acct, wall: wall))
         }
     }
 
@@ -379,7 +398,7 @@ struct VARStdoutParser {
             let a0 = ByteScan.skipSpaces(p, k + key.utf8CodeUnitCount, e)
             guard let (a, k1) = ByteScan.parseDouble(p, a0, e) else { return nil }
             var q = ByteScan.skipSpaces(p, k1, e)
-            guard q < e, p[q] == 0x28 else { return nil }
+            guard q < e, p[q] == 0x28 else { return (a, a) } // a fork printing one value: it is CUR
             q = ByteScan.skipSpaces(p, q + 1, e)
             guard let (b, _) = ByteScan.parseDouble(p, q, e) else { return nil }
             return (a, b)
@@ -390,6 +409,7 @@ struct VARStdoutParser {
             return
         }
         noteEpoch(ep)
+        finishedEpochs.insert(ep)
         summaries.append(Summary(ep: ep, lm: lm, lt: lt, line: lineNo, segment: segment,
                                  wall: rawWall.map { clock.monotonic($0) }))
     }
@@ -435,7 +455,7 @@ struct VARStdoutParser {
             warnings.add("long", line: l, "line longer than 64 MB; only its start was read")
         }
         if crLines > 0 {
-            warnings.add("cr", "\(crLines) lines with carriage returns (progress output): the text after the last one was read")
+            warnings.add("cr", "info: \(crLines) lines with carriage returns (progress output): the text after the last one was read")
         }
         if nulLines > 1 { warnings.add("nul", "\(nulLines) lines held NUL bytes") }
 
@@ -452,9 +472,9 @@ struct VARStdoutParser {
             }
         }
         if !summaries.isEmpty && !bf {
-            warnings.add("order", "epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
+            warnings.add("order", "info: epoch summaries print 'CUR (BEST)' (a fork's order); read accordingly")
         }
-        for (ep, a) in epochAcc {
+        for (ep, a) in epochAcc where a.last || finishedEpochs.contains(ep) {
             if let v = a.accm { epoch.append(.trainAccMean, x: ep, value: v, wallTime: a.wall) }
             if let v = a.acct { epoch.append(.trainAccTail, x: ep, value: v, wallTime: a.wall) }
         }

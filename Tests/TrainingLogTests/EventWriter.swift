@@ -47,6 +47,10 @@ enum EventWriter {
         key(1, 1) + le64(Double(1_700_000_000).bitPattern) + bytes(3, Array("brain.Event:2".utf8))
     }
 
+    static func sessionStart(wall: Double, step: Int64) -> [UInt8] {
+        key(1, 1) + le64(wall.bitPattern) + key(2, 0) + varint(UInt64(bitPattern: step)) + bytes(7, key(1, 0) + varint(1))
+    }
+
     static func record(_ data: [UInt8]) -> [UInt8] {
         let len = le64(UInt64(data.count))
         let lc = len.withUnsafeBytes { CRC32C.masked($0) }

@@ -9,6 +9,9 @@ import Testing
         #expect(VARNames.canonical(column: "loss") == MetricName("loss"))
         #expect(VARNames.canonical(tensorBoardTag: "AR_iter_loss/L_256").name == .scaleLoss(256))
         #expect(VARNames.canonical(tensorBoardTag: "AR_ep_loss/vL_tail").granularity == .epoch)
+        #expect(VARNames.canonical(tensorBoardTag: "AR_y_result/min_L_tail") == (MetricName("AR_y_result/min_L_tail"), .epoch))
+        #expect(VARNames.canonical(tensorBoardTag: "AR_ep_loss/L_extra").granularity == .epoch)
+        #expect(VARNames.canonical(tensorBoardTag: "AR_iter_schedule/prog_si").granularity == .iteration)
     }
 
     @Test func lossAndAccuracyAreToldApart() {

@@ -12,6 +12,9 @@ import Testing
         // Validation only from log.txt, only at the validation epoch.
         #expect(run.xs(.valLossMean, .epoch) == [3])
         #expect(run.values(.valLossMean, .epoch) == [6.61])
+        // Epoch accuracy: log.txt's exact value before stdout's running-average approximation.
+        #expect(run.values(.trainAccMean, .epoch) == [0.1111, 0.4012, 0.66, 0.85])
+        #expect(run.series(.trainAccMean, .epoch)?.source.hasSuffix("log.txt") == true)
         // log.txt fills what stdout lacks.
         #expect(run.xs(.learningRate, .epoch) == [0, 1, 2, 3])
         #expect(run.xs(.learningRate, .iteration).count == 11)
@@ -75,6 +78,53 @@ import Testing
         #expect(detect("{\n\"is_master\": true\n}\n") == .varLogTxt)
         #expect(detect("{'it': '5/5', 'ep': '1/40', 'L_mean': 8.0}\n") == .varLogTxt)
         #expect(detect("1,2,3\n4,5,6\n") == nil)
+        let holed = [UInt8](repeating: 0, count: 9000) + Array("[11-28 23:59:01] (/x/train.py  , line 123)=> [Ep]: [   0/4]  [ 0/10]  Lm: 1\n".utf8)
+        #expect(FormatDetector.detect(path: "x", prefix: Array(holed.prefix(8192))) == nil) // only zeros: unknown
+        #expect(FormatDetector.detect(path: "x", prefix: holed) == .varStdout)
         #expect(detect("PK\u{3}\u{4}\u{0}\u{0}binary") == nil)
+    }
+
+    @Test func severalRunsInOneFolderAreFlagged() throws {
+        let dir = TestSupport.tempDir("two")
+        let line = "[01-01 00:00:00] (x/train.py              , line  1)=> [Ep]: [   0/4]  [ 0/5]  Lm: 8.0 (8.0)\n"
+        TestSupport.write(line, dir + "/d16/local_output", "stdout.txt")
+        TestSupport.write(line, dir + "/d20/local_output", "stdout.txt")
+        let r = try RunLoader.load(dir)
+        #expect(r.warnings.contains { $0.message.contains("2 different folders") })
+    }
+
+    @Test func tensorBoardPreferredStdoutFillsGapsOnTheSameClock() throws {
+        let dir = TestSupport.tempDir("mix") + "/run7/local_output"
+        let stdout = try ByteFile.readAll(TestSupport.fixture("var-run/local_output/stdout.txt"))
+        TestSupport.write(stdout, dir, "stdout.txt")
+        var pts: [(tag: String, step: Int64, value: Float)] = []
+        for (e, v) in [7.9004, 7.2001, 6.7502, 6.4001].enumerated() { pts.append(("AR_ep_loss/L_mean", Int64(e + 1), Float(v))) }
+        for (e, v) in [7.8, 7.1, 6.0, 6.3].enumerated() { pts.append(("AR_ep_loss/L_tail", Int64(e + 1), Float(v))) }
+        var file = EventWriter.record(EventWriter.fileVersion())
+        for p in pts { file += EventWriter.record(EventWriter.event(wall: 1_700_000_500, step: p.step, values: [EventWriter.value(tag: p.tag, .simple(p.value))])) }
+        // lr at steps 0 and 39, 121 s apart as in stdout.txt.
+        for (step, wall) in [(Int64(0), 1_700_000_000.0), (39, 1_700_000_121)] {
+            file += EventWriter.record(EventWriter.event(wall: wall, step: step, values: [EventWriter.value(tag: "AR_opt_lr/lr_max/sche_tlr", .simple(1e-4))]))
+        }
+        TestSupport.write(file, dir + "/tb-VARd16__pn1_2_3__b768ep4adamlr0.0001wd0.05", "events.out.tfevents.1.host")
+        let r = try RunLoader.load(dir)
+        #expect(r.name == "run7")
+        #expect(r.series(.trainLossMean, .epoch)?.source.contains("tfevents") == true)
+        #expect(approx(r.values(.trainLossMean, .epoch), [7.9004, 7.2001, 6.7502, 6.4001], tol: 1e-6))
+        // TensorBoard's epoch-2 L_tail (6.0) disagrees with stdout's 6.650: one warning naming both.
+        let w = r.warnings.filter { $0.message.contains("disagree") }
+        #expect(w.count == 1)
+        #expect(w.first?.message.contains("epoch 2") == true && w.first?.message.contains("stdout.txt") == true)
+        #expect(w.first?.file.hasSuffix("stdout.txt") == true)
+        // lr: TensorBoard's two points, stdout's others, all on TensorBoard's clock.
+        let lr = r.series(.learningRate, .iteration)
+        #expect(lr?.xs == [0, 2, 4, 6, 9, 10, 19, 20, 29, 30, 39])
+        #expect(lr?.value(atX: 0) == Double(Float(1e-4)))
+        #expect(lr?.value(atX: 2) == 9.5e-05)
+        #expect(lr?.wallTimes.first == 1_700_000_000)
+        #expect(lr?.wallTimes[1] == 1_700_000_001) // stdout: 1 s after step 0
+        #expect(lr.map { zip($0.wallTimes, $0.wallTimes.dropFirst()).allSatisfy { $0 <= $1 } } == true)
+        #expect(r.restartEpochs == [2]) // from stdout
+        #expect(r.configValue("opt") == "adam") // from the folder name
     }
 }

@@ -31,11 +31,17 @@ import Testing
     }
 
     @Test func stepAndEpochColumnsAndTabs() {
-        let text = "epoch\tstep\ttrain_loss\tval_loss\n0\t99\t2.0\t\n0\t\t\t2.2\n1\t199\t1.5\t\n"
+        // Several rows per epoch: iteration series by step; a row without step is epoch-level.
+        let text = "epoch\tstep\ttrain_loss\tval_loss\n0\t49\t2.5\t\n0\t99\t2.0\t\n0\t\t\t2.2\n1\t199\t1.5\t\n"
         let r = CSVReader.parse(Array(text.utf8), path: "lightning.tsv")
-        #expect(r.xs(MetricName("train_loss"), .iteration) == [99, 199])
-        // The validation row has no step: it is an epoch-level point.
+        #expect(r.xs(MetricName("train_loss"), .iteration) == [49, 99, 199])
         #expect(r.xs(MetricName("val_loss"), .epoch) == [0])
+        // One row per epoch (the step at its end): epoch-level series.
+        let perEpoch = "step,epoch,L_tail,vL_tail\n19,0,6.35,\n39,1,6.25,\n59,2,,6.0\n"
+        let r2 = CSVReader.parse(Array(perEpoch.utf8), path: "var-metrics.csv")
+        #expect(r2.xs(.trainLossTail, .epoch) == [0, 1])
+        #expect(r2.xs(.valLossTail, .epoch) == [2])
+        #expect(r2.series(.trainLossTail, .iteration) == nil)
     }
 }
 

@@ -30,7 +30,7 @@ import Testing
         #expect(run.values(.scaleLoss(256), .iteration) == [5.25])
         #expect(run.series(.trainLossTail, .epoch)?.wallTimes.first == 1_700_000_001)
         let w = run.sources[0].warnings
-        #expect(w.contains { $0.message.contains("2 points of 'AR_iter_loss/z_voc_usage' at negative steps") })
+        #expect(w.contains { $0.message.contains("2 points of 'AR_iter_loss/z_voc_usage' at negative steps") && $0.isInformational })
         #expect(run.sources[0].firstEpoch == 0 && run.sources[0].lastEpoch == 4)
         #expect(run.sources[0].firstStep == 0 && run.sources[0].lastStep == 999)
         #expect(run.name == "VARd16__pn1_2")
@@ -125,5 +125,38 @@ import Testing
         #expect(!r4.sources[0].warnings.isEmpty)
         let r5 = try TensorBoardReader.read(path: TestSupport.write([UInt8](), dir, "events.out.tfevents.5"))
         #expect(r5.series.isEmpty)
+    }
+
+    @Test func sessionLogStartDropsEveryTagFromItsStep() throws {
+        let dir = TestSupport.tempDir("tbstart") + "/tb"
+        // `rare` is written only by the first launch, at steps 3 and 8: it never goes backwards,
+        // but the START at step 6 drops its point at 8 (TensorBoard's rule).
+        let f1 = EventWriter.file((0...9).map { ("loss", Int64($0), Float(10 - $0)) } + [("rare", 3, 1), ("rare", 8, 2)])
+        var f2 = EventWriter.record(EventWriter.fileVersion()) + EventWriter.record(EventWriter.sessionStart(wall: 2, step: 6))
+        f2 += Array(EventWriter.file((6...7).map { ("loss", Int64($0), Float(100 + $0)) }).dropFirst(EventWriter.record(EventWriter.fileVersion()).count))
+        TestSupport.write(f1, dir, "events.out.tfevents.1")
+        TestSupport.write(f2, dir, "events.out.tfevents.2")
+        let r = try RunLoader.load(dir)
+        #expect(r.xs(MetricName("loss"), .iteration) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(r.values(MetricName("loss"), .iteration).suffix(2) == [106, 107])
+        #expect(r.xs(MetricName("rare"), .iteration) == [3])
+    }
+
+    @Test func varFolderNameGivesConfig() throws {
+        let c = VARFolderName.config(fromTensorBoardFolder: "tb-VARd16__pn1_2_3_4_5_6_8_10_13_16__b768ep200adamlr0.0001wd0.05")
+        #expect(c.map { "\($0.key)=\($0.value)" } == ["depth=16", "pn=1_2_3_4_5_6_8_10_13_16", "bs=768", "ep=200",
+                                                   "opt=adam", "tblr=0.0001", "twd=0.05"])
+        #expect(VARFolderName.config(fromTensorBoardFolder: "tb-other").isEmpty)
+        let e = VARFolderName.config(fromTensorBoardFolder: "tb-VARd30__pn256__b1024ep350adamlr8e-05wd0.05")
+        #expect(e.first { $0.key == "tblr" }?.value == "8e-05")
+        // A TensorBoard-only run gets its planned epochs from the folder name.
+        let checkout = TestSupport.tempDir("tbname")
+        TestSupport.write("# VAR's train.py\n", checkout, "train.py")
+        let dir = checkout + "/local_output/tb-VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05"
+        TestSupport.write(EventWriter.file([("AR_ep_loss/L_tail", 1, 7)]), dir, "events.out.tfevents.1")
+        let r = try RunLoader.load(RunNaming.parent(dir))
+        #expect(r.epochsPlanned == 30)
+        #expect(r.configValue("depth") == "20")
+        #expect(r.name == "VARd20__pn1_2_3__b256ep30adamlr0.0001wd0.05")
     }
 }

@@ -83,10 +83,14 @@ import Testing
             .replacingOccurrences(of: "6.950 (6.900)", with: "6.900 (6.950)")
         let r2 = VARStdoutReader.parse(Array(varOrder.utf8), path: "var.txt")
         #expect(r2.values(.trainLossMean, .epoch) == [7.0, 7.1, 6.5])
+        let single = "     [ep0]  (training )  Lm: 7.25, Lt: 6.5\n     [ep1]  (training)  Lm: 7.0 (7.0)\n"
+        let r3 = VARStdoutReader.parse(Array(single.utf8), path: "single.txt")
+        #expect(r3.values(.trainLossMean, .epoch) == [7.25, 7.0])
+        #expect(r3.values(.trainLossTail, .epoch) == [6.5])
     }
 
     @Test func sentinelsAndForkFieldsAndGarbage() {
-        let text = "[Ep]: [   0/2]  [ 0/5]  eta: 0:00:01  tlr: 1e-4  Lm: 8.000 (8.000)  Lt: -1.000 (-1.000)  zloss: 0.25  time: 1\n"
+        let text = "[Ep]: [   0/2]  [ 0/5]  eta: 1 day, 0:00:01  tlr: 1e-4  Lm: 8.000 (8.000)  Lt: -1.000 (-1.000)  zloss: 0.25  max mem: 1234  time: 1\n"
             + "[Ep]: [   0/2]  [ 4/5]  Lm: 7.0\u{FF} (7.5)  broken  Lt: abc\n"
             + "\u{00}\u{00}[Ep]: [ 99999999999999999999/2]  [ 1/5]  Lm: 1\n"
             + "  [*] [PT finished]  Total Time: 0.1h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
@@ -96,6 +100,8 @@ import Testing
         #expect(r.xs(.trainLossMean, .iteration) == [0, 4, 8])
         #expect(r.series(.trainLossTail, .iteration) == nil)       // -1 is a sentinel
         #expect(r.values(MetricName("zloss"), .iteration) == [0.25])
+        #expect(r.values(MetricName("max mem"), .iteration) == [1234])
+        #expect(r.values(MetricName("time/iter_time"), .iteration) == [1])
         #expect(r.finishedMarker)
         #expect(r.series.allSatisfy { !$0.values.contains(999) })
         let w = r.sources[0].warnings
@@ -123,7 +129,25 @@ import Testing
             + "  [*] [PT finished]  Total cost: 0.0h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
         let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
         #expect(r.restartEpochs == [4])
+        // Epoch 3's last iteration line was printed: it has an epoch-level accuracy; a crashed,
+        // partial epoch has none.
+        let partial = "[Ep]: [   0/4]  [ 9/10]  Accm: 1.0 (0.9)\n[Ep]: [   1/4]  [ 4/10]  Accm: 2.0 (1.5)\n"
+        let rp = VARStdoutReader.parse(Array(partial.utf8), path: "stdout.txt")
+        #expect(rp.xs(.trainAccMean, .epoch) == [0])
+        #expect(rp.values(.trainAccMean, .epoch) == [0.9])
         #expect(r.values(.trainLossMean, .iteration) == [6.0])
         #expect(r.finishedMarker)
+    }
+
+    @Test func argsValuesOverSeveralLinesAndCutBlocks() {
+        let text = "[01-01 00:00:00] (x/train.py              , line  1)=> initial args:\n{\n"
+            + "  depth               : 16\n  commit_msg          : first line\nsecond line\n"
+            + "  ep                  : 4\n"
+            + "[01-01 00:00:01] (x/train.py              , line  1)=> [Ep]: [   0/4]  [ 0/5]  Lm: 8.0 (8.0)\n"
+        let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
+        #expect(r.configValue("commit_msg") == "first line\nsecond line")
+        #expect(r.epochsPlanned == 4)
+        #expect(r.values(.trainLossMean, .iteration) == [8.0])
+        #expect(r.sources[0].warnings.contains { $0.line == 7 && $0.message.contains("without '}'") })
     }
 }
