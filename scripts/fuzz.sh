@@ -9,6 +9,7 @@
 #   FUZZ_NICE=N       nice level of builds and runs (default 10)
 #   FUZZ_CHECK_SORTED=0  skip the "Series.xs strictly increasing" check in the targets
 #   SWIFTC            the compiler (default swiftc)
+#   FUZZ_BUILD_ONLY=1 build the targets and stop
 #
 # Each target is compiled with the TrainingLog sources in one swiftc invocation (module
 # TrainingLog, so internal APIs are reachable), with -sanitize=fuzzer,address, into .build-fuzz/,
@@ -96,6 +97,7 @@ for t in "${TARGETS[@]}"; do
 done
 while (( running > 0 )); do wait -n || fail=1; running=$((running - 1)); done
 (( fail )) && { echo "fuzz: build failed" >&2; exit 1; }
+[[ ${FUZZ_BUILD_ONLY:-0} == 1 ]] && { echo "fuzz: built ${TARGETS[*]}"; exit 0; }
 
 # Runs (PAR at a time).
 running=0

@@ -9,6 +9,8 @@
 //    Event protobuf decoder and the per-tag state see fuzzed payloads. With bit 1 set, a
 //    zero-length record splits them into two files read as one folder stream (the merge across
 //    files, restarts); with bit 2 set the last file's final record is cut short by 3 bytes.
+// Then the first file is framed again by TFRecordReader with a chunk size of 1-32 bytes (bits 3-7
+// of the first byte), so records and headers straddle chunk boundaries, each record decoded.
 // Files go to a per-process folder in /dev/shm, rewritten for every input, and are read by
 // TensorBoardReader.read(files:) (TFRecordReader -> EventDecoder -> TBFileDecoder -> merge).
 
@@ -42,6 +44,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if outs.count > 1 { FuzzSupport.write(outs[1], to: f2); files.append(f2) }
     }
     if let run = try? TensorBoardReader.read(files: files) { FuzzSupport.consume(run) }
+    var n = 0
+    _ = try? TFRecordReader(chunkSize: Int(mode >> 3) + 1).forEachRecord(f1) { rec, _ in
+        if EventDecoder.decode(rec, { _, sc in n &+= sc.tag.count }) != nil { n &+= 1 }
+    }
+    FuzzSupport.blackHole(n)
     return 0
 }
 
