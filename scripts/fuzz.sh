@@ -78,35 +78,43 @@ run() { # target -> writes .build-fuzz/logs/<t>.summary
   eps=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | tail -1 | grep -o '[0-9]*$')
   local last; last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   [[ -z $execs ]] && execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$last")
+  [[ -z $eps || $eps == 0 ]] && eps=$(grep -o 'exec/s: [0-9]*' <<<"$last" | grep -o '[0-9]*$')
   cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*'); ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*')
   corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' <<<"$last" | cut -d' ' -f2)
   new=$(comm -13 "$OUT/logs/$t.crashes-before" <(ls Fuzz/crashes) | tr '\n' ' ')
   if [[ $rc -eq 0 && -z $new ]]; then status=ok
-  else status="FAILED rc=$rc $(grep -m1 -oE 'ERROR: (libFuzzer|AddressSanitizer): [a-z-]+|Fatal error: .*' "$log" | head -c 200) -> ${new:-no artifact}"; fi
+  else status="FAILED rc=$rc $(grep -m1 -oE 'ERROR: (libFuzzer|AddressSanitizer): [a-z-]+( signal| on address)?|Fatal error: .*' "$log" | head -c 200) -> ${new:-no artifact}"; fi
   printf '%-9s %5ss  execs %-10s %6s/s  cov %-5s ft %-6s corpus %-12s %s\n' "$t" "$SECS" "${execs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$status" \
     | tee "$OUT/logs/$t.summary"
   [[ $status == ok ]]
 }
 
-fail=0
-# Builds (PAR at a time).
-running=0
-for t in "${TARGETS[@]}"; do
-  build "$t" & running=$((running + 1))
-  if (( running >= PAR )); then wait -n || fail=1; running=$((running - 1)); fi
-done
-while (( running > 0 )); do wait -n || fail=1; running=$((running - 1)); done
-(( fail )) && { echo "fuzz: build failed" >&2; exit 1; }
-[[ ${FUZZ_BUILD_ONLY:-0} == 1 ]] && { echo "fuzz: built ${TARGETS[*]}"; exit 0; }
+# All of the work is in a function, so that bash has parsed it whole before it starts: editing
+# this file while it runs cannot break a run in progress.
+main() {
+  fail=0
+  # Builds (PAR at a time).
+  running=0
+  for t in "${TARGETS[@]}"; do
+    build "$t" & running=$((running + 1))
+    if (( running >= PAR )); then wait -n || fail=1; running=$((running - 1)); fi
+  done
+  while (( running > 0 )); do wait -n || fail=1; running=$((running - 1)); done
+  (( fail )) && { echo "fuzz: build failed" >&2; return 1; }
+  [[ ${FUZZ_BUILD_ONLY:-0} == 1 ]] && { echo "fuzz: built ${TARGETS[*]}"; return 0; }
 
-# Runs (PAR at a time).
-running=0
-for t in "${TARGETS[@]}"; do
-  run "$t" & running=$((running + 1))
-  if (( running >= PAR )); then wait -n || fail=1; running=$((running - 1)); fi
-done
-while (( running > 0 )); do wait -n || fail=1; running=$((running - 1)); done
+  # Runs (PAR at a time).
+  running=0
+  for t in "${TARGETS[@]}"; do
+    run "$t" & running=$((running + 1))
+    if (( running >= PAR )); then wait -n || fail=1; running=$((running - 1)); fi
+  done
+  while (( running > 0 )); do wait -n || fail=1; running=$((running - 1)); done
 
-echo "fuzz: summary (${SECS}s per target)"
-for t in "${TARGETS[@]}"; do cat "$OUT/logs/$t.summary" 2>/dev/null; done
-exit $fail
+  echo "fuzz: summary (${SECS}s per target)"
+  for t in "${TARGETS[@]}"; do cat "$OUT/logs/$t.summary" 2>/dev/null; done
+  return $fail
+}
+
+main
+exit $?
