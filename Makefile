@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils
 RELEASE_BIN  := .build/release/varreport
 
-.PHONY: all deps build release demo test bench fuzz clean examples templates
+.PHONY: all deps build release demo test bench fuzz fuzz-smoke clean examples templates
 
 all: build
 
@@ -42,8 +42,15 @@ examples:
 bench: release
 	bash scripts/bench/run.sh
 
+# libFuzzer targets, one per reader (Fuzz/README.md): 10 minutes each; the smoke run is 30 s each.
+fuzz:
+	bash scripts/fuzz.sh 600
+
+fuzz-smoke:
+	FUZZ_PARALLEL=2 bash scripts/fuzz.sh 30
+
 clean:
-	rm -rf .build demo-report bench-out
+	rm -rf .build .build-fuzz demo-report bench-out
 
 # Re-embeds templates/*.mustache into the binary (Sources/Report/DefaultTemplates.swift).
 templates:
