@@ -35,7 +35,9 @@ test: deps
 
 # Regenerates the bundled example run (needs Python with numpy and tensorboardX; its output is committed).
 examples:
-	python3 scripts/make_example_run.py Examples/var-d16
+	python3 scripts/make_example_run.py Examples/var-d16 --seed 25 \
+	  --answers Examples/var-d16.answers.json --readme Examples/README.md
+	python3 scripts/make_fixtures.py
 
 # Speed and memory against the targets and the anchors (docs/PERFORMANCE.md); never part of `make test`.
 # BENCH_QUICK=1: small cases only; BENCH_ANCHORS=1: also run EventAccumulator and tbparse (minutes each).
