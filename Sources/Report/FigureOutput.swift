@@ -1,3 +1,5 @@
+import Render
+
 /// One figure of a report as the templates see it: where its PNG is, its inline SVG.
 public struct FigureOutput: Sendable {
     /// A stable short name (`loss`, `accuracy`, ...), also the PNG's file stem.
@@ -15,5 +17,25 @@ public struct FigureOutput: Sendable {
         self.caption = caption
         self.pngPath = pngPath
         self.svg = svg
+    }
+}
+
+extension FigureOutput {
+    /// Writes each figure's PNG to `directory/figures/<id>.png` (atomically) and, for an HTML page,
+    /// prepares its inline SVG with ids prefixed `<idPrefix><index>`. Returns what the templates see
+    /// and the PNG paths written.
+    static func write(_ figures: [NamedFigure], into directory: String, pngScale: Double, inlineSVG: Bool,
+                      idPrefix: String, progress: ((String) -> Void)? = nil) throws -> ([FigureOutput], [String]) {
+        var outputs: [FigureOutput] = []
+        var paths: [String] = []
+        for (i, nf) in figures.enumerated() {
+            progress?("figure \(i + 1)/\(figures.count): \(nf.title)")
+            let relative = "figures/\(nf.id).png"
+            try AtomicFile.write(try nf.figure.pngData(scale: pngScale), to: directory + "/" + relative)
+            paths.append(directory + "/" + relative)
+            let svg = inlineSVG ? SVGInline.prepare(try nf.figure.svgData(), idPrefix: "\(idPrefix)\(i)") : nil
+            outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
+        }
+        return (outputs, paths)
     }
 }

@@ -52,19 +52,8 @@ public struct ReportWriter: Sendable {
         try FileManager.default.createDirectory(atPath: dir + "/figures", withIntermediateDirectories: true)
 
         let named = VARFigures.all(run: run, summary: summary, settings: settings.figures)
-        var outputs: [FigureOutput] = []
-        var figurePaths: [String] = []
-        for (i, nf) in named.enumerated() {
-            progress?("figure \(i + 1)/\(named.count): \(nf.title)")
-            let relative = "figures/\(nf.id).png"
-            try AtomicFile.write(try nf.figure.pngData(scale: settings.pngScale), to: dir + "/" + relative)
-            figurePaths.append(dir + "/" + relative)
-            var svg: String? = nil
-            if settings.writeHTML {
-                svg = SVGInline.prepare(try nf.figure.svgData(), idPrefix: "f\(i)")
-            }
-            outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
-        }
+        let (outputs, figurePaths) = try FigureOutput.write(named, into: dir, pngScale: settings.pngScale,
+                                                            inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
 
         var files = ReportFiles(directory: dir, pdf: nil, html: nil, markdown: nil,
                                 summaryJSON: dir + "/summary.json", figures: figurePaths)

@@ -2,17 +2,11 @@ import Foundation
 @testable import Analysis
 import TrainingLog
 
-/// SplitMix64 for the tests: seeded, so noisy curves are the same on every run.
+/// Seeded random numbers for the tests (Analysis's SplitMix64), so noisy curves are the same on every run.
 struct TestRNG {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Uniform in (0, 1).
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / Double(UInt64(1) << 53) }
     /// Standard normal (Box-Muller).

@@ -27,17 +27,9 @@ public struct SweepReportWriter: Sendable {
         try AtomicFile.write(try SweepJSON.encode(c), to: files.json)
 
         let named = SweepFigures.all(c, settings: settings.figures)
-        var outputs: [FigureOutput] = []
-        for (i, nf) in named.enumerated() {
-            let relative = "figures/\(nf.id).png"
-            try AtomicFile.write(try nf.figure.pngData(scale: settings.pngScale), to: dir + "/" + relative)
-            files.figures.append(dir + "/" + relative)
-            var svg: String? = nil
-            if settings.writeHTML {
-                svg = SVGInline.prepare(try nf.figure.svgData(), idPrefix: "s\(i)")
-            }
-            outputs.append(FigureOutput(id: nf.id, title: nf.title, caption: nf.caption, pngPath: relative, svg: svg))
-        }
+        let (outputs, figurePaths) = try FigureOutput.write(named, into: dir, pngScale: settings.pngScale,
+                                                            inlineSVG: settings.writeHTML, idPrefix: "s")
+        files.figures = figurePaths
         let context = SweepContext.make(c, figures: outputs)
         if settings.writeMarkdown {
             files.markdown = dir + "/sweep.md"
