@@ -62,14 +62,8 @@ public struct ReportWriter: Sendable {
         let labels = Labels.forLanguage(settings.language)
         var context = ReportContext.make(summary: summary, figures: outputs, labels: labels)
         context["lang"] = settings.language.rawValue
-        if settings.writeMarkdown {
-            files.markdown = dir + "/report.md"
-            try AtomicFile.write(try templates.render("report.md", context), to: files.markdown!)
-        }
-        if settings.writeHTML {
-            files.html = dir + "/report.html"
-            try AtomicFile.write(try templates.render("report.html", context), to: files.html!)
-        }
+        (files.markdown, files.html) = try templates.writePages("report", context, into: dir,
+                                                                markdown: settings.writeMarkdown, html: settings.writeHTML)
         if settings.writePDF {
             progress?("PDF")
             files.pdf = dir + "/report.pdf"

@@ -42,6 +42,24 @@ public struct TemplateSet: Sendable {
 
     public var names: [String] { templates.keys.sorted() }
 
+    /// Renders `<page>.md` and `<page>.html` into `directory` (atomically), each when asked for;
+    /// returns the paths written.
+    func writePages(_ page: String, _ context: [String: Any], into directory: String,
+                    markdown: Bool, html: Bool) throws -> (markdown: String?, html: String?) {
+        var written: (markdown: String?, html: String?) = (nil, nil)
+        if markdown {
+            let path = directory + "/\(page).md"
+            try AtomicFile.write(try render("\(page).md", context), to: path)
+            written.markdown = path
+        }
+        if html {
+            let path = directory + "/\(page).html"
+            try AtomicFile.write(try render("\(page).html", context), to: path)
+            written.html = path
+        }
+        return written
+    }
+
     /// `{{% CONTENT_TYPE: MARKDOWN}}` escapes values so a run name cannot inject Markdown or HTML.
     private static let registerContentTypes: Void = {
         MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")

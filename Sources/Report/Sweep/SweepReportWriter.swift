@@ -31,14 +31,8 @@ public struct SweepReportWriter: Sendable {
                                                             inlineSVG: settings.writeHTML, idPrefix: "s")
         files.figures = figurePaths
         let context = SweepContext.make(c, figures: outputs)
-        if settings.writeMarkdown {
-            files.markdown = dir + "/sweep.md"
-            try AtomicFile.write(try templates.render("sweep.md", context), to: files.markdown!)
-        }
-        if settings.writeHTML {
-            files.html = dir + "/sweep.html"
-            try AtomicFile.write(try templates.render("sweep.html", context), to: files.html!)
-        }
+        (files.markdown, files.html) = try templates.writePages("sweep", context, into: dir,
+                                                                markdown: settings.writeMarkdown, html: settings.writeHTML)
         if settings.writePDF {
             files.pdf = dir + "/sweep.pdf"
             try SweepPDF(comparison: c, figures: named).document().finish(to: files.pdf!)
