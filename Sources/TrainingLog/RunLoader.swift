@@ -97,27 +97,21 @@ public enum RunLoader {
                 jobs.append([f])
             }
         }
-        let box = RunResults(count: jobs.count)
-        let jobList = jobs
-        let work: @Sendable (Int) -> Void = { (i: Int) in
-            let job = jobList[i]
-            let r = Result { () throws(Diagnostic) -> Run in
+        let results = ParallelMap.map(jobs) { job in
+            Result { () throws(Diagnostic) -> Run in
                 if job[0].format == .tensorBoard {
                     return try TensorBoardReader.read(files: job.map(\.path), options: options)
                 }
                 return try read(job[0].path, job[0].format, options)
             }
-            box.set(i, r)
         }
-        if jobs.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work) }
 
         var parts: [Run] = []
         var failures: [SourceInfo] = []
-        for (i, r) in box.values.enumerated() {
+        for (i, r) in results.enumerated() {
             switch r {
-            case .success(let run)?: parts.append(run)
-            case .failure(let e)?: failures.append(SourceInfo(path: jobs[i][0].path, format: jobs[i][0].format, warnings: [e]))
-            case nil: break
+            case .success(let run): parts.append(run)
+            case .failure(let e): failures.append(SourceInfo(path: jobs[i][0].path, format: jobs[i][0].format, warnings: [e]))
             }
         }
         var run = RunMerger.merge(parts)
@@ -146,10 +140,4 @@ public enum RunLoader {
         return run
     }
 
-    final class RunResults: @unchecked Sendable {
-        var values: [Result<Run, Diagnostic>?]
-        let lock = NSLockLite()
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: Result<Run, Diagnostic>) { lock.withLock { values[i] = r } }
-    }
 }

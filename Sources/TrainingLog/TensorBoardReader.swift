@@ -48,20 +48,9 @@ public enum TensorBoardReader {
 
     /// Decodes files in parallel (one per core at most); results in input order.
     static func decodeAll(_ files: [String], options: LoadOptions) -> [Result<TBFileData, Diagnostic>] {
-        if files.count == 1 { return [Result { () throws(Diagnostic) in try TBFileDecoder(path: files[0], options: options).decode() }] }
-        let box = ResultBox(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let r = Result { () throws(Diagnostic) in try TBFileDecoder(path: files[i], options: options).decode() }
-            box.set(i, r)
+        ParallelMap.map(files) { file in
+            Result { () throws(Diagnostic) in try TBFileDecoder(path: file, options: options).decode() }
         }
-        return box.values.map { $0 ?? .failure(Diagnostic(file: "", message: "internal: file not decoded")) }
-    }
-
-    final class ResultBox: @unchecked Sendable {
-        var values: [Result<TBFileData, Diagnostic>?]
-        let lock = NSLockLite()
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: Result<TBFileData, Diagnostic>) { lock.withLock { values[i] = r } }
     }
 
     /// Concatenates per-file series in file order, applying the backward-step rule between files.
@@ -129,17 +118,6 @@ public enum TensorBoardReader {
 }
 
 /// A tiny mutex (pthread) so this target needs no Foundation.
-final class NSLockLite: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return body()
-    }
-}
-
 /// One tag's points from one file, already purged of backward steps within the file.
 struct TBTagData: Sendable {
     var tag: String

@@ -10,13 +10,15 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Draw one chart of chosen metrics, for docs and slides.",
         discussion: """
-            The format follows the file name: .png, .pdf or .svg. Loss metrics get the threshold \
-            rule and their crossings marked.
+            The format follows the file name: .png, .pdf or .svg. Repeat -o to write several \
+            formats from one read of the run (they are drawn in parallel). Loss metrics get the \
+            threshold rule and their crossings marked.
 
             Examples:
               varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
               varreport plot local_output --metric train/acc_tail -o acc.svg --theme dark --transparent
               varreport plot local_output --metric train/loss_mean -o loss.png --size 1600x900 --scale 2
+              varreport plot local_output --figure overview -o overview.png -o overview.pdf
             """
     )
 
@@ -34,8 +36,8 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "A whole figure instead of --metric: overview (loss, accuracy, lr, grad norm), loss or accuracy.")
     var figure: NamedFigureKind?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf or .svg).", valueName: "FILE"))
-    var output: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf or .svg); repeat for several.", valueName: "FILE"))
+    var output: [String] = []
 
     @Option(help: ArgumentHelp("Size in points, WIDTHxHEIGHT.", valueName: "WxH"))
     var size: String = "1000x560"
@@ -48,7 +50,12 @@ struct PlotCommand: ParsableCommand {
 
     func validate() throws {
         if metric.isEmpty == (figure == nil) { throw ValidationError("give --figure or at least one --metric, not both") }
-        if OutputFormat(pathExtension: output) == nil { throw ValidationError("-o must end in .png, .pdf or .svg: \(output)") }
+        if output.isEmpty { throw ValidationError("give the file to write with -o FILE.png (or .pdf, .svg)") }
+        for path in output where OutputFormat(pathExtension: path) == nil {
+            throw ValidationError("-o must end in .png, .pdf or .svg: \(path)")
+        }
+        let resolved = output.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if Set(resolved).count != resolved.count { throw ValidationError("the same -o file is given twice") }
         if parsedSize == nil { throw ValidationError("--size must look like 1600x900 (points, each 50 to 10000)") }
         if !(scale > 0 && scale <= 8) { throw ValidationError("--scale must be above 0 and at most 8") }
     }
@@ -84,9 +91,23 @@ struct PlotCommand: ParsableCommand {
         }
         figure.figure.width = settings.width
         figure.figure.height = settings.height
-        guard var format = OutputFormat(pathExtension: output) else { throw ValidationError("-o must end in .png, .pdf or .svg") }
-        if case .png = format { format = .png(scale: scale) }
-        try AtomicFile.write(try figure.figure.data(format), to: output)
-        if !common.quiet { print("wrote \(output)") }
+        let targets = output.map { path -> (path: String, format: OutputFormat) in
+            var format = OutputFormat(pathExtension: path) ?? .png(scale: 1)
+            if case .png = format { format = .png(scale: scale) }
+            return (path, format)
+        }
+        // Each format owns its cairo surface and Pango context, so they render in parallel.
+        let finished = figure.figure
+        let results = ParallelMap.map(targets) { target in
+            Result { try AtomicFile.write(try finished.data(target.format), to: target.path) }
+        }
+        var failed = false
+        for (target, result) in zip(targets, results) {
+            switch result {
+            case .success: if !common.quiet { print("wrote \(target.path)") }
+            case .failure(let error): ExitStatus.printError("\(target.path): \(error)"); failed = true
+            }
+        }
+        if failed { throw ExitCode(ExitStatus.usage) }
     }
 }
