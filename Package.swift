@@ -24,7 +24,9 @@ let package = Package(
         ),
         .target(name: "TrainingLog"),
         .target(name: "Analysis", dependencies: ["TrainingLog"]),
-        .target(name: "Render", dependencies: ["CCairo"]),
+        // PNG encoding with libpng (a dependency of libcairo2-dev), in C for libpng's setjmp.
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "Render", dependencies: ["CCairo", "CPNG"]),
         .target(
             name: "Report",
             dependencies: [

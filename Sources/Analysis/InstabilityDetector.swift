@@ -27,20 +27,20 @@ public enum InstabilityDetector {
         var out: [Hit] = []
         var lastSpikeIndex = -2
         var prevFinite = -1
-        func lowerBound(_ x: Double) -> Int {
-            var lo = 0, hi = sorted.count
-            while lo < hi { let m = (lo + hi) / 2; if sorted[m] < x { lo = m + 1 } else { hi = m } }
-            return lo
-        }
         for (i, x) in values.enumerated() where x.isFinite {
             if sorted.count >= minPoints {
                 let n = sorted.count
                 let med = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-                if x - med > minRelativeJump * abs(med) {
-                    var dev = sorted.map { abs($0 - med) }
-                    dev.sort()
-                    var mad = n % 2 == 1 ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2
-                    mad = max(mad, 1e-12 + 1e-9 * abs(med))
+                let floor = 1e-12 + 1e-9 * abs(med)
+                // Cheap bound first: with m = n/2, at most m - 1 values lie strictly closer to
+                // the median than both sorted[n/4] and sorted[n/4 + m], so the MAD is at least
+                // the smaller of those two distances. Most noisy points fail the z test already
+                // against that bound, and the exact MAD is computed only for the rest.
+                let a = n / 4, b = n / 4 + n / 2
+                let madAtLeast = max(min(med - sorted[a], sorted[b] - med), floor)
+                if x - med > minRelativeJump * abs(med), 0.6745 * (x - med) / madAtLeast > z {
+                    var mad = medianAbsoluteDeviation(sortedValues: sorted, median: med)
+                    mad = max(mad, floor)
                     let score = 0.6745 * (x - med) / mad
                     if score > z {
                         if lastSpikeIndex == prevFinite, var l = out.last {
@@ -52,19 +52,54 @@ public enum InstabilityDetector {
                     }
                 }
             }
-            // Slide the window.
+            // Slide the window: x replaces the oldest value, with one shift of the sorted copy.
             if ring.count < w {
                 ring.append(x)
+                sorted.insert(x, at: sorted.partitionPoint { $0 < x })
             } else {
                 let old = ring[head]
-                sorted.remove(at: lowerBound(old))
                 ring[head] = x
                 head = (head + 1) % w
+                sorted.withUnsafeMutableBufferPointer { v in
+                    func lowerBound(_ y: Double) -> Int {
+                        var lo = 0, hi = v.count
+                        while lo < hi { let m = (lo + hi) / 2; if v[m] < y { lo = m + 1 } else { hi = m } }
+                        return lo
+                    }
+                    var k = lowerBound(old)  // where `old` is
+                    let p = lowerBound(x)
+                    if p > k {
+                        while k + 1 < p { v[k] = v[k + 1]; k += 1 }
+                        v[p - 1] = x
+                    } else {
+                        while k > p { v[k] = v[k - 1]; k -= 1 }
+                        v[p] = x
+                    }
+                }
             }
-            sorted.insert(x, at: lowerBound(x))
             prevFinite = i
         }
         return out
+    }
+
+    /// The median of |v - median| for values already sorted, without sorting the deviations:
+    /// they fall walking left from the median and rise walking right, so merging the two walks
+    /// finds the middle one in n/2 steps (this runs for every candidate spike of a long series).
+    static func medianAbsoluteDeviation(sortedValues v: [Double], median: Double) -> Double {
+        let n = v.count
+        guard n > 0 else { return 0 }
+        var right = v.partitionPoint { $0 < median }  // first value >= median
+        var left = right - 1
+        var k = 0, previous = 0.0, current = 0.0
+        let target = n / 2  // 0-based rank of the upper middle deviation
+        while k <= target {
+            previous = current
+            let dl = left >= 0 ? median - v[left] : Double.infinity
+            let dr = right < n ? v[right] - median : Double.infinity
+            if dl <= dr { current = dl; left -= 1 } else { current = dr; right += 1 }
+            k += 1
+        }
+        return n % 2 == 1 ? current : (previous + current) / 2
     }
 
     static func analyze(run: Run, curves: [MetricName: Curve], options o: AnalysisOptions) -> (Instability, [Finding]) {
@@ -103,11 +138,22 @@ public enum InstabilityDetector {
                                     recommendation: "Lower the learning rate (`tblr`) or clip gradients harder (`tclip`), prefer bf16 to fp16, and resume from a checkpoint before epoch \(f.c.epochs[f.i].map(String.init) ?? "the blow-up")."))
         }
 
-        // Loss spikes on the training losses (iteration series when there is one).
+        // Spike scans of the training losses (iteration series when there is one) and the
+        // gradient norm: on a long run they cost more than the rest of the analysis, so they run
+        // side by side.
+        let lossCurves = MetricRoles.trainingLosses(Array(curves.keys)).compactMap { name in
+            (run.curve(name, .iteration) ?? curves[name]).map { (name, $0) }
+        }
+        let gradCurve = run.curve(.gradNorm, .iteration) ?? run.curve(.gradNorm)
+        let scans = lossCurves.map { ($0.1.values, o.spikeZ) } + (gradCurve.map { [($0.values, o.gradNormSpikeZ)] } ?? [])
+        let hits = ParallelMap.map(scans) { values, z in
+            spikes(values, window: o.spikeWindow, z: z, minRelativeJump: o.spikeMinRelativeJump)
+        }
+
+        // Loss spikes.
         var lossSpikes: [Spike] = []
-        for name in MetricRoles.trainingLosses(Array(curves.keys)) {
-            guard let c = run.curve(name, .iteration) ?? curves[name] else { continue }
-            for h in spikes(c.values, window: o.spikeWindow, z: o.spikeZ, minRelativeJump: o.spikeMinRelativeJump) {
+        for ((name, c), found) in zip(lossCurves, hits) {
+            for h in found {
                 lossSpikes.append(Spike(metric: name.rawValue, value: c.values[h.index], epoch: c.epochs[h.index],
                                     step: c.steps[h.index], baseline: h.baseline, robustZ: h.z))
             }
@@ -124,9 +170,9 @@ public enum InstabilityDetector {
 
         // Gradient norm: spikes, non-finite values, time at the clip value.
         var gradSpikes: [Spike] = []
-        if let gc = run.curve(.gradNorm, .iteration) ?? run.curve(.gradNorm) {
+        if let gc = gradCurve {
             inst.nonFiniteGradNormCount = gc.values.count(where: { !$0.isFinite })
-            for h in spikes(gc.values, window: o.spikeWindow, z: o.gradNormSpikeZ, minRelativeJump: o.spikeMinRelativeJump) {
+            for h in hits[lossCurves.count] {
                 gradSpikes.append(Spike(metric: MetricName.gradNorm.rawValue, value: gc.values[h.index],
                                         epoch: gc.epochs[h.index], step: gc.steps[h.index], baseline: h.baseline, robustZ: h.z))
             }
@@ -253,5 +299,14 @@ public enum InstabilityDetector {
     private static func place(_ s: Spike) -> String {
         if let st = s.step { return s.epoch.map { "step \(st) (epoch \($0))" } ?? "step \(st)" }
         return s.epoch.map { "epoch \($0)" } ?? "an unknown point"
+    }
+}
+
+extension Array where Element == Double {
+    /// The first index whose element fails `belongs` (the array is partitioned by it).
+    func partitionPoint(_ belongs: (Double) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi { let m = (lo + hi) / 2; if belongs(self[m]) { lo = m + 1 } else { hi = m } }
+        return lo
     }
 }

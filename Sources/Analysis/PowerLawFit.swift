@@ -37,10 +37,10 @@ public struct PowerLawFit: Sendable, Equatable {
     }
 
     /// Linear least squares of y = c + A x for x = t^-alpha: (c, A, SSE), nil when degenerate.
-    static func linear(logT: [Double], y: [Double], alpha: Double) -> (c: Double, a: Double, sse: Double)? {
+    /// `x` is scratch space of y.count elements (the fit calls this a few hundred times).
+    static func linear(logT: [Double], y: [Double], alpha: Double, x: inout [Double]) -> (c: Double, a: Double, sse: Double)? {
         let n = Double(y.count)
         var sx = 0.0, sy = 0.0
-        var x = [Double](repeating: 0, count: y.count)
         for i in y.indices { x[i] = exp(-alpha * logT[i]); sx += x[i]; sy += y[i] }
         let mx = sx / n, my = sy / n
         var sxx = 0.0, sxy = 0.0
@@ -53,11 +53,15 @@ public struct PowerLawFit: Sendable, Equatable {
         return (c, a, sse)
     }
 
+    /// `tolerance` is the width in log(alpha) at which the golden-section search stops: the
+    /// fit itself goes to 1e-12; bootstrap refits, whose spread is what matters, to 1e-6 (half
+    /// the evaluations).
     static func fitClean(t: [Double], y: [Double], logT: [Double], alphaMin: Double, alphaMax: Double,
-                         gridSize: Int) -> PowerLawFit? {
+                         gridSize: Int, tolerance: Double = 1e-12) -> PowerLawFit? {
+        var scratch = [Double](repeating: 0, count: y.count)
         // Objective: SSE with A > 0 required; +inf otherwise.
         func sse(_ alpha: Double) -> Double {
-            guard let r = linear(logT: logT, y: y, alpha: alpha), r.a > 0 else { return .infinity }
+            guard let r = linear(logT: logT, y: y, alpha: alpha, x: &scratch), r.a > 0 else { return .infinity }
             return r.sse
         }
         let lmin = log(alphaMin), lmax = log(alphaMax)
@@ -75,13 +79,13 @@ public struct PowerLawFit: Sendable, Equatable {
         let phi = (sqrt(5.0) - 1) / 2
         var x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo)
         var f1 = sse(exp(x1)), f2 = sse(exp(x2))
-        for _ in 0..<100 where hi - lo > 1e-12 {
+        for _ in 0..<100 where hi - lo > tolerance {
             if f1 <= f2 { hi = x2; x2 = x1; f2 = f1; x1 = hi - phi * (hi - lo); f1 = sse(exp(x1)) }
             else { lo = x1; x1 = x2; f1 = f2; x2 = lo + phi * (hi - lo); f2 = sse(exp(x2)) }
         }
         var alpha = exp((lo + hi) / 2)
         if sse(alpha) > bestS { alpha = grid[bestK] }
-        guard let r = linear(logT: logT, y: y, alpha: alpha), r.a > 0 else { return nil }
+        guard let r = linear(logT: logT, y: y, alpha: alpha, x: &scratch), r.a > 0 else { return nil }
         return PowerLawFit(lossInfinity: r.c, amplitude: r.a, alpha: alpha,
                            rmse: sqrt(r.sse / Double(y.count)), points: y.count)
     }
@@ -113,7 +117,7 @@ public struct PowerLawFit: Sendable, Equatable {
         for _ in 0..<samples {
             let yb = fitted.indices.map { fitted[$0] + resid[rng.index(resid.count)] }
             guard let f = PowerLawFit.fitClean(t: ts, y: yb, logT: logT, alphaMin: alphaMin, alphaMax: alphaMax,
-                                               gridSize: 60) else {
+                                               gridSize: 60, tolerance: 1e-6) else {
                 // No falling curve fits this resample: it never reaches the level.
                 done += 1
                 times.append(.infinity)

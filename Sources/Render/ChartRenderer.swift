@@ -141,7 +141,7 @@ struct ChartRenderer {
     func draw(in frame: Rect) -> Drawing {
         let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
         let r = plot.rect
-        let cats = ChartDomains(chart: chart).categories
+        let cats = chart.marks.lazy.compactMap { $0 as? HeatmapMark }.first?.categories  // as ChartDomains finds them
 
         // Titles, left-aligned with the plot area.
         var ty = titleTop

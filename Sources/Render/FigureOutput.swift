@@ -1,4 +1,5 @@
 import CCairo
+import CPNG
 import Foundation
 
 /// A fixed date written into PDF metadata so the same figure gives the same bytes.
@@ -91,10 +92,7 @@ extension Figure {
         try checkCairo(surface: surface, cr: cr)
         cairo_destroy(cr)
         cairo_surface_flush(surface)
-        let sink = ByteSink()
-        let st = cairo_surface_write_to_png_stream(surface, byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque())
-        guard st == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(st))) }
-        return sink.data
+        return try encodePNG(surface, keepAlpha: transparent)
     }
 
     /// Single-page vector PDF bytes (text as text, fixed metadata dates).
@@ -123,11 +121,13 @@ extension Figure {
     }
 
     /// Draws the figure onto a vector surface (PDF or SVG) and finishes it. Decimation assumes
-    /// 4 device pixels per point, so zoomed-in vectors keep their detail.
+    /// 2 device pixels per point: 144 dpi at the figure's own size, and more once it is scaled
+    /// down into a paper or slide, as standalone figures (often 1600 pt wide) usually are. Every
+    /// extra point per column costs file size and writing time (cairo deflates the paths).
     private func drawVector(on surface: OpaquePointer) throws {
         try checkCairo(surface: surface)
         guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
-        draw(on: cr, pixelsPerPoint: 4)
+        draw(on: cr, pixelsPerPoint: 2)
         try checkCairo(surface: surface, cr: cr)
         cairo_destroy(cr)
         cairo_surface_finish(surface)
@@ -172,4 +172,24 @@ func renumberSVGIDs(_ data: Data) -> Data {
     }
     out += ns.substring(from: last)
     return Data(out.utf8)
+}
+
+/// Encodes an ARGB32 image surface as PNG with libpng (RGB for an opaque figure, RGBA for a
+/// transparent one). About 3 times faster than `cairo_surface_write_to_png`, which lets libpng
+/// try every row filter at zlib's default level, for files of the same size.
+func encodePNG(_ surface: OpaquePointer, keepAlpha: Bool) throws -> Data {
+    guard let pixels = cairo_image_surface_get_data(surface) else { throw RenderError.cairo("no image data") }
+    let sink = ByteSink()
+    var message = [CChar](repeating: 0, count: 128)
+    let status = vr_png_encode_argb32(pixels, cairo_image_surface_get_width(surface), cairo_image_surface_get_height(surface),
+                                      cairo_image_surface_get_stride(surface), keepAlpha ? 1 : 0, 3, { closure, bytes, count in
+        guard let closure, let bytes else { return 1 }
+        Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: count)
+        return 0
+    }, Unmanaged.passUnretained(sink).toOpaque(), &message)
+    guard status == 0 else {
+        let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        throw RenderError.cairo("PNG encoding failed (\(status)): \(text)")
+    }
+    return sink.data
 }

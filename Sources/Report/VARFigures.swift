@@ -159,10 +159,9 @@ public enum VARFigures {
     /// threshold and the values after the first few percent of the run, so that the start at
     /// 8.3 does not squash the region near the threshold.
     static func focusedLossDomain(_ values: [Double], summary: Summary) -> ClosedRange<Double>? {
-        let finite = values.filter(\.isFinite)
+        var finite = values.filter(\.isFinite)
         guard let lo = finite.min() else { return nil }
-        let sorted = finite.sorted()
-        let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.97))]
+        let p95 = OrderStatistics.kthSmallest(&finite, min(finite.count - 1, Int(Double(finite.count - 1) * 0.97)))
         var top = max(p95, summary.threshold + 0.2)
         top = min(top, summary.uniformLoss + 0.1)
         let bottom = min(lo, summary.threshold) - 0.05 * max(top - lo, 0.1)

@@ -31,6 +31,13 @@ public enum CSVReader {
     /// Field ranges of a line; a quoted field's range includes its quotes.
     static func fieldRanges(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ sep: UInt8) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
+        fieldRanges(p, a, b, sep, into: &out)
+        return out
+    }
+
+    /// The same into a reused array (one row after another without allocating).
+    static func fieldRanges(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ sep: UInt8, into out: inout [(Int, Int)]) {
+        out.removeAll(keepingCapacity: true)
         var i = a
         var start = a
         var inQuotes = false
@@ -41,7 +48,6 @@ public enum CSVReader {
             i += 1
         }
         out.append((start, b))
-        return out
     }
 
     /// The text of a field, without surrounding spaces and quotes, `""` unescaped.
@@ -97,6 +103,10 @@ struct CSVParser: LineParser {
     /// Per column: its series slot in each collector (-1 until first used).
     var iterSlot: [Int] = []
     var epochSlot: [Int] = []
+    /// Per row, reused: the field ranges, each cell's number and whether it had one.
+    var fields: [(Int, Int)] = []
+    var cells: [Double] = []
+    var present: [Bool] = []
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -129,17 +139,24 @@ struct CSVParser: LineParser {
             epochSlot = iterSlot
             textual = numeric
             firstText = Array(repeating: nil, count: h.count)
+            cells = Array(repeating: .nan, count: h.count)
+            present = Array(repeating: false, count: h.count)
             return
         }
-        let fields = CSVReader.fieldRanges(p, a, b, sep)
+        CSVReader.fieldRanges(p, a, b, sep, into: &fields)
         if fields.count > roles.count {
             rows.warnings.add("width", line: lineNo, "row has \(fields.count) fields, the header \(roles.count); extra fields ignored")
         }
-        // First the index columns, then the metric cells straight into their series.
+        // Every cell parsed once: first the index columns, then the metric cells straight into
+        // their series.
         var step: Int? = nil, ep: Int? = nil, time: Double? = nil
         var values = 0
-        for (i, r) in fields.enumerated() where i < roles.count {
-            guard let v = cell(p, r, i, lineNo) else { continue }
+        let width = min(fields.count, roles.count)
+        for i in 0..<width {
+            let v = cell(p, fields[i], i, lineNo)
+            cells[i] = v ?? .nan
+            present[i] = v != nil
+            guard let v else { continue }
             switch roles[i] {
             case .step: if i == stepCol { step = TabularColumns.index(v) }
             case .epoch: if i == epochCol { ep = TabularColumns.index(v) }
@@ -150,8 +167,8 @@ struct CSVParser: LineParser {
         guard let (x, g) = rows.index(step: step, epoch: ep, line: lineNo,
                                       hasIndexColumns: stepCol != nil || epochCol != nil, hasValues: values > 0) else { return }
         let both = g == .iteration && rows.keepPerEpoch(step: step, epoch: ep, hasValues: values > 0)
-        for (i, r) in fields.enumerated() where i < roles.count && roles[i] == .metric {
-            guard let v = value(p, r) else { continue }
+        for i in 0..<width where roles[i] == .metric && present[i] {
+            let v = cells[i]
             if both, let e = ep { rows.perEpoch.append(names[i], x: e, value: v, wallTime: time) }
             if g == .iteration {
                 if iterSlot[i] < 0 { iterSlot[i] = rows.iter.slot(names[i]) }
@@ -177,14 +194,6 @@ struct CSVParser: LineParser {
             return nil
         }
         numeric[i] += 1
-        return v
-    }
-
-    /// The number in a cell again (second pass; no counting).
-    private func value(_ p: UnsafePointer<UInt8>, _ r: (Int, Int)) -> Double? {
-        var (fa, fb) = ByteScan.trim(p, r.0, r.1)
-        if fb - fa >= 2, p[fa] == 0x22, p[fb - 1] == 0x22 { fa += 1; fb -= 1 }
-        guard fb > fa, let (v, end) = ByteScan.parseDouble(p, fa, fb), end == fb else { return nil }
         return v
     }
 

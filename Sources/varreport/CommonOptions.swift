@@ -47,7 +47,10 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// Reads and analyses one run, printing its warnings when --verbose (a count otherwise).
-    func loadAndAnalyse(_ path: String, _ file: ConfigFile, progress: ProgressLine? = nil) throws -> (Run, Summary) {
+    /// Reads and analyses a run. `tuning` adjusts the analysis options after the config file's
+    /// (`plot` turns off the projection bootstrap, which no figure draws).
+    func loadAndAnalyse(_ path: String, _ file: ConfigFile, progress: ProgressLine? = nil,
+                        tuning: (inout AnalysisOptions) -> Void = { _ in }) throws -> (Run, Summary) {
         let clock = PhaseClock(enabled: verbose)
         let line = progress ?? ProgressLine(quiet: quiet)
         defer { if progress == nil { line.finish() } }
@@ -55,7 +58,9 @@ struct CommonOptions: ParsableArguments {
         let run = try RunLoader.load(path, options: loadOptions(file))
         line.update("analysing \(run.name)")
         clock.lap("read \(path): \(run.series.count) series, \(run.series.reduce(0) { $0 + $1.count }) points")
-        let summary = Analyzer.analyze(run, options: analysisOptions(file))
+        var options = analysisOptions(file)
+        tuning(&options)
+        let summary = Analyzer.analyze(run, options: options)
         clock.lap("analysed")
         line.finish()
         reportWarnings(run)

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Render
@@ -69,7 +70,8 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let file = try common.configFile()
-        let (loaded, summary) = try common.loadAndAnalyse(runPath, file)
+        // The figures draw crossings, best points and regions, never the projection's spread.
+        let (loaded, summary) = try common.loadAndAnalyse(runPath, file) { $0.fitBootstrapSamples = 0 }
         var settings = try figureOptions.settings(file)
         if let (w, h) = parsedSize { settings.width = w; settings.height = h }
         let names = metric.map { MetricName($0) }

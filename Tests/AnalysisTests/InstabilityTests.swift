@@ -4,6 +4,63 @@ import Testing
 import TrainingLog
 
 @Suite struct InstabilityTests {
+    /// The fast scan (sorted window, MAD lower bound, merge-walk MAD) finds exactly the spikes of
+    /// the textbook rule: trailing median and MAD of the previous `window` finite points.
+    @Test func spikeScanMatchesTheTextbookRule() {
+        func reference(_ values: [Double], window: Int, z: Double, jump: Double) -> [InstabilityDetector.Hit] {
+            var out: [InstabilityDetector.Hit] = []
+            var recent: [Double] = []
+            var lastSpike = -2, prevFinite = -1
+            for (i, x) in values.enumerated() where x.isFinite {
+                if recent.count >= min(window, 5) {
+                    let s = recent.sorted(), n = s.count
+                    let med = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+                    let d = s.map { abs($0 - med) }.sorted()
+                    let mad = max(n % 2 == 1 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2, 1e-12 + 1e-9 * abs(med))
+                    let score = 0.6745 * (x - med) / mad
+                    if x - med > jump * abs(med), score > z {
+                        if lastSpike == prevFinite, var l = out.last {
+                            if score > l.z { l.index = i; l.baseline = med; l.z = score; out[out.count - 1] = l }
+                        } else { out.append(.init(index: i, baseline: med, z: score)) }
+                        lastSpike = i
+                    }
+                }
+                recent.append(x)
+                if recent.count > window { recent.removeFirst() }
+                prevFinite = i
+            }
+            return out
+        }
+        var rng = TestRNG(seed: 3)
+        for round in 0..<6 {
+            let sigma = round % 2 == 0 ? 0.05 : 0.2
+            var v = (0..<3000).map { i in 6 + 2 * exp(-Double(i) / 500) + sigma * rng.gaussian() }
+            for k in stride(from: 97, to: 3000, by: 211) { v[k] += sigma * Double(4 + 2 * (k % 7)) }  // spikes of several sizes
+            if round == 5 { for k in stride(from: 0, to: 3000, by: 7) { v[k] = 6.5 } }  // many ties
+            let fast = InstabilityDetector.spikes(v, window: 50, z: 6, minRelativeJump: 0.02)
+            let slow = reference(v, window: 50, z: 6, jump: 0.02)
+            #expect(fast.map(\.index) == slow.map(\.index), "round \(round)")
+            #expect(zip(fast, slow).allSatisfy { abs($0.z - $1.z) < 1e-9 && $0.baseline == $1.baseline })
+            #expect(!fast.isEmpty, "round \(round)")
+        }
+    }
+
+    /// The merge-walk MAD equals the textbook one (sort the deviations, take their median), for
+    /// odd and even counts, ties and values equal to the median.
+    @Test func medianAbsoluteDeviationMatchesSortingTheDeviations() {
+        var rng = TestRNG(seed: 7)
+        for n in [1, 2, 3, 4, 5, 10, 49, 50, 51] {
+            for round in 0..<20 {
+                var v = (0..<n).map { _ in (rng.uniform() * 10).rounded(round % 2 == 0 ? .towardZero : .toNearestOrEven) + (round % 3 == 0 ? rng.uniform() : 0) }
+                v.sort()
+                let med = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
+                let dev = v.map { abs($0 - med) }.sorted()
+                let expected = n % 2 == 1 ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2
+                #expect(InstabilityDetector.medianAbsoluteDeviation(sortedValues: v, median: med) == expected, "n=\(n) round=\(round) v=\(v)")
+            }
+        }
+    }
+
     @Test func nanAtAKnownStepMeansDiverged() throws {
         let steps = Array(stride(from: 0, to: 2000, by: 2))
         var values = steps.map { 8.0 - Double($0) * 0.001 }
