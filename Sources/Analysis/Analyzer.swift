@@ -54,12 +54,16 @@ public enum Analyzer {
             ?? plateaus.last { $0.metric == primaryName }
             ?? plateaus.last { $0.endEpoch == nil }
 
-        // Overfitting and early stopping.
-        let over = OverfittingDetector.analyze(run: run, curves: curves, lastEpoch: lastEpoch, options: o)
+        // Overfitting and early stopping, at epochs, or at steps when the run has no epochs.
+        // The first and last global step of the run's data (curves' x are increasing).
+        let knownSteps = curves.values.filter { !$0.isEmpty }.map { ($0.steps[0], $0.steps[$0.count - 1]) }
+        let firstStep = knownSteps.compactMap(\.0).min(), lastStep = knownSteps.compactMap(\.1).max()
+        let over = OverfittingDetector.analyze(run: run, curves: curves, lastEpoch: lastEpoch, lastStep: lastStep,
+                                               options: o)
         let (earlyStop, earlyFindings) = EarlyStopping.analyze(
             validationChecks: over.checks, validationMetric: over.overfitting.metric,
-            trainingCurve: training.first.flatMap { curves[$0] }, run: run, lastEpoch: lastEpoch, clock: clock,
-            schedule: schedule, options: o)
+            trainingCurve: training.first.flatMap { curves[$0] }, run: run, lastEpoch: lastEpoch, lastStep: lastStep,
+            firstStep: firstStep, clock: clock, schedule: schedule, options: o)
 
         // Trend and point counts of the first judged loss.
         let trend = judged.first.flatMap { curves[$0] }.flatMap { Trend.make($0, run: run, options: o) }

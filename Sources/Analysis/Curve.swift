@@ -139,6 +139,19 @@ struct Curve: Sendable {
         guard lo > 0, ep[lo - 1] != nil else { return nil }
         return lo - 1
     }
+
+    /// Index of the last point whose global step is at most `step` (binary search: x is
+    /// increasing); nil when no point is that early or the steps are unknown.
+    func lastIndex(atOrBeforeStep step: Int) -> Int? {
+        let st = steps
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if let s = st[mid], s <= step { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0, st[lo - 1] != nil else { return nil }
+        return lo - 1
+    }
 }
 
 extension Run {

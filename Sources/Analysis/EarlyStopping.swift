@@ -4,9 +4,10 @@ import TrainingLog
 /// would have stopped the run, and what stopping there would have saved.
 ///
 /// With validation data the rule watches the overfitting metric, patience counting validation
-/// checks. Without it (and when `earlyStopOnTrainingLoss` is on) it watches the smoothed
-/// epoch-level training loss, patience counting epochs, and may not stop before VAR's warm-up and
-/// constant-LR phase is over (a plateau there is expected).
+/// checks (placed at their epochs, or at their steps in a step-only run). Without it (and when
+/// `earlyStopOnTrainingLoss` is on) it watches the smoothed epoch-level training loss, patience
+/// counting epochs, and may not stop before VAR's warm-up and constant-LR phase is over (a
+/// plateau there is expected).
 public enum EarlyStopping {
     /// The rule on plain values: a value improves when it is below best - minDelta; the run
     /// stops at the first index where `patience` values in a row have not improved. Indices
@@ -26,18 +27,26 @@ public enum EarlyStopping {
         return nil
     }
 
-    static func analyze(validationChecks: (values: [Double], epochs: [Int])?, validationMetric: String?,
-                        trainingCurve: Curve?, run: Run, lastEpoch: Int?, clock: RunClock?,
-                        schedule: LearningRateSchedule, options o: AnalysisOptions) -> (EarlyStop?, [Finding]) {
-        var stopEpoch: Int, bestEpoch: Int, bestValue: Double, metric: String, unit: String
+    /// `lastEpoch` and `lastStep` are the last epoch and the last global step of the run's data,
+    /// `firstStep` its first step (steps that start at 0 are iteration indices: the run then
+    /// trained last + 1 of them).
+    static func analyze(validationChecks: OverfittingDetector.Checks?, validationMetric: String?,
+                        trainingCurve: Curve?, run: Run, lastEpoch: Int?, lastStep: Int?, firstStep: Int?,
+                        clock: RunClock?, schedule: LearningRateSchedule,
+                        options o: AnalysisOptions) -> (EarlyStop?, [Finding]) {
+        var stopEpoch: Int?, stopStep: Int?, bestEpoch: Int?, bestStep: Int?
+        var bestValue: Double, metric: String, unit: String
         var patience: Int, minDelta: Double
         if let ck = validationChecks, let vm = validationMetric, ck.values.count >= 2 {
+            // Each check is placed at its epoch, or at its step when the run has no epochs.
             guard let r = stopIndex(ck.values, patience: o.earlyStopPatience, minDelta: o.earlyStopMinDelta) else {
                 return (nil, [])
             }
-            stopEpoch = ck.epochs[r.stop]; bestEpoch = ck.epochs[r.best]; bestValue = ck.values[r.best]
+            stopEpoch = ck.epochs[r.stop]; stopStep = ck.steps[r.stop]
+            bestEpoch = ck.epochs[r.best]; bestStep = ck.steps[r.best]; bestValue = ck.values[r.best]
             metric = vm; unit = "validation checks"; patience = o.earlyStopPatience; minDelta = o.earlyStopMinDelta
         } else if o.earlyStopOnTrainingLoss, let tc = trainingCurve?.epochLevel(run: run), tc.count >= 2 {
+            // Patience in epochs: needs epochs, so a step-only run without validation gets no stop.
             let sm = Smoothing.debiasedEMA(tc.values, weight: o.emaWeight)
             let startEpoch = o.earlyStopStartEpoch ?? schedule.decayStartEpoch.map { Int(clamping: $0.rounded(.up)) } ?? 0
             let startIndex = tc.epochs.firstIndex { ($0 ?? Int.min) >= startEpoch } ?? tc.count
@@ -45,33 +54,50 @@ public enum EarlyStopping {
                                     startIndex: startIndex),
                   let se = tc.epochs[r.stop], let be = tc.epochs[r.best] else { return (nil, []) }
             stopEpoch = se; bestEpoch = be; bestValue = sm[r.best]
+            stopStep = tc.steps[r.stop]; bestStep = tc.steps[r.best]
             metric = tc.name.rawValue; unit = "epochs"
             patience = o.earlyStopTrainingPatience; minDelta = o.earlyStopTrainingMinDelta
         } else {
             return (nil, [])
         }
-        let end = max(lastEpoch ?? stopEpoch, stopEpoch)
-        var es = EarlyStop(epoch: stopEpoch, metric: metric, epochsSaved: end - stopEpoch, hoursSaved: nil)
-        if let c = clock, let h1 = c.hours(endOfEpoch: end), let h0 = c.hours(endOfEpoch: stopEpoch) {
-            es.hoursSaved = max(0, h1 - h0)
-        }
+        guard stopEpoch != nil || stopStep != nil else { return (nil, []) }
+        var es = EarlyStop(epoch: stopEpoch, metric: metric, epochsSaved: nil, hoursSaved: nil)
         es.bestEpoch = bestEpoch; es.bestValue = bestValue
         es.patience = patience; es.minDelta = minDelta; es.unit = unit
-        let total = max(end + 1, 1)
+        es.step = stopStep; es.bestStep = bestStep
+        // What stopping would have saved: in epochs when the run has them, else in steps.
+        var saved: Int, total: Int, units: String
+        if let se = stopEpoch {
+            let end = max(lastEpoch ?? se, se)
+            es.epochsSaved = end - se
+            if let c = clock, let h1 = c.hours(endOfEpoch: end), let h0 = c.hours(endOfEpoch: se) {
+                es.hoursSaved = max(0, h1 - h0)
+            }
+            saved = end - se; total = max(end + 1, 1); units = "epochs"
+            if let ss = stopStep { es.stepsSaved = max(lastStep ?? ss, ss) - ss }
+        } else {
+            let ss = stopStep!
+            let end = max(lastStep ?? ss, ss)
+            es.stepsSaved = end - ss
+            saved = end - ss; total = max(firstStep == 0 ? end + 1 : end, 1); units = "steps"
+        }
+        let stopAt = Format.at(epoch: stopEpoch, step: stopStep)!
+        let bestAt = Format.at(epoch: bestEpoch, step: bestStep) ?? "an unknown point"
         let watched = unit == "epochs" ? "the smoothed \(metric)" : metric
-        var msg = "An early-stopping rule on \(watched) (patience \(patience) \(unit), min_delta \(Format.short(minDelta))) would have stopped at epoch \(stopEpoch), keeping the best value \(Format.num(bestValue)) of epoch \(bestEpoch)"
-        if es.epochsSaved > 0 {
-            msg += ", and saved \(es.epochsSaved) of \(total) epochs"
+        var msg = "An early-stopping rule on \(watched) (patience \(patience) \(unit), min_delta \(Format.short(minDelta))) would have stopped at \(stopAt), keeping the best value \(Format.num(bestValue)) of \(bestAt)"
+        if saved > 0 {
+            msg += ", and saved \(saved) of \(total) \(units)"
             if let h = es.hoursSaved { msg += " (\(Format.hours(h)))" }
             msg += "."
         } else {
-            msg += "; that is the last epoch, so nothing would have been saved."
+            msg += "; that is the last \(units == "epochs" ? "epoch" : "step"), so nothing would have been saved."
         }
-        let share = Double(es.epochsSaved) / Double(total)
+        let share = Double(saved) / Double(total)
+        let next = stopEpoch != nil ? "or shorten the schedule (`ep`)" : "or shorten the schedule"
         let f = Finding(kind: "early-stop", severity: share >= 0.1 ? .warning : .info, message: msg, epoch: stopEpoch,
                         metric: metric,
-                        recommendation: es.epochsSaved > 0
-                            ? "Stop early: use the checkpoint of epoch \(bestEpoch); next time stop at a patience of \(patience) \(unit) or shorten the schedule (`ep`)."
+                        recommendation: saved > 0
+                            ? "Stop early: use the checkpoint of \(bestAt); next time stop at a patience of \(patience) \(unit) \(next)."
                             : nil)
         return (es, [f])
     }

@@ -38,4 +38,10 @@ enum Format {
         if let s = v.step { return "step \(s)" }
         return "an unknown point"
     }
+    /// "epoch 42", else "step 1234" when the epoch is unknown, else nil.
+    static func at(epoch: Int?, step: Int?) -> String? {
+        if let e = epoch { return "epoch \(e)" }
+        if let s = step { return "step \(s)" }
+        return nil
+    }
 }

@@ -412,6 +412,15 @@ public struct Overfitting: Codable, Sendable, Equatable {
     /// The last validation value and its epoch.
     public var lastValue: Double? = nil
     public var lastEpoch: Int? = nil
+    /// The same places as global steps, whenever the steps are known (also for epoch runs with
+    /// iterations per epoch; the only places of a step-only run): the validation minimum, the
+    /// onset, the region to shade (its end is the last step of the run's data when that is after
+    /// the last check) and the last check.
+    public var bestStep: Int? = nil
+    public var onsetStep: Int? = nil
+    public var regionStartStep: Int? = nil
+    public var regionEndStep: Int? = nil
+    public var lastStep: Int? = nil
 
     public init(detected: Bool, metric: String?, bestEpoch: Int?, bestValue: Double?, onsetEpoch: Int?,
                 generalizationLoss: Double?, regionStartEpoch: Int?, regionEndEpoch: Int?,
@@ -433,6 +442,8 @@ public struct Overfitting: Codable, Sendable, Equatable {
         case generalizationLoss = "generalization_loss", regionStartEpoch = "region_start_epoch"
         case regionEndEpoch = "region_end_epoch", hasValidationData = "has_validation_data"
         case trainingMetric = "training_metric", checks, lastValue = "last_value", lastEpoch = "last_epoch"
+        case bestStep = "best_step", onsetStep = "onset_step", regionStartStep = "region_start_step"
+        case regionEndStep = "region_end_step", lastStep = "last_step"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -450,14 +461,25 @@ public struct Overfitting: Codable, Sendable, Equatable {
         try c.encodeIfPresent(checks, forKey: .checks)
         try c.encodeIfPresent(lastValue, forKey: .lastValue)
         try c.encodeIfPresent(lastEpoch, forKey: .lastEpoch)
+        // Like best_epoch and onset_epoch, best_step and onset_step are always written.
+        try c.encode(bestStep, forKey: .bestStep)
+        try c.encode(onsetStep, forKey: .onsetStep)
+        try c.encodeIfPresent(regionStartStep, forKey: .regionStartStep)
+        try c.encodeIfPresent(regionEndStep, forKey: .regionEndStep)
+        try c.encodeIfPresent(lastStep, forKey: .lastStep)
     }
 }
 
 /// Where a patience / min_delta rule would have stopped, and what it would have saved.
+///
+/// The stop is placed at an epoch when the run has epochs, else at a step (`epoch` is then null
+/// and `step`, `best_step` and `steps_saved` say where and how much).
 public struct EarlyStop: Codable, Sendable, Equatable {
-    public var epoch: Int
+    /// The epoch at which the rule would have stopped; nil for a step-only run (no epochs known).
+    public var epoch: Int?
     public var metric: String
-    public var epochsSaved: Int
+    /// Epochs of training after the stop; nil for a step-only run (see `stepsSaved`).
+    public var epochsSaved: Int?
     public var hoursSaved: Double?
     /// The epoch of the best value the rule saw (the checkpoint to keep).
     public var bestEpoch: Int? = nil
@@ -466,8 +488,13 @@ public struct EarlyStop: Codable, Sendable, Equatable {
     public var patience: Int? = nil
     public var minDelta: Double? = nil
     public var unit: String? = nil
+    /// The global step of the stop and of the best value, whenever steps are known (for epoch
+    /// runs too, with iterations per epoch), and the steps of training after the stop.
+    public var step: Int? = nil
+    public var bestStep: Int? = nil
+    public var stepsSaved: Int? = nil
 
-    public init(epoch: Int, metric: String, epochsSaved: Int, hoursSaved: Double?) {
+    public init(epoch: Int?, metric: String, epochsSaved: Int?, hoursSaved: Double?) {
         self.epoch = epoch
         self.metric = metric
         self.epochsSaved = epochsSaved
@@ -478,6 +505,25 @@ public struct EarlyStop: Codable, Sendable, Equatable {
         case epoch, metric
         case epochsSaved = "epochs_saved", hoursSaved = "hours_saved"
         case bestEpoch = "best_epoch", bestValue = "best_value", patience, minDelta = "min_delta", unit
+        case step, bestStep = "best_step", stepsSaved = "steps_saved"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        // `epoch` is a contract field: null (not absent) for a step-only run; `epochs_saved` and
+        // `step` are written the same way, so that one of each pair is always a number.
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(metric, forKey: .metric)
+        try c.encode(epochsSaved, forKey: .epochsSaved)
+        try c.encodeIfPresent(hoursSaved, forKey: .hoursSaved)
+        try c.encodeIfPresent(bestEpoch, forKey: .bestEpoch)
+        try c.encodeIfPresent(bestValue, forKey: .bestValue)
+        try c.encodeIfPresent(patience, forKey: .patience)
+        try c.encodeIfPresent(minDelta, forKey: .minDelta)
+        try c.encodeIfPresent(unit, forKey: .unit)
+        try c.encode(step, forKey: .step)
+        try c.encodeIfPresent(bestStep, forKey: .bestStep)
+        try c.encodeIfPresent(stepsSaved, forKey: .stepsSaved)
     }
 }
 

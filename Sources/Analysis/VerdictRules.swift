@@ -77,9 +77,10 @@ enum VerdictRules {
             return "Diverged: \(nf?.metric ?? "the loss") became \(what)\(place)\(last)."
         case .overfitting:
             let o = i.overfitting
-            var s = "Overfitting: \(o.metric ?? "the validation loss") was lowest at epoch \(o.bestEpoch.map(String.init) ?? "?")"
+            // At epochs, or at steps for a run without epochs.
+            var s = "Overfitting: \(o.metric ?? "the validation loss") was lowest at \(Format.at(epoch: o.bestEpoch, step: o.bestStep) ?? "epoch ?")"
             if let b = o.bestValue { s += " (\(Format.num(b)))" }
-            s += " and rose from epoch \(o.onsetEpoch.map(String.init) ?? "?")"
+            s += " and rose from \(Format.at(epoch: o.onsetEpoch, step: o.onsetStep) ?? "epoch ?")"
             if let t = o.trainingMetric { s += " while \(t) kept falling" }
             if let gl = o.generalizationLoss { s += " (GL \(Format.num(gl, 1)) % at the end)" }
             return s + others(nil) + "."

@@ -50,10 +50,7 @@ public enum ReportContext {
             "findings": findings,
             "has_findings": !findings.isEmpty,
             "overfitting": overfittingContext(summary.overfitting),
-            "early_stop": summary.earlyStop.map { e -> [String: Any] in
-                ["epoch": e.epoch, "metric": e.metric, "epochs_saved": e.epochsSaved,
-                 "hours_saved": NumberFormat.hours(e.hoursSaved)]
-            } as Any,
+            "early_stop": summary.earlyStop.map(earlyStopContext) as Any,
             "has_early_stop": summary.earlyStop != nil,
             "figures": figures.map { f -> [String: Any] in
                 ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "",
@@ -183,10 +180,26 @@ public enum ReportContext {
             "has_validation": o.hasValidationData,
             "metric": o.metric ?? "",
             "best_epoch": o.bestEpoch.map(String.init) ?? "–",
+            "best_step": o.bestStep.map(String.init) ?? "–",
             "best_value": NumberFormat.loss(o.bestValue),
             "onset_epoch": o.onsetEpoch.map(String.init) ?? "–",
+            "onset_step": o.onsetStep.map(String.init) ?? "–",
             "generalization_loss": NumberFormat.fixed(o.generalizationLoss, 2),
         ]
+    }
+
+    /// The early stop at its epoch, or at its step for a run without epochs (`epoch` and
+    /// `epochs_saved` are then `–`; `at` and `saved` read right either way).
+    static func earlyStopContext(_ e: EarlyStop) -> [String: Any] {
+        let at = e.epoch.map { "epoch \($0)" } ?? e.step.map { "step \($0)" } ?? "–"
+        let saved = e.epoch != nil
+            ? e.epochsSaved.map { "\($0) epoch\($0 == 1 ? "" : "s")" }
+            : e.stepsSaved.map { "\($0) step\($0 == 1 ? "" : "s")" }
+        return ["epoch": e.epoch.map(String.init) ?? "–", "step": e.step.map(String.init) ?? "–",
+                "at": at, "metric": e.metric,
+                "epochs_saved": e.epochsSaved.map(String.init) ?? "–",
+                "steps_saved": e.stepsSaved.map(String.init) ?? "–", "saved": saved ?? "–",
+                "hours_saved": NumberFormat.hours(e.hoursSaved)]
     }
 
     /// The configuration worth showing: VAR's args block also carries the training state

@@ -204,9 +204,9 @@ public enum VARFigures {
             marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (epoch \(e))",
                                   offset: (-40, 30), color: color))
         }
-        if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch) {
+        if let stop = summary.earlyStop, let e = stop.epoch, let px = x.x(epoch: e) {
             marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
-                                  label: "early stop: epoch \(stop.epoch)"))
+                                  label: "early stop: epoch \(e)"))
         }
         return marks
     }
