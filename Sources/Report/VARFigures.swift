@@ -181,16 +181,22 @@ public enum VARFigures {
                                   label: "uniform ln V = \(NumberFormat.loss(summary.uniformLoss))"))
         }
         for name in names {
-            guard let m = summary.metrics[name.rawValue], let fb = m.firstBelow, let e = fb.epoch,
-                  let px = x.x(epoch: e) else { continue }
+            guard let m = summary.metrics[name.rawValue], let fb = m.firstBelow,
+                  let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
             let color = name == .trainLossMean ? meanColor : tailColor
             marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
-            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): epoch \(e)"
-            if let stay = m.staysBelowFrom, stay.epoch != e { text += "\nstays below from epoch \(stay.epoch)" }
-            marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color))
-            if let stay = m.staysBelowFrom, stay.epoch != e, let sx = x.x(epoch: stay.epoch) {
-                marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
+            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): \(XMapping.place(epoch: fb.epoch, step: fb.step))"
+            // Where it stays below: by epoch, or by step for a run known only by steps.
+            let stayEpoch = m.staysBelowFrom?.epoch
+            let stayStep = stayEpoch == nil ? m.staysBelowFromStep : nil
+            let staysLater = stayEpoch.map { $0 != fb.epoch } ?? stayStep.map { $0 != fb.step } ?? false
+            if staysLater {
+                text += "\nstays below from \(XMapping.place(epoch: stayEpoch, step: stayStep))"
+                if let sx = x.x(epoch: stayEpoch, step: stayStep) {
+                    marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
+                }
             }
+            marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color))
         }
         return marks
     }
@@ -198,25 +204,27 @@ public enum VARFigures {
     static func validationAndStopMarks(summary: Summary, x: XMapping) -> [any Mark] {
         var marks: [any Mark] = []
         let o = summary.overfitting
-        if let e = o.bestEpoch, let v = o.bestValue, let px = x.x(epoch: e) {
+        if let v = o.bestValue, let px = x.x(epoch: o.bestEpoch, step: o.bestStep) {
             let color = o.metric == MetricName.valLossMean.rawValue ? meanColor : tailColor
             marks.append(PointMark(x: px, y: v, symbol: .diamond, size: 12, color: color, outlined: true))
-            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (epoch \(e))",
+            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (\(XMapping.place(epoch: o.bestEpoch, step: o.bestStep)))",
                                   offset: (-40, 30), color: color))
         }
-        if let stop = summary.earlyStop, let e = stop.epoch, let px = x.x(epoch: e) {
+        if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch, step: stop.step) {
             marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
-                                  label: "early stop: epoch \(e)"))
+                                  label: "early stop: \(XMapping.place(epoch: stop.epoch, step: stop.step))"))
         }
         return marks
     }
 
     static func overfittingMarks(summary: Summary, x: XMapping) -> [any Mark] {
         let o = summary.overfitting
-        guard o.detected, let s = o.regionStartEpoch ?? o.onsetEpoch, let e = o.regionEndEpoch,
-              let x0 = x.x(epoch: s), let x1 = x.x(epoch: e), x1 >= x0 else { return [] }
+        guard o.detected,
+              let x0 = x.x(epoch: o.regionStartEpoch ?? o.onsetEpoch, step: o.regionStartStep ?? o.onsetStep),
+              let x1 = x.x(epoch: o.regionEndEpoch, step: o.regionEndStep), x1 >= x0 else { return [] }
+        let onset = XMapping.place(epoch: o.onsetEpoch ?? o.regionStartEpoch, step: o.onsetStep ?? o.regionStartStep)
         return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.10),
-                              label: "overfitting from epoch \(o.onsetEpoch ?? s)")]
+                              label: "overfitting from \(onset)")]
     }
 
     /// A dotted rule at each epoch where the run was resumed. A relaunch after the last epoch
@@ -302,7 +310,7 @@ public enum VARFigures {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
         }
         let spikes = summary.instability.gradNormSpikes.compactMap { v -> (Double, Double)? in
-            guard let e = v.epoch ?? v.step.flatMap({ run.epoch(ofStep: $0) }), let px = x.x(epoch: e) else { return nil }
+            guard let px = x.x(epoch: v.epoch ?? v.step.flatMap({ run.epoch(ofStep: $0) }), step: v.step) else { return nil }
             return (px, v.value)
         }
         if !spikes.isEmpty {

@@ -24,9 +24,12 @@ struct XMapping {
         }
         self.origins = origins
         self.epochHours = epochHours
+        // A log with steps only (a CSV or JSON Lines fork without epochs) is drawn by step.
+        let knowsEpochs = run.iterationsPerEpoch != nil || run.series.contains { $0.granularity == .epoch }
         switch requested {
-        case .hours where origins.isEmpty: unit = .epoch
-        case .step where run.iterationsPerEpoch == nil: unit = .epoch
+        case .hours where origins.isEmpty: unit = knowsEpochs ? .epoch : .step
+        case .step where run.iterationsPerEpoch == nil: unit = knowsEpochs ? .epoch : .step
+        case .epoch where !knowsEpochs: unit = .step
         default: unit = requested
         }
     }
@@ -58,6 +61,26 @@ struct XMapping {
             if series.granularity == .epoch { return series.xs.map { epochHours[$0] ?? .nan } }
             return series.xs.map { _ in .nan }
         }
+    }
+
+    /// The x of a global step (for marks placed at a step), nil where the unit cannot place it.
+    func x(step: Int) -> Double? {
+        switch unit {
+        case .step: return Double(step)
+        case .epoch: return iterationsPerEpoch.flatMap { $0 > 0 ? Double(step) / Double($0) : nil }
+        case .hours: return nil
+        }
+    }
+
+    /// The x of a mark known by its epoch, its step or both (the epoch wins when it can be placed).
+    func x(epoch: Int?, step: Int?) -> Double? {
+        epoch.flatMap { x(epoch: $0) } ?? step.flatMap { x(step: $0) }
+    }
+
+    /// "epoch 12" or, for a run known only by steps, "step 4500".
+    static func place(epoch: Int?, step: Int?) -> String {
+        if let e = epoch { return "epoch \(e)" }
+        return step.map { "step \($0)" } ?? "?"
     }
 
     /// The x of an epoch index (for marks placed at an epoch).
