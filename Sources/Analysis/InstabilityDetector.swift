@@ -61,10 +61,12 @@ public enum InstabilityDetector {
                 ring[head] = x
                 head = (head + 1) % w
                 sorted.withUnsafeMutableBufferPointer { v in
+                    // The window is short: counting the values below y in one pass (the compiler
+                    // vectorises it) beats a binary search's unpredictable branches.
                     func lowerBound(_ y: Double) -> Int {
-                        var lo = 0, hi = v.count
-                        while lo < hi { let m = (lo + hi) / 2; if v[m] < y { lo = m + 1 } else { hi = m } }
-                        return lo
+                        var count = 0
+                        for e in v { count &+= Int(unsafeBitCast(e < y, to: UInt8.self)) }
+                        return count
                     }
                     var k = lowerBound(old)  // where `old` is
                     let p = lowerBound(x)

@@ -93,13 +93,14 @@ public enum VARFigures {
     /// The four panels people look at first, in one figure: loss, accuracy, learning rate and
     /// gradient norm (`varreport plot RUN --figure overview`).
     public static func overview(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
-        var loss = lossChart(run: run, summary: summary, settings: settings, compact: true)
+        let x = XMapping(run: run, requested: settings.xAxis)  // one mapping, so shared x arrays are mapped once
+        var loss = lossChart(run: run, summary: summary, settings: settings, compact: true, xMapping: x)
         loss?.subtitle = nil  // four panels share the width: keep each panel's text short
         let charts = [
             loss,
-            accuracyChart(run: run, settings: settings),
-            learningRateChart(run: run, settings: settings),
-            gradientNormChart(run: run, summary: summary, settings: settings),
+            accuracyChart(run: run, settings: settings, xMapping: x),
+            learningRateChart(run: run, settings: settings, xMapping: x),
+            gradientNormChart(run: run, summary: summary, settings: settings, xMapping: x),
         ].compactMap { $0 }
         guard !charts.isEmpty else { return nil }
         let fig = Figure(width: settings.width, height: settings.height, title: run.name, rows: nil,
@@ -119,8 +120,8 @@ public enum VARFigures {
 
     /// The loss chart. `compact` (for a panel among several) keeps the marks but leaves out the
     /// text annotations, which would crowd a small panel.
-    static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false) -> Chart? {
-        let x = XMapping(run: run, requested: settings.xAxis)
+    static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false, xMapping: XMapping? = nil) -> Chart? {
+        let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
         var marks: [any Mark] = []
         var focus: [Double] = []
@@ -248,8 +249,8 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
-    static func accuracyChart(run: Run, settings: FigureSettings) -> Chart? {
-        let x = XMapping(run: run, requested: settings.xAxis)
+    static func accuracyChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
+        let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         for (name, color) in [(MetricName.trainAccTail, tailColor), (.trainAccMean, meanColor)] {
             marks += curveMarks(run: run, name: name, color: color, x: x, settings: settings).marks
@@ -280,9 +281,9 @@ public enum VARFigures {
                            figure: fig)
     }
 
-    static func learningRateChart(run: Run, settings: FigureSettings) -> Chart? {
+    static func learningRateChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
         guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
-        let x = XMapping(run: run, requested: settings.xAxis)
+        let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         return Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"), legend: .none,
                      marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
     }
@@ -297,9 +298,9 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
     }
 
-    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings) -> Chart? {
+    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
         guard let g = run.series(.gradNorm, .iteration) ?? run.series(.gradNorm, .epoch), !g.isEmpty else { return nil }
-        let x = XMapping(run: run, requested: settings.xAxis)
+        let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let xs = x.xs(g)
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x)

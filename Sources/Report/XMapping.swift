@@ -42,8 +42,28 @@ struct XMapping {
         }
     }
 
+    /// Mapped x arrays already made, by the identity of the series' x array: the metrics of one
+    /// log usually share it (`Series.shareCoordinates`), so a million-point figure maps it once.
+    private let memo = Memo()
+
+    private final class Memo {
+        var mapped: [Key: [Double]] = [:]
+        struct Key: Hashable { let address: UInt; let count: Int; let source: String; let granularity: Granularity }
+    }
+
     /// The x of every point of `series` in the figure's unit (NaN where it cannot be placed).
     func xs(_ series: Series) -> [Double] {
+        let address = series.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        // Hours depend on the source's clock and the wall times: key by source too.
+        let key = Memo.Key(address: address, count: series.count, source: unit == .hours ? series.source : "",
+                           granularity: series.granularity)
+        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo.mapped[key] { return done }
+        let mapped = map(series)
+        if address != 0, unit != .hours || !series.hasWallTimes { memo.mapped[key] = mapped }
+        return mapped
+    }
+
+    private func map(_ series: Series) -> [Double] {
         switch (unit, series.granularity) {
         case (.epoch, .epoch):
             return series.xs.map(Double.init)

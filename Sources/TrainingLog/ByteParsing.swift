@@ -236,11 +236,13 @@ struct SeriesCollector {
         for i in series.indices { series[i].removePoints(fromX: x) }
     }
 
-    /// Sorted, deduplicated (later occurrence wins), empty series dropped.
+    /// Sorted, deduplicated (later occurrence wins), empty series dropped; series logged at the
+    /// same points share one x array.
     func finish() -> [Series] {
         var out: [Series] = []
         for var s in series where !s.isEmpty {
             s.sortAndKeepLast()
+            if let previous = out.last { s.shareCoordinates(with: previous) }
             out.append(s)
         }
         return out

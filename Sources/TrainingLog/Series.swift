@@ -55,6 +55,17 @@ public struct Series: Sendable, Equatable {
         if withWallTimes { wallTimes.reserveCapacity(n) }
     }
 
+    /// Takes `other`'s x (and wall-time) arrays when they hold the same values, so the two series
+    /// share one copy: the columns of a CSV or JSON Lines file all have the row's step, and a
+    /// million-row file would otherwise keep that column once per metric.
+    public mutating func shareCoordinates(with other: Series) {
+        guard granularity == other.granularity, xs.count == other.xs.count, xs == other.xs else { return }
+        xs = other.xs
+        if wallTimes.count == other.wallTimes.count, wallTimes.elementsEqual(other.wallTimes, by: { $0 == $1 || ($0.isNaN && $1.isNaN) }) {
+            wallTimes = other.wallTimes
+        }
+    }
+
     /// Sorts by x and keeps, for each x, the value appended last (the later occurrence is the
     /// truth after a restart). Stable and O(n) when the input is already sorted.
     public mutating func sortAndKeepLast() {

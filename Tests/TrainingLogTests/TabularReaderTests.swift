@@ -2,6 +2,20 @@ import Testing
 @testable import TrainingLog
 
 @Suite struct CSVReaderTests {
+    /// Columns logged at every row share one x array (memory: a million-row file keeps the step
+    /// column once); a sparse column keeps its own.
+    @Test func columnsOfTheSameRowsShareTheirXArray() throws {
+        var text = "step,L_mean,L_tail,val_loss\n"
+        for s in 0..<50 { text += "\(s),\(8 - Double(s) * 0.01),\(7 - Double(s) * 0.01),\(s % 10 == 9 ? "6.5" : "")\n" }
+        let r = CSVReader.parse(Array(text.utf8), path: "m.csv")
+        let lm = try #require(r.series(.trainLossMean, .iteration)), lt = try #require(r.series(.trainLossTail, .iteration))
+        let val = try #require(r.series(MetricName("val_loss"), .iteration))
+        func address(_ s: Series) -> UnsafePointer<Int>? { s.xs.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(lm.xs == lt.xs && address(lm) == address(lt))
+        #expect(val.xs == [9, 19, 29, 39, 49] && address(val) != address(lt))
+        #expect(lt.values[3] == 6.97)
+    }
+
     @Test func sparseRowsQuotedFieldsAndVARNames() {
         let text = "\u{FEFF}step,\"L_mean\",val_loss,\"note, quoted\",wall_time\n"
             + "0,8.3,,\"a, b\",100.5\n"
