@@ -20,8 +20,26 @@ public enum Decimation {
         }
     }
 
+    /// Like `m4` with only each bucket's minimum and maximum (in x order), and the line's first
+    /// and last points: half the points of M4, for vector output where buckets are finer than
+    /// the eye (the joins between buckets move by less than a bucket).
+    public static func minMax(xs: [Double], ys: [Double], buckets: Int, xRange: ClosedRange<Double>? = nil)
+        -> (xs: [Double], ys: [Double])
+    {
+        let n = min(xs.count, ys.count)
+        guard buckets > 0, n > 2 * buckets + 2 else { return (Array(xs.prefix(n)), Array(ys.prefix(n))) }
+        return xs.withUnsafeBufferPointer { xb in
+            ys.withUnsafeBufferPointer { yb in
+                m4(xb, yb, n: n, buckets: buckets, xRange: xRange, keepEnds: false)
+                    ?? (Array(xs.prefix(n)), Array(ys.prefix(n)))
+            }
+        }
+    }
+
+    /// `keepEnds`: M4 (each bucket's first, minimum, maximum and last point); otherwise only the
+    /// minimum and maximum, plus the very first and last points of the line.
     private static func m4(_ xs: UnsafeBufferPointer<Double>, _ ys: UnsafeBufferPointer<Double>, n: Int,
-                           buckets: Int, xRange: ClosedRange<Double>?) -> (xs: [Double], ys: [Double])? {
+                           buckets: Int, xRange: ClosedRange<Double>?, keepEnds: Bool = true) -> (xs: [Double], ys: [Double])? {
         let x0 = xRange?.lowerBound ?? xs[0]
         let x1 = xRange?.upperBound ?? xs[n - 1]
         let width = x1 - x0
@@ -36,10 +54,15 @@ public enum Decimation {
         func flush() {
             guard first >= 0 else { return }
             // Emit the up-to-four indices in x (index) order, without duplicates.
-            var idx = [first, lo, hi, last]
-            idx.sort()
+            let a = keepEnds || first == 0 ? first : lo, d = keepEnds || last == n - 1 ? last : hi
+            var i0 = a, i1 = lo, i2 = hi, i3 = d  // a sorting network of four
+            if i0 > i1 { swap(&i0, &i1) }
+            if i2 > i3 { swap(&i2, &i3) }
+            if i0 > i2 { swap(&i0, &i2) }
+            if i1 > i3 { swap(&i1, &i3) }
+            if i1 > i2 { swap(&i1, &i2) }
             var prev = -1
-            for i in idx where i != prev { outX.append(xs[i]); outY.append(ys[i]); prev = i }
+            for i in [i0, i1, i2, i3] where i != prev { outX.append(xs[i]); outY.append(ys[i]); prev = i }
             first = -1
         }
         var prevX = -Double.infinity

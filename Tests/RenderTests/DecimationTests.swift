@@ -47,4 +47,27 @@ import Testing
         let (c, _) = Decimation.m4(xs: xs, ys: xs, buckets: 10)
         #expect(c == xs)
     }
+
+    /// Min/max keeps every bucket's extremes, the line's ends and x order, with at most two
+    /// points per bucket (plus the two ends).
+    @Test func minMaxKeepsExtremesWithHalfThePoints() {
+        var noise = Demo.Noise(state: 2)
+        let n = 100_000
+        let xs = (0..<n).map(Double.init)
+        var ys = (0..<n).map { _ in noise.next() }
+        ys[54_321] = 50
+        let (dx, dy) = Decimation.minMax(xs: xs, ys: ys, buckets: 500)
+        let (mx, _) = Decimation.m4(xs: xs, ys: ys, buckets: 500)
+        #expect(dx.count <= 500 * 2 + 2 && dx.count < mx.count)
+        #expect(dx.first == 0 && dx.last == Double(n - 1))
+        #expect(dx[dy.firstIndex(of: 50)!] == 54_321)
+        #expect(zip(dx, dx.dropFirst()).allSatisfy { $0 < $1 })
+        // Each bucket's minimum and maximum are there.
+        for b in stride(from: 0, to: 500, by: 37) {
+            let range = (b * 200)..<((b + 1) * 200)
+            let lo = ys[range].min()!, hi = ys[range].max()!
+            let kept = zip(dx, dy).filter { range.contains(Int($0.0)) }.map(\.1)
+            #expect(kept.contains(lo) && kept.contains(hi) && kept.count <= 3)
+        }
+    }
 }
