@@ -94,7 +94,10 @@ struct LineReader {
     var chunkSize = 4 << 20
     var maxLine = 64 << 20
 
-    func forEachLine(_ path: String,
+    /// Calls `body` with every line and its 1-based number. With `range`, only the lines that
+    /// start at a byte offset inside it are read (a line that starts inside and ends after it is
+    /// read whole), numbered from 1 within the range: the pieces of a file read in parallel.
+    func forEachLine(_ path: String, range: Range<Int>? = nil,
                      _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) throws(Diagnostic) -> LineStats {
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(ByteFile.errnoText())") }
@@ -106,7 +109,20 @@ struct LineReader {
         var filled = 0          // bytes in buf
         var lineNo = 0
         var skippingOverlong = false
-        while true {
+        // A piece after the first starts one byte early and skips through the first newline:
+        // the line it lands in belongs to the piece before.
+        var bufferStart = 0     // file offset of buf[0]
+        var skippingFirst = false
+        let end = range?.upperBound ?? Int.max
+        if let r = range, r.lowerBound > 0 {
+            bufferStart = r.lowerBound - 1
+            if lseek(fd, off_t(bufferStart), SEEK_SET) < 0 {
+                throw Diagnostic(file: path, byteOffset: bufferStart, message: "seek failed: \(ByteFile.errnoText())")
+            }
+            skippingFirst = true
+        }
+        var finished = false
+        while !finished {
             if filled == capacity {
                 // A line longer than the buffer: grow up to maxLine, then cut.
                 if capacity < maxLine {
@@ -118,42 +134,52 @@ struct LineReader {
                     capacity = newCap
                 } else {
                     // The line continues; it is counted when its newline comes.
-                    if !skippingOverlong {
+                    if !skippingOverlong && !skippingFirst {
                         stats.overlongLines.append(lineNo + 1)
                         body(UnsafeBufferPointer(start: buf, count: filled), lineNo + 1)
                     }
                     skippingOverlong = true
+                    bufferStart += filled
                     filled = 0
                 }
             }
             let n = read(fd, buf + filled, capacity - filled)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Diagnostic(file: path, byteOffset: stats.bytes, message: "read failed: \(ByteFile.errnoText())")
+                throw Diagnostic(file: path, byteOffset: bufferStart + filled, message: "read failed: \(ByteFile.errnoText())")
             }
             if n == 0 { break }
             stats.bytes += n
-            let end = filled + n
+            let chunkEnd = filled + n
             var start = 0
             var scan = filled
-            while scan < end {
-                guard let hit = memchr(buf + scan, 0x0A, end - scan) else { break }
+            while scan < chunkEnd {
+                guard let hit = memchr(buf + scan, 0x0A, chunkEnd - scan) else { break }
                 let nl = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                lineNo += 1
-                if skippingOverlong {
+                if skippingFirst {
+                    skippingFirst = false
                     skippingOverlong = false
                 } else {
-                    body(UnsafeBufferPointer(start: buf + start, count: nl - start), lineNo)
+                    if bufferStart + start >= end { finished = true; break }
+                    lineNo += 1
+                    if skippingOverlong {
+                        skippingOverlong = false
+                    } else {
+                        body(UnsafeBufferPointer(start: buf + start, count: nl - start), lineNo)
+                    }
                 }
                 start = nl + 1
                 scan = start
             }
+            if finished { filled = 0; break }
             // Keep the unfinished line at the front of the buffer.
-            let rest = end - start
+            let rest = chunkEnd - start
             if start > 0 && rest > 0 { (buf).update(from: buf + start, count: rest) }
+            bufferStart += start
             filled = rest
+            if bufferStart >= end && !skippingFirst { filled = 0; break }  // the next line starts after the range
         }
-        if filled > 0 {
+        if filled > 0 && !skippingFirst && bufferStart < end {
             lineNo += 1
             if !skippingOverlong { body(UnsafeBufferPointer(start: buf, count: filled), lineNo) }
             stats.lastLineUnterminated = true

@@ -170,6 +170,8 @@ struct WarningSink {
     let file: String
     var perKind = 20
     private(set) var warnings: [Diagnostic] = []
+    /// The kind of each kept warning.
+    private var kinds: [String] = []
     private var counts: [String: Int] = [:]
     private var order: [String] = []
 
@@ -179,7 +181,26 @@ struct WarningSink {
         let c = counts[kind, default: 0]
         if c == 0 { order.append(kind) }
         counts[kind] = c + 1
-        if c < perKind { warnings.append(Diagnostic(file: file, line: line, byteOffset: byteOffset, message: message)) }
+        if c < perKind {
+            warnings.append(Diagnostic(file: file, line: line, byteOffset: byteOffset, message: message))
+            kinds.append(kind)
+        }
+    }
+
+    /// Adds the warnings of a later piece of the same file, its line numbers shifted by
+    /// `lineOffset`, as if they had been added here one by one (the same caps per kind).
+    mutating func absorb(_ other: WarningSink, lineOffset: Int) {
+        var kept: [String: Int] = [:]
+        for (kind, w) in zip(other.kinds, other.warnings) {
+            kept[kind, default: 0] += 1
+            add(kind, line: w.line.map { $0 + lineOffset }, byteOffset: w.byteOffset, w.message)
+        }
+        for kind in other.order {
+            let dropped = (other.counts[kind] ?? 0) - (kept[kind] ?? 0)
+            guard dropped > 0 else { continue }
+            if counts[kind] == nil { order.append(kind) }
+            counts[kind, default: 0] += dropped
+        }
     }
 
     /// The warnings, with one extra line per kind that was capped.
@@ -234,6 +255,28 @@ struct SeriesCollector {
     /// a run was resumed.
     mutating func removePoints(fromX x: Int) {
         for i in series.indices { series[i].removePoints(fromX: x) }
+    }
+
+    /// The collectors of consecutive pieces of one file joined in order (each piece's memory is
+    /// released once copied). Pieces record a missing wall time as NaN; a series whose first
+    /// point has none then keeps no wall times, as one pass would.
+    static func concatenate(_ parts: inout [SeriesCollector]) -> SeriesCollector {
+        guard let first = parts.first else { preconditionFailure("no pieces to join") }
+        var out = SeriesCollector(first.granularity, source: first.source)
+        var totals: [MetricName: Int] = [:]
+        for p in parts { for s in p.series { totals[s.name, default: 0] += s.count } }
+        for k in parts.indices {
+            let piece = parts[k].series
+            parts[k] = SeriesCollector(out.granularity, source: out.source)
+            for s in piece {
+                let slot = out.slot(s.name)
+                out.series[slot].append(contentsOf: s, reservingTotal: totals[s.name] ?? s.count)
+            }
+        }
+        for i in out.series.indices where out.series[i].wallTimes.first?.isNaN == true {
+            out.series[i].dropWallTimes()
+        }
+        return out
     }
 
     /// Sorted, deduplicated (later occurrence wins), empty series dropped; series logged at the

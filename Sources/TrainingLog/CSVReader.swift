@@ -6,7 +6,7 @@
 /// with a step gives iteration points; a file with an epoch column but no step gives epoch points.
 public enum CSVReader {
     public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
-        try CSVParser.read(path: path, options: options)
+        try CSVParser.readInPieces(path: path, options: options)
     }
 
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
@@ -107,6 +107,9 @@ struct CSVParser: LineParser {
     var fields: [(Int, Int)] = []
     var cells: [Double] = []
     var present: [Bool] = []
+    /// A piece of a file read in parallel: a missing wall time is recorded as NaN (see
+    /// `SeriesCollector.concatenate`).
+    var recordsMissingWallTimes = false
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -117,7 +120,7 @@ struct CSVParser: LineParser {
     mutating func feed(_ line: UnsafeBufferPointer<UInt8>, _ lineNo: Int) {
         guard let p = line.baseAddress else { return }
         var (a, b) = ByteScan.trim(p, 0, line.count)
-        if lineNo == 1, b - a >= 3, p[a] == 0xEF, p[a + 1] == 0xBB, p[a + 2] == 0xBF { a += 3 } // BOM
+        if lineNo == 1, header == nil, b - a >= 3, p[a] == 0xEF, p[a + 1] == 0xBB, p[a + 2] == 0xBF { a += 3 } // BOM
         guard b > a else { return }
         guard header != nil else {
             sep = CSVReader.guessSeparator(p + a, b - a)
@@ -167,6 +170,7 @@ struct CSVParser: LineParser {
         guard let (x, g) = rows.index(step: step, epoch: ep, line: lineNo,
                                       hasIndexColumns: stepCol != nil || epochCol != nil, hasValues: values > 0) else { return }
         let both = g == .iteration && rows.keepPerEpoch(step: step, epoch: ep, hasValues: values > 0)
+        if time == nil, recordsMissingWallTimes, timeCol != nil { time = .nan }
         for i in 0..<width where roles[i] == .metric && present[i] {
             let v = cells[i]
             if both, let e = ep { rows.perEpoch.append(names[i], x: e, value: v, wallTime: time) }
@@ -207,5 +211,36 @@ struct CSVParser: LineParser {
         }
         for l in stats.overlongLines { rows.warnings.add("long", line: l, "line longer than 64 MB; only its start was read") }
         return rows.finish(path: path, format: .csv)
+    }
+}
+
+extension CSVParser: SplittableLineParser {
+    /// After the header, when rows carry their own step or epoch (without either, a row's x is
+    /// its row number, which depends on every row before it).
+    var canSplit: Bool { header != nil && (stepCol != nil || epochCol != nil) }
+
+    func pieceParser() -> CSVParser {
+        var p = CSVParser(path: path, options: options)
+        p.header = header; p.roles = roles; p.names = names; p.sep = sep
+        p.stepCol = stepCol; p.epochCol = epochCol; p.timeCol = timeCol
+        p.numeric = numeric.map { _ in 0 }; p.textual = p.numeric
+        p.firstText = firstText.map { _ in nil }
+        p.iterSlot = iterSlot.map { _ in -1 }; p.epochSlot = p.iterSlot
+        p.cells = cells; p.present = present
+        p.recordsMissingWallTimes = true
+        return p
+    }
+
+    mutating func absorb(_ pieces: inout [CSVParser], lineOffsets: [Int]) {
+        for (k, piece) in pieces.enumerated() {
+            for i in numeric.indices where i < piece.numeric.count {
+                numeric[i] += piece.numeric[i]
+                textual[i] += piece.textual[i]
+                if firstText[i] == nil, let f = piece.firstText[i] { firstText[i] = (f.line + lineOffsets[k], f.text) }
+            }
+        }
+        var parts = pieces.map(\.rows)
+        pieces.removeAll()
+        rows.absorb(&parts, lineOffsets: lineOffsets)
     }
 }

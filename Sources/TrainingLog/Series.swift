@@ -55,6 +55,33 @@ public struct Series: Sendable, Equatable {
         if withWallTimes { wallTimes.reserveCapacity(n) }
     }
 
+    /// Appends another series' points (a later piece of the same file), reserving room for
+    /// `reservingTotal` points on the first append. Wall times stay parallel: NaN for points that
+    /// have none.
+    mutating func append(contentsOf other: Series, reservingTotal total: Int) {
+        if xs.isEmpty {
+            if other.count >= total { xs = other.xs; values = other.values; wallTimes = other.wallTimes; return }
+            xs.reserveCapacity(total); values.reserveCapacity(total)
+            if other.hasWallTimes { wallTimes.reserveCapacity(total) }
+        } else if other.hasWallTimes != hasWallTimes {
+            if hasWallTimes {
+                wallTimes.append(contentsOf: repeatElement(.nan, count: other.count))
+            } else {
+                wallTimes.reserveCapacity(Swift.max(total, xs.count + other.count))
+                wallTimes.append(contentsOf: repeatElement(.nan, count: xs.count))
+                wallTimes.append(contentsOf: other.wallTimes)
+            }
+            xs.append(contentsOf: other.xs); values.append(contentsOf: other.values)
+            return
+        }
+        xs.append(contentsOf: other.xs)
+        values.append(contentsOf: other.values)
+        wallTimes.append(contentsOf: other.wallTimes)
+    }
+
+    /// Forgets the wall times (see `SeriesCollector.concatenate`).
+    mutating func dropWallTimes() { wallTimes = [] }
+
     /// Takes `other`'s x (and wall-time) arrays when they hold the same values, so the two series
     /// share one copy: the columns of a CSV or JSON Lines file all have the row's step, and a
     /// million-row file would otherwise keep that column once per metric.

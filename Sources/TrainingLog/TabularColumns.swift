@@ -83,6 +83,41 @@ struct RowCollector {
         return (x, g)
     }
 
+    /// Joins the collectors of later pieces of the same file (see `SplittableLineParser`), in
+    /// order, as if their rows had come here one by one.
+    mutating func absorb(_ parts: inout [RowCollector], lineOffsets: [Int]) {
+        // The per-epoch copy survives only if every piece kept it and no epoch repeats across pieces.
+        var keepsPerEpoch = perEpochActive
+        var epochsSeen = seenEpochs, epochCount = seenEpochs.count
+        for p in parts where keepsPerEpoch {
+            keepsPerEpoch = p.perEpochActive
+            epochsSeen.formUnion(p.seenEpochs)
+            epochCount += p.seenEpochs.count
+        }
+        keepsPerEpoch = keepsPerEpoch && epochsSeen.count == epochCount
+        for (k, p) in parts.enumerated() {
+            warnings.absorb(p.warnings, lineOffset: lineOffsets[k])
+            rows += p.rows
+            rowsWithoutIndex += p.rowsWithoutIndex
+            stepOnlyRows += p.stepOnlyRows
+            usedRowNumber = usedRowNumber || p.usedRowNumber
+        }
+        var iters = [iter] + parts.map(\.iter)
+        var epochs = [epoch] + parts.map(\.epoch)
+        var perEpochs = keepsPerEpoch ? [perEpoch] + parts.map(\.perEpoch) : []
+        parts.removeAll()
+        iter = SeriesCollector.concatenate(&iters)
+        epoch = SeriesCollector.concatenate(&epochs)
+        if keepsPerEpoch {
+            perEpoch = SeriesCollector.concatenate(&perEpochs)
+            seenEpochs = epochsSeen
+        } else {
+            perEpochActive = false
+            perEpoch = SeriesCollector(.epoch, source: perEpoch.source)
+            seenEpochs = []
+        }
+    }
+
     /// `metrics` holds (name, value) pairs; values may be NaN/inf (kept as data).
     mutating func add(_ metrics: [(MetricName, Double)], step: Int?, epoch ep: Int?, time: Double?,
                       line: Int, hasIndexColumns: Bool) {

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import TrainingLog
+
+/// A large CSV is read in pieces on every core; the result must be the one pass's, point for
+/// point and warning for warning.
+@Suite struct PieceReadingTests {
+    /// Everything that crosses rows: sparse columns, wall times missing on some rows (and on the
+    /// first row of some columns), text in a numeric column, more warnings of one kind than are
+    /// listed, rows without an index, CRLF endings, a long line, no final newline.
+    static func awkwardCSV(rows: Int, epochColumn: Bool) -> String {
+        var text = epochColumn ? "step,epoch,wall_time,L_mean,L_tail,val_loss,note\r\n" : "step,wall_time,L_mean,L_tail,val_loss,note\r\n"
+        for s in 0..<rows {
+            var cells: [String] = ["\(s * 10)"]
+            if epochColumn { cells.append(s % 3 == 0 ? "\(s / 3)" : "") }
+            cells.append(s % 17 == 5 || s == 0 ? "" : "\(1000 + s)")
+            cells.append(s % 101 == 7 ? "oops\(s)" : "\(8 - Double(s) * 0.001)")
+            cells.append(s % 2 == 0 ? "\(7 - Double(s) * 0.001)" : "")
+            cells.append(s % 50 == 49 ? "\(6 + Double(s % 7) * 0.01)" : "")
+            cells.append(s == rows / 2 ? String(repeating: "x", count: 5000) : "n\(s)")
+            text += cells.joined(separator: ",") + (s % 4 == 0 ? "\r\n" : "\n")
+            if s % 97 == 3 { text += epochColumn ? ",,,8.0,,,\n" : ",,8.0,,,\n" }  // no step or epoch
+        }
+        text.removeLast()  // no final newline
+        return text
+    }
+
+    static func describe(_ run: Run) -> String {
+        var out = ""
+        for s in run.series {
+            out += "\(s.name.rawValue) \(s.granularity) n=\(s.count) xs=\(s.xs.reduce(0, &+)) v=\(s.values.map { $0.isNaN ? 0 : $0 }.reduce(0, +)) "
+            out += "w=\(s.wallTimes.count) \(s.wallTimes.filter(\.isNaN).count) \(s.wallTimes.filter { !$0.isNaN }.reduce(0, +))\n"
+        }
+        for w in run.warnings { out += "\(w)\n" }
+        return out
+    }
+
+    @Test(arguments: [false, true])
+    func piecesGiveTheOnePassRun(epochColumn: Bool) throws {
+        let dir = TestSupport.tempDir("pieces")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = TestSupport.write(Self.awkwardCSV(rows: 4000, epochColumn: epochColumn), dir, "m.csv")
+        let onePass = try CSVParser.read(path: path, options: .init())
+        #expect(onePass.series.count >= 3 && onePass.warnings.count > 20)
+        for pieces in [2, 3, 7, 64] {
+            let inPieces = try CSVParser.readInPieces(path: path, options: .init(), pieces: pieces)
+            #expect(Self.describe(inPieces) == Self.describe(onePass), "\(pieces) pieces")
+            for (a, b) in zip(inPieces.series, onePass.series) {
+                #expect(a.xs == b.xs && a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            }
+        }
+    }
+
+    /// The ranged line reader hands every line to exactly one piece, whatever the cut points.
+    @Test func rangesCoverEveryLineOnce() throws {
+        let dir = TestSupport.tempDir("ranges")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var text = ""
+        for i in 0..<300 { text += String(repeating: "a", count: i % 13) + "\(i)\n" }
+        text += "last"
+        let path = TestSupport.write(text, dir, "lines.txt")
+        let size = text.utf8.count
+        let expected = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for cut in [1, 2, 5, 17, 100, 999, size - 1] {
+            var seen: [String] = []
+            for range in [0..<cut, cut..<size] {
+                _ = try LineReader(chunkSize: 7).forEachLine(path, range: range) { line, _ in
+                    seen.append(String(decoding: line, as: UTF8.self))
+                }
+            }
+            #expect(seen == expected, "cut at \(cut)")
+        }
+    }
+}
