@@ -55,7 +55,14 @@ struct RunClock: Sendable {
     private static func wallTimeClock(_ run: Run) -> RunClock? {
         var raw: [(pos: Double, t: Double)] = []
         let ipe = run.iterationsPerEpoch.map(Double.init)
+        // Series read from the same lines share their x and wall-time arrays
+        // (`Series.shareCoordinates`): each shared pair is walked once.
+        var walked = Set<[UInt]>()
         for s in run.series where s.hasWallTimes {
+            let identity = [s.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
+                            s.wallTimes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
+                            UInt(s.count), s.granularity == .epoch ? 1 : 0]
+            guard walked.insert(identity).inserted else { continue }
             for i in 0..<s.count {
                 let t = s.wallTimes[i]
                 guard t.isFinite else { continue }

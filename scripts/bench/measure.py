@@ -2,7 +2,7 @@
 """measure.py: time whole processes and append the results to a JSON Lines file.
 
     measure.py run  --results F --case ID --reps N [--warmup K] --names a[,b...] [--input TEXT] [--bytes N]
-                    [--stdout-to DIR] [--artifact NAME=FILE] -- CMD_A ... [::: CMD_B ...]
+                    [--stdout-to DIR] [--artifact NAME=FILE] [--phase REGEX] -- CMD_A ... [::: CMD_B ...]
     measure.py skip --results F --case ID --reason TEXT [--names a]
     measure.py note --results F --case ID --names a --wall S --rss-mb M --source TEXT [--input TEXT]
 
@@ -22,6 +22,7 @@ anchors' README), marked with its source. Only the standard library.
 import argparse
 import datetime as dt
 import json
+import re
 import os
 import shlex
 import statistics
@@ -65,10 +66,11 @@ def time_once(cmd, stdout_path):
         fields = open(tf.name).read().strip().splitlines()
         last = fields[-1].split() if fields else []
         err.seek(0)
-        tail = err.read()[-600:].strip()
+        text = err.read()
+        tail = text[-600:].strip()
         if len(last) != 4:
-            return None, None, None, p.returncode, tail or "no timing from /usr/bin/time"
-        return float(last[0]), int(last[1]), float(last[2]) + float(last[3]), p.returncode, tail
+            return None, None, None, p.returncode, tail or "no timing from /usr/bin/time", text
+        return float(last[0]), int(last[1]), float(last[2]) + float(last[3]), p.returncode, tail, text
 
 
 def cmd_run(a, rest):
@@ -89,7 +91,7 @@ def cmd_run(a, rest):
             if rec["status"] != "ok":
                 continue
             so = os.path.join(a.stdout_to, rec["name"] + ".out") if a.stdout_to else None
-            wall, rss, cpu, code, tail = time_once(cmd, so)
+            wall, rss, cpu, code, tail, err_text = time_once(cmd, so)
             if code not in a.ok_exit or wall is None:
                 rec.update(status="failed", exit=code, error=tail.splitlines()[-1] if tail else f"exit {code}")
                 continue
@@ -99,6 +101,10 @@ def cmd_run(a, rest):
             rec["walls"].append(wall)
             rec["rss_kb"].append(rss)
             rec["cpus"].append(cpu)
+            if a.phase:
+                m = re.search(a.phase, err_text)
+                if m:
+                    rec.setdefault("phases", []).append(float(m.group(1)))
             print(f"  {a.case} {rec['name']}: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss / 1024:.0f} MB",
                   file=sys.stderr)
     arts = dict(x.split("=", 1) for x in a.artifact)
@@ -111,6 +117,8 @@ def cmd_run(a, rest):
             rec["median_wall"] = statistics.median(rec["walls"])
             rec["median_cpu"] = statistics.median(rec["cpus"])
             rec["max_rss_mb"] = max(rec["rss_kb"]) / 1024.0
+            if rec.get("phases"):
+                rec["median_phase"] = statistics.median(rec["phases"])
         else:
             rec["median_wall"] = rec["median_cpu"] = rec["max_rss_mb"] = None
         if rec["status"] != "ok":
@@ -137,6 +145,9 @@ def main():
     ap.add_argument("--input", default="")
     ap.add_argument("--bytes", type=int, default=None)
     ap.add_argument("--stdout-to", default=None)
+    ap.add_argument("--phase", default=None,
+                    help="a regex whose first group is a phase time in seconds in the command's stderr "
+                         "(varreport -v prints 'read PATH: ... in 0.691 s')")
     ap.add_argument("--artifact", action="append", default=[],
                     help="NAME=FILE: after the runs, record FILE's size in NAME's record")
     ap.add_argument("--reason", default="")

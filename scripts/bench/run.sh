@@ -126,6 +126,7 @@ else
 fi
 
 # --- 1b. VAR stdout.txt throughput and memory ----------------------------------------------
+READ_PHASE='read [^\n]* in ([0-9.]+) s'
 if [ "$QUICK" = 1 ]; then SIZES=(25); else SIZES=(250 1000); fi
 for mb in "${SIZES[@]}"; do
   f=$OUT/stdout-$mb/stdout.txt
@@ -133,8 +134,9 @@ for mb in "${SIZES[@]}"; do
   generate "$OUT/stdout-$mb" v1 "$PY" "$HERE/gen_stdout.py" "$mb" "$f"
   bytes=$(wc -c < "$f")
   warm "$f"
+  # -v prints each phase's time: the read phase is the reader's own throughput
   M run --case "reader-stdout-$mb" --reps 3 --warmup 1 --input "gen_stdout.py $mb: $((bytes / 1000000)) MB" \
-    --bytes "$bytes" --stdout-to "$OUT/stdout-$mb" -- "$BIN" summary "$f" --json
+    --bytes "$bytes" --stdout-to "$OUT/stdout-$mb" --phase "$READ_PHASE" -- "$BIN" summary "$f" --json -v
 done
 if [ "$QUICK" != 1 ]; then
   # the 250 MB run launched 4 times (VAR's RESTART banner between): 4x the bytes, the same series
@@ -145,7 +147,7 @@ if [ "$QUICK" != 1 ]; then
   warm "$f"
   M run --case "reader-stdout-1000x4" --reps 3 --warmup 1 \
     --input "gen_stdout.py 1000 --launches 4: $((bytes / 1000000)) MB, the 250 MB run 4 times" \
-    --bytes "$bytes" --stdout-to "$OUT/stdout-1000x4" -- "$BIN" summary "$f" --json
+    --bytes "$bytes" --stdout-to "$OUT/stdout-1000x4" --phase "$READ_PHASE" -- "$BIN" summary "$f" --json -v
 fi
 
 # --- 1c. a real-sized VAR-d16 run folder ---------------------------------------------------
@@ -169,10 +171,12 @@ for n in "${NS[@]}"; do
   inp="gen_series.py $n ($(( $(wc -c < "$S/series.csv") / 1000 )) kB CSV)"
   warm "$S"/*.csv
   if [ "$has_figure" = 1 ]; then
-    M run --case "render-$tag" --reps "$reps" --warmup 1 --names matplotlib,varreport-png,varreport-pdf --input "$inp" \
-      --artifact "varreport-png=$R/varreport.png" --artifact "varreport-pdf=$R/varreport.pdf" \
-      --artifact "matplotlib=$R/mpl.pdf" \
+    # varreport-both is the comparison: one process writing PNG and PDF, as mpl_report.py does
+    M run --case "render-$tag" --reps "$reps" --warmup 1 --names matplotlib,varreport-both,varreport-png,varreport-pdf \
+      --input "$inp" --artifact "varreport-png=$R/varreport.png" --artifact "varreport-pdf=$R/varreport.pdf" \
+      --artifact "varreport-both=$R/both.pdf" --artifact "matplotlib=$R/mpl.pdf" \
       -- "$PY" "$ANCHORS/mpl_report.py" "$S/series.csv" "$R/mpl" \
+      ::: "$BIN" plot "$S" --figure overview --size 1600x1000 -o "$R/both.png" -o "$R/both.pdf" \
       ::: "$BIN" plot "$S" --figure overview --size 1600x1000 -o "$R/varreport.png" \
       ::: "$BIN" plot "$S" --figure overview --size 1600x1000 -o "$R/varreport.pdf"
   else
