@@ -73,6 +73,7 @@ enum RunFactsBuilder {
                          secondsPerIteration: spi, totalHours: total, etaHours: eta, config: config, sources: sources)
         f.clockBasis = clock?.basis
         f.gpus = gpus(run)
+        f.lastStep = run.series.filter { $0.granularity == .iteration }.compactMap(\.xs.last).filter { $0 >= 0 }.max()
         return f
     }
 
@@ -85,6 +86,11 @@ enum RunFactsBuilder {
             var msg = "The run finished \(f.epochsPlanned.map { "all \($0)" } ?? "its \(f.epochsCompleted)") epochs"
             msg += f.totalHours.map { " in \(Format.hours($0))" } ?? ""
             out.append(Finding(kind: "finished", severity: .info, message: msg + speed + ".", epoch: f.epochsCompleted > 0 ? f.epochsCompleted - 1 : nil))
+        case .incomplete where f.epochsCompleted == 0 && f.epochsPlanned == nil && f.lastStep != nil:
+            // A log by steps only (a CSV or JSON Lines fork): nothing says how long the run was meant to be.
+            var msg = "The logs do not say whether the run finished: training was logged up to step \(f.lastStep!)"
+            msg += f.totalHours.map { " over \(Format.hours($0))" } ?? ""
+            out.append(Finding(kind: "incomplete", severity: .info, message: msg + speed + ".", epoch: nil))
         case .incomplete:
             var msg = "The run is incomplete: \(f.epochsCompleted) of \(f.epochsPlanned.map(String.init) ?? "an unknown number of") epochs done"
             msg += f.totalHours.map { " in \(Format.hours($0))" } ?? ""

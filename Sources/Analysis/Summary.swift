@@ -124,6 +124,8 @@ public struct RunFacts: Codable, Sendable, Equatable {
     public var clockBasis: String? = nil
     /// GPUs (processes) of the run, from `glb_batch_size / batch_size` in the config, when known.
     public var gpus: Int? = nil
+    /// The last global step of the iteration-level data, when there is any.
+    public var lastStep: Int? = nil
     public var config: [String: String]
     public var sources: [SourceSummary]
 
@@ -153,7 +155,7 @@ public struct RunFacts: Codable, Sendable, Equatable {
         case restartEpochs = "restart_epochs", iterationsPerEpoch = "iterations_per_epoch"
         case parametersMillions = "parameters_millions", secondsPerIteration = "seconds_per_iteration"
         case totalHours = "total_hours", etaHours = "eta_hours"
-        case clockBasis = "clock_basis", gpus
+        case clockBasis = "clock_basis", gpus, lastStep = "last_step"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -172,6 +174,7 @@ public struct RunFacts: Codable, Sendable, Equatable {
         try c.encode(etaHours, forKey: .etaHours)
         try c.encode(clockBasis, forKey: .clockBasis)
         try c.encode(gpus, forKey: .gpus)
+        try c.encodeIfPresent(lastStep, forKey: .lastStep)
         try c.encode(config, forKey: .config)
         try c.encode(sources, forKey: .sources)
     }

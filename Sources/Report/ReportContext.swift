@@ -100,8 +100,15 @@ public enum ReportContext {
         var firstBelow = ""
         var staysBelow = ""
         if isLoss {
-            if let e = m.firstBelow?.epoch { firstBelow = "epoch \(e)" } else { firstBelow = "not reached" }
-            if let e = m.staysBelowFrom?.epoch { staysBelow = "epoch \(e)" } else { staysBelow = "–" }
+            // By epoch, or by step for a run logged only by steps.
+            if let fb = m.firstBelow {
+                firstBelow = XMapping.place(epoch: fb.epoch, step: fb.step)
+            } else {
+                firstBelow = "not reached"
+            }
+            if let e = m.staysBelowFrom?.epoch { staysBelow = "epoch \(e)" }
+            else if let s = m.staysBelowFromStep { staysBelow = "step \(s)" }
+            else { staysBelow = "–" }
         }
         var row: [String: Any] = [:]
         row["name"] = name

@@ -47,6 +47,18 @@ import TrainingLog
         #expect(texts.contains { $0.hasPrefix("Lt < 5.5: step \(firstBelow)") })
     }
 
+    /// The key-numbers table and the run's facts speak in steps too.
+    @Test func tableAndFactsSpeakInSteps() throws {
+        let summary = Analyzer.analyze(Self.run())
+        let m = try #require(summary.metrics["train/loss_tail"])
+        let row = ReportContext.keyMetricRow(name: "train/loss_tail", m)
+        #expect(row["first_below"] as? String == "step \(m.firstBelow!.step!)")
+        #expect(row["stays_below"] as? String == "step \(try #require(m.staysBelowFromStep))")
+        #expect(summary.run.lastStep == 2999)
+        let incomplete = try #require(summary.findings.first { $0.kind == "incomplete" })
+        #expect(incomplete.message.hasPrefix("The logs do not say whether the run finished: training was logged up to step 2999"))
+    }
+
     /// An epoch run keeps its epoch axis and epoch labels.
     @Test func epochRunsKeepEpochs() throws {
         let run = SyntheticRun.make()
