@@ -11,6 +11,17 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     public var thresholds: [String: Double] = [:]
     /// Codebook size V: the uniform baseline is ln V (8.318 for 4096).
     public var vocabSize: Int = 4096
+    /// What the analysis is for (not a config key): everything, or only what figures draw.
+    public var scope: Scope = .full
+    public enum Scope: Sendable, Equatable {
+        /// The whole summary (`summary`, `report`, `check`, `sweep`).
+        case full
+        /// What `plot` draws: the losses' numbers and crossings, validation, overfitting, early
+        /// stopping and gradient-norm spikes; no loss-spike scan, no projections, and no numbers
+        /// for metrics other than losses (on a million-point log that halves the analysis).
+        case figures
+    }
+
     /// TensorBoard smoothing weight for the debiased EMA (0 = raw, 1 = flat).
     public var emaWeight: Double = 0.6
     /// Share of the last points averaged for `mean_last_10_percent`.

@@ -33,7 +33,7 @@ public enum Analyzer {
         let ctx = ThresholdAnalysis.Context(run: run, options: o, clock: clock, gpus: facts.gpus,
                                             epochsPlanned: facts.epochsPlanned)
         var metrics: [String: MetricSummary] = [:]
-        for name in curves.keys.sorted() {
+        for name in curves.keys.sorted() where o.scope == .full || name.isLoss {
             let c = curves[name]!
             guard var m = MetricStatistics.summarize(c, options: o) else { continue }
             ThresholdAnalysis.apply(to: &m, curve: c, context: ctx)

@@ -143,7 +143,7 @@ public enum InstabilityDetector {
         // Spike scans of the training losses (iteration series when there is one) and the
         // gradient norm: on a long run they cost more than the rest of the analysis, so they run
         // side by side.
-        let lossCurves = MetricRoles.trainingLosses(Array(curves.keys)).compactMap { name in
+        let lossCurves = o.scope == .figures ? [] : MetricRoles.trainingLosses(Array(curves.keys)).compactMap { name in
             (run.curve(name, .iteration) ?? curves[name]).map { (name, $0) }
         }
         let gradCurve = run.curve(.gradNorm, .iteration) ?? run.curve(.gradNorm)
@@ -230,7 +230,7 @@ public enum InstabilityDetector {
         }
 
         // Accuracy falling while its loss falls.
-        for pair in MetricRoles.accuracyLossPairs {
+        for pair in MetricRoles.accuracyLossPairs where o.scope == .full {
             guard let ac = curves[pair.acc]?.epochLevel(run: run), let lc = curves[pair.loss]?.epochLevel(run: run),
                   let d = accuracyFallsWithLoss(acc: ac, loss: lc, options: o) else { continue }
             inst.accuracyFallsWithLoss.append(contentsOf: d)

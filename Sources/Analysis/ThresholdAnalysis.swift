@@ -61,7 +61,7 @@ enum ThresholdAnalysis {
             if lnV != thr { m.reducibleCovered = (lnV - last) / (lnV - thr) }
         }
         // Projection when the metric is not below the threshold at the end.
-        if stays == nil, MetricRoles.isHeadlineLoss(raw.name),
+        if stays == nil, ctx.options.scope == .full, MetricRoles.isHeadlineLoss(raw.name),
            let proj = projection(raw, threshold: thr, context: ctx) {
             m.projection = proj
             if let last = m.smoothedLast, proj.amplitude > 0, lnV - proj.lossInfinity > 0 {

@@ -1,3 +1,4 @@
+import Foundation
 import TrainingLog
 
 /// Converts a series' own x (epoch index or global step) into the figure's x unit, so that
@@ -46,9 +47,15 @@ struct XMapping {
     /// log usually share it (`Series.shareCoordinates`), so a million-point figure maps it once.
     private let memo = Memo()
 
-    private final class Memo {
-        var mapped: [Key: [Double]] = [:]
+    /// Shared by the panels of one figure, which are built side by side.
+    private final class Memo: @unchecked Sendable {
+        private var mapped: [Key: [Double]] = [:]
+        private let lock = NSLock()
         struct Key: Hashable { let address: UInt; let count: Int; let source: String; let granularity: Granularity }
+        subscript(key: Key) -> [Double]? {
+            get { lock.lock(); defer { lock.unlock() }; return mapped[key] }
+            set { lock.lock(); mapped[key] = newValue; lock.unlock() }
+        }
     }
 
     /// The x of every point of `series` in the figure's unit (NaN where it cannot be placed).
@@ -57,9 +64,9 @@ struct XMapping {
         // Hours depend on the source's clock and the wall times: key by source too.
         let key = Memo.Key(address: address, count: series.count, source: unit == .hours ? series.source : "",
                            granularity: series.granularity)
-        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo.mapped[key] { return done }
+        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo[key] { return done }
         let mapped = map(series)
-        if address != 0, unit != .hours || !series.hasWallTimes { memo.mapped[key] = mapped }
+        if address != 0, unit != .hours || !series.hasWallTimes { memo[key] = mapped }
         return mapped
     }
 
