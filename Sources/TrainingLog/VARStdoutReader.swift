@@ -240,6 +240,7 @@ struct VARStdoutParser: LineParser {
             // than at the end (the later occurrence wins either way).
             epoch.removePoints(fromX: ep)
             if let ipe = itersFromDataloader ?? itersFromLines { iter.removePoints(fromX: ep * ipe) }
+            summaries.removeAll { $0.ep >= ep }
         }
     }
 
