@@ -23,26 +23,28 @@ let package = Package(
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
         .target(name: "TrainingLog"),
-        .target(name: "Analysis", dependencies: ["TrainingLog"]),
+        .target(name: "TextFormat"),
+        .target(name: "Analysis", dependencies: ["TrainingLog", "TextFormat"]),
         // PNG encoding with libpng (a dependency of libcairo2-dev), in C for libpng's setjmp.
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
-        .target(name: "Render", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Render", dependencies: ["CCairo", "CPNG", "TextFormat"]),
         .target(
             name: "Report",
             dependencies: [
-                "TrainingLog", "Analysis", "Render",
+                "TrainingLog", "Analysis", "Render", "TextFormat",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .executableTarget(
             name: "varreport",
             dependencies: [
-                "TrainingLog", "Analysis", "Report", "Render",
+                "TrainingLog", "Analysis", "Report", "Render", "TextFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "TrainingLogTests", dependencies: ["TrainingLog"]),
+        .testTarget(name: "TextFormatTests", dependencies: ["TextFormat"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TrainingLog"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "TrainingLog"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// Number formatting for messages: fixed digits, no locale, so that messages are the same
 /// bytes on every machine.
@@ -7,7 +8,7 @@ enum Format {
     static func num(_ x: Double, _ digits: Int = 3) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
         if abs(x) >= 1e9 { return short(x) }
-        let s = String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), x)
+        let s = cFormat("%.\(digits)f", x)  // C locale: always a point
         return s == "-0" || s.hasPrefix("-0.") && Double(s) == 0 ? String(s.dropFirst()) : s
     }
     /// A threshold as people write it ("5.5", "6").

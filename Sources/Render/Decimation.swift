@@ -27,7 +27,9 @@ public enum Decimation {
         -> (xs: [Double], ys: [Double])
     {
         let n = min(xs.count, ys.count)
-        guard buckets > 0, n > 2 * buckets + 2 else { return (Array(xs.prefix(n)), Array(ys.prefix(n))) }
+        // Reduce whenever a bucket can hold more than one point, so that reducing an already
+        // M4-reduced line gives what reducing the full line gives (`Figure.predecimated`).
+        guard buckets > 0, n > buckets + 2 else { return (Array(xs.prefix(n)), Array(ys.prefix(n))) }
         return xs.withUnsafeBufferPointer { xb in
             ys.withUnsafeBufferPointer { yb in
                 m4(xb, yb, n: n, buckets: buckets, xRange: xRange, keepEnds: false)

@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import TextFormat
 
 /// A simple flowing PDF document (A4 portrait by default) for reports: headings that become PDF
 /// bookmarks, Pango-markup paragraphs, tables that break across pages, vector figures, and
@@ -204,7 +205,7 @@ public final class PDFDocument {
             // Keep the heading with at least a few lines of what follows.
             ensure(before + h + 4 * doc.bodySize)
             if pageHasContent { y += before }
-            let link = String(format: "page=%d pos=[%.2f %.2f]", page, left, y)
+            let link = cFormat("page=%d pos=[%.2f %.2f]", page, left, y)
             let parent: Int32 = level == 1 ? 0 : outlineParents[level - 2]
             let id = cairo_pdf_surface_add_outline(surface, parent, text, link, CAIRO_PDF_OUTLINE_FLAG_OPEN)
             outlineParents[level - 1] = id

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// Tick positions for one axis.
 public struct TickSet: Sendable, Hashable {
@@ -112,7 +113,7 @@ public enum Ticks {
         let unit = Foundation.pow(10, (Foundation.log10(step)).rounded(.down) - 3)
         let r = (v / unit).rounded() * unit
         // Round-trip through a short decimal string so the value is the closest double.
-        let s = String(format: "%.15g", r)
+        let s = cFormat("%.15g", r)
         let out = Double(s) ?? r
         return out == 0 ? 0 : out
     }
@@ -207,7 +208,7 @@ public enum TickFormat {
             decimals += 1
         }
         return values.map { v in
-            let s = String(format: "%.\(decimals)f", v)
+            let s = cFormat("%.\(decimals)f", v)
             return isNegativeZero(s) ? String(s.dropFirst()) : s
         }
     }
@@ -219,13 +220,13 @@ public enum TickFormat {
         if v == 0 { return "0" }
         let a = abs(v)
         if a >= 1e4 || a < 1e-3 { return labels([v], step: 0)[0] }
-        return shortest(Double(String(format: "%.4g", v)) ?? v, tolerance: a * 1e-9)
+        return shortest(Double(cFormat("%.4g", v)) ?? v, tolerance: a * 1e-9)
     }
 
     /// "2.5e-4" style: mantissa as short as possible, exponent without "+" or leading zeros.
     static func scientific(_ v: Double) -> String {
         for p in 0...15 {
-            let s = String(format: "%.\(p)e", v)
+            let s = cFormat("%.\(p)e", v)
             if let back = Double(s), abs(back - v) <= abs(v) * 1e-9 {
                 let parts = s.split(separator: "e")
                 let mant = parts[0]
@@ -239,12 +240,12 @@ public enum TickFormat {
     /// Fixed notation with the fewest decimals that stays within `tolerance` of `v`.
     static func shortest(_ v: Double, tolerance: Double) -> String {
         for p in 0...12 {
-            let s = String(format: "%.\(p)f", v)
+            let s = cFormat("%.\(p)f", v)
             if let back = Double(s), abs(back - v) <= max(tolerance, 0) {
                 return isNegativeZero(s) ? String(s.dropFirst()) : s
             }
         }
-        return String(format: "%.12g", v)
+        return cFormat("%.12g", v)
     }
 
     private static func isNegativeZero(_ s: String) -> Bool {

@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import Render
 import TrainingLog
+import TextFormat
 
 /// The post-training PDF: page 1 is what a reader gets in 30 seconds (run, verdict, key numbers,
 /// findings with recommendations); then the figures, full width; then configuration, sources and
@@ -42,7 +43,7 @@ struct PostTrainingPDF {
         let epochs = s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"
         var facts = "\(labels["status"]): \(s.run.status.rawValue) · \(labels["epochs"]): \(epochs) · \(labels["restarts"]): \(s.run.restarts)"
         if let h = s.run.totalHours { facts += " · \(labels["time"]): \(NumberFormat.hours(h))" }
-        if let p = s.run.parametersMillions { facts += " · " + String(format: "%.1f M", p) + " " + labels["parameters"].lowercased() }
+        if let p = s.run.parametersMillions { facts += " · " + cFormat("%.1f M", p) + " " + labels["parameters"].lowercased() }
         doc.text(facts)
         doc.space(6)
 
@@ -77,11 +78,11 @@ struct PostTrainingPDF {
             (labels["restarts"], s.run.restartEpochs.isEmpty ? "\(s.run.restarts)"
                 : "\(s.run.restarts) (epoch \(s.run.restartEpochs.map(String.init).joined(separator: ", ")))"),
         ]
-        if let p = s.run.parametersMillions { facts.append((labels["parameters"], String(format: "%.1f M", p))) }
+        if let p = s.run.parametersMillions { facts.append((labels["parameters"], cFormat("%.1f M", p))) }
         if let ipe = s.run.iterationsPerEpoch { facts.append(("iterations per epoch", "\(ipe)")) }
         if let h = s.run.totalHours {
             var t = NumberFormat.hours(h)
-            if let spi = s.run.secondsPerIteration { t += String(format: " (%.3f s %@)", spi, labels["per_iteration"]) }
+            if let spi = s.run.secondsPerIteration { t += cFormat(" (%.3f s ", spi) + labels["per_iteration"] + ")" }
             facts.append((labels["time"], t))
         }
         if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import TrainingLog
+import TextFormat
 
 /// Builds the values a report template sees. Every key is listed in docs/TEMPLATES.md; keys are
 /// snake_case and only ever added to, so user templates keep working.
@@ -74,9 +75,9 @@ public enum ReportContext {
             "epochs_text": r.epochsPlanned.map { "\(r.epochsCompleted) / \($0)" } ?? "\(r.epochsCompleted)",
             "restarts": r.restarts,
             "restart_epochs": r.restartEpochs.map(String.init).joined(separator: ", "),
-            "parameters": r.parametersMillions.map { String(format: "%.1f M", $0) } ?? "–",
+            "parameters": r.parametersMillions.map { cFormat("%.1f M", $0) } ?? "–",
             "iterations_per_epoch": r.iterationsPerEpoch.map(String.init) ?? "–",
-            "seconds_per_iteration": r.secondsPerIteration.map { String(format: "%.3f s", $0) } ?? "–",
+            "seconds_per_iteration": r.secondsPerIteration.map { cFormat("%.3f s", $0) } ?? "–",
             "total_hours": NumberFormat.hours(r.totalHours),
             "eta_hours": NumberFormat.hours(r.etaHours),
             "has_eta": r.etaHours != nil,

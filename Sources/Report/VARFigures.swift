@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import Render
 import TrainingLog
+import TextFormat
 
 /// A figure of the report with its name and caption.
 public struct NamedFigure: Sendable {
@@ -331,7 +332,7 @@ public enum VARFigures {
                               PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false),
                           ])
         let caption = "Seconds per training iteration, per epoch" +
-            (summary.run.secondsPerIteration.map { "; median \(String(format: "%.3f", $0)) s." } ?? ".")
+            (summary.run.secondsPerIteration.map { "; median \(cFormat("%.3f", $0)) s." } ?? ".")
         return NamedFigure(id: "throughput", title: "Throughput", caption: caption,
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.6))
     }

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import TrainingLog
+import TextFormat
 
 /// `varreport check RUN --metric NAME --below X`: a gate for CI scripts.
 struct CheckCommand: ParsableCommand {
@@ -79,7 +80,7 @@ struct CheckCommand: ParsableCommand {
             bar = "> \(a)"
         }
         if !common.quiet {
-            print("\(pass ? "PASS" : "FAIL") \(metric) \(use.rawValue) \(String(format: "%.4f", v))\(at) \(pass ? "" : "not ")\(bar)")
+            print("\(pass ? "PASS" : "FAIL") \(metric) \(use.rawValue) \(cFormat("%.4f", v))\(at) \(pass ? "" : "not ")\(bar)")
         }
         if !pass { throw ExitCode(ExitStatus.checkFailed) }
     }

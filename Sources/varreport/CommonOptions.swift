@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Report
+import TextFormat
 import TrainingLog
 
 /// Options every command takes (CONTRACT.md): the threshold, the codebook size, a config file,
@@ -88,7 +89,7 @@ final class PhaseClock {
     func lap(_ what: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        Console.info(String(format: "%@ in %.3f s", what, Double(now - last) / 1e9))
+        Console.info(what + cFormat(" in %.3f s", Double(now - last) / 1e9))
         last = now
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// A one-line progress display on stderr: only on a terminal, and only once the work has taken
 /// over a second, so quick commands and pipes stay quiet. A timer redraws it while a long phase
@@ -36,7 +37,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let elapsed = Date().timeIntervalSince(start)
         guard enabled, elapsed >= 1, !text.isEmpty else { return }
-        let line = String(text.prefix(90)) + String(format: "  %.0f s", elapsed)
+        let line = String(text.prefix(90)) + cFormat("  %.0f s", elapsed)
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         shown = true
     }

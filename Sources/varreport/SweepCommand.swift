@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Report
 import TrainingLog
+import TextFormat
 
 /// `varreport sweep RUNS... -o DIR [--jobs N] [--shard I/N] [--force]` and `varreport sweep --merge DIR`.
 struct SweepCommand: ParsableCommand {
@@ -145,10 +146,10 @@ struct SweepCommand: ParsableCommand {
         if !common.quiet {
             if let b = comparison.best {
                 let r = comparison.entries[b].record
-                print("best: \(r.name) (final \(comparison.primaryMetric) \(String(format: "%.4f", r.final[comparison.primaryMetric] ?? .nan)))")
+                print("best: \(r.name) (final \(comparison.primaryMetric) \(cFormat("%.4f", r.final[comparison.primaryMetric] ?? .nan)))")
             }
             if let s = comparison.scaling {
-                print(String(format: "scaling law: L = (%.4g * N)^%.4f, r2 = %.3f over %d runs", s.beta, s.alpha, s.r2, s.nPoints))
+                print(cFormat("scaling law: L = (%.4g * N)^%.4f, r2 = %.3f over %d runs", s.beta, s.alpha, s.r2, s.nPoints))
             }
             print("comparison: \([files.pdf, files.html, files.markdown].compactMap { $0 }.joined(separator: ", ")), \(files.json)")
         }
@@ -182,7 +183,7 @@ final class SweepProgress: @unchecked Sendable {
             let what: String
             if o.record.failed { what = "FAILED: \(o.record.error ?? "")" }
             else if o.skipped { what = "unchanged" }
-            else { what = "\(o.record.verdict ?? o.record.status) (\(String(format: "%.1f", o.seconds)) s)" }
+            else { what = "\(o.record.verdict ?? o.record.status) (\(cFormat("%.1f", o.seconds)) s)" }
             if terminal {
                 if o.record.failed { write("\r\u{1B}[K[\(done)/\(total)] \(o.ref.name): \(what)\n") }
                 bar(done: done, total: total)
@@ -204,7 +205,7 @@ final class SweepProgress: @unchecked Sendable {
         var eta = "--:--"
         if done > 0 && done < total {
             let s = Int(elapsed / Double(done) * Double(total - done))
-            eta = String(format: "%d:%02d", s / 60, s % 60)
+            eta = cFormat("%d:%02d", s / 60, s % 60)
         } else if done == total { eta = "0:00" }
         let current = active.first.map { " " + String($0.prefix(40)) } ?? ""
         write("\r\u{1B}[K[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Render
 
@@ -68,6 +69,31 @@ import Testing
             let lo = ys[range].min()!, hi = ys[range].max()!
             let kept = zip(dx, dy).filter { range.contains(Int($0.0)) }.map(\.1)
             #expect(kept.contains(lo) && kept.contains(hi) && kept.count <= 3)
+        }
+    }
+
+    /// Reducing an M4-reduced line to min/max gives what reducing the full line gives, on the
+    /// same grid: the property `Figure.predecimated` relies on for identical PDFs.
+    @Test func minMaxOfM4EqualsMinMaxOfTheFullLine() {
+        var noise = Demo.Noise(state: 5)
+        let n = 50_000
+        let xs = (0..<n).map(Double.init)
+        var walk = 0.0
+        let shapes: [[Double]] = [
+            xs.map { 6 + 2 * exp(-$0 / 8_000) },                                    // monotonic
+            xs.map { pow(($0 - 20_123) / 20_000, 2) },                              // one minimum
+            xs.map { 6 + 2 * exp(-$0 / 8_000) + 0.002 * sin($0 / 900) },            // smooth with slow wiggles
+            xs.map { _ in walk += noise.next() * 0.01; return walk },               // random walk
+            xs.map { _ in noise.next() },                                            // noise
+        ]
+        for (k, ys) in shapes.enumerated() {
+            for buckets in [100, 700, 1_234] {
+                let range = 0.0...Double(n - 1)
+                let fine = Decimation.m4(xs: xs, ys: ys, buckets: buckets, xRange: range)
+                let once = Decimation.minMax(xs: xs, ys: ys, buckets: buckets, xRange: range)
+                let twice = Decimation.minMax(xs: fine.xs, ys: fine.ys, buckets: buckets, xRange: range)
+                #expect(twice.xs == once.xs && twice.ys == once.ys, "shape \(k), \(buckets) buckets")
+            }
         }
     }
 }

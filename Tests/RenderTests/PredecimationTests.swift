@@ -13,6 +13,9 @@ import Testing
         spiky[123_456] = 12  // a one-sample spike must survive
         let chart = Chart(title: "Loss", x: Axis("step"), y: Axis("loss"), marks: [
             LineMark(xs: xs, ys: spiky, color: Palette.color(0), width: 1, opacity: 0.4, label: "raw"),
+            // A smooth line: M4 keeps about two points per column of it, which the vector
+            // reduction must still thin exactly as it thins the full line.
+            LineMark(xs: xs, ys: xs.map { 6 + 2 * exp(-$0 / 30_000) }, color: Palette.color(0), width: 2, label: "smooth"),
             RuleMark(y: 5.5, color: Palette.color(3), label: "threshold 5.5"),
         ])
         let second = Chart(title: "Log", x: Axis("step"), y: Axis("norm", scale: .log10), marks: [

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// The values the `sweep.md` and `sweep.html` templates see (keys snake_case, only ever added).
 public enum SweepContext {
@@ -14,13 +15,13 @@ public enum SweepContext {
         for k in c.varyingKeys {
             cols.append(Column(title: k, numeric: c.entries.allSatisfy { Double($0.record.hyperparameters[k] ?? "0") != nil }) { e in
                 let v = e.record.hyperparameters[k] ?? "–"
-                return (v, Double(v).map { String(format: "%.9g", $0) } ?? v)
+                return (v, Double(v).map { cFormat("%.9g", $0) } ?? v)
             })
         }
         cols.append(Column(title: "params", numeric: true) { e in
             guard let p = e.parameters else { return ("–", "") }
-            let text = p >= 1e9 ? String(format: "%.2f B", p / 1e9) : String(format: "%.0f M", p / 1e6)
-            return (e.parametersSource == "depth" ? text + "*" : text, String(format: "%.0f", p))
+            let text = p >= 1e9 ? cFormat("%.2f B", p / 1e9) : cFormat("%.0f M", p / 1e6)
+            return (e.parametersSource == "depth" ? text + "*" : text, cFormat("%.0f", p))
         })
         cols.append(Column(title: "status", numeric: false) { e in (e.record.status, e.record.status) })
         cols.append(Column(title: "epochs", numeric: true) { e in
@@ -54,7 +55,7 @@ public enum SweepContext {
 
     static func number(_ v: Double?) -> (String, String) {
         guard let v, v.isFinite else { return ("–", "") }
-        return (NumberFormat.fixed(v, 4), String(format: "%.9g", v))
+        return (NumberFormat.fixed(v, 4), cFormat("%.9g", v))
     }
 
     public static func make(_ c: SweepComparison, figures: [FigureOutput]) -> [String: Any] {
@@ -101,8 +102,8 @@ public enum SweepContext {
             "scaling_fits": c.fits.map { f -> [String: Any] in
                 ["metric": f.metric, "kind": f.kind,
                  "irreducible": f.irreducible.map { NumberFormat.compact($0) } ?? "–",
-                 "alpha": String(format: "%.4f", f.alpha), "beta": String(format: "%.4g", f.beta),
-                 "r": String(format: "%.4f", f.r), "r2": String(format: "%.4f", f.r2), "n_points": f.nPoints]
+                 "alpha": cFormat("%.4f", f.alpha), "beta": cFormat("%.4g", f.beta),
+                 "r": cFormat("%.4f", f.r), "r2": cFormat("%.4f", f.r2), "n_points": f.nPoints]
             },
             "has_scaling": c.scaling != nil,
             "scaling_note": c.scalingNote ?? "",
@@ -119,8 +120,8 @@ public enum SweepContext {
             context["has_best"] = false
         }
         if let s = c.scaling {
-            context["scaling"] = ["metric": s.metric, "alpha": String(format: "%.4f", s.alpha), "beta": String(format: "%.4g", s.beta),
-                                  "r": String(format: "%.4f", s.r), "r2": String(format: "%.4f", s.r2), "n_points": s.nPoints]
+            context["scaling"] = ["metric": s.metric, "alpha": cFormat("%.4f", s.alpha), "beta": cFormat("%.4g", s.beta),
+                                  "r": cFormat("%.4f", s.r), "r2": cFormat("%.4f", s.r2), "n_points": s.nPoints]
         }
         return context
     }

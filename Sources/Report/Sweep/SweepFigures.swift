@@ -1,5 +1,6 @@
 import Foundation
 import Render
+import TextFormat
 
 /// The comparison's figures: overlays of every run's curves, seed groups as mean and min/max
 /// band, a heatmap over a two-hyperparameter grid, and the scaling law in log-log axes.
@@ -173,7 +174,7 @@ public enum SweepFigures {
             let lo = ns.min()! / 1.3, hi = ns.max()! * 1.3
             let lineX = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
             marks.append(LineMark(xs: lineX, ys: lineX.map { fit.loss(atParameters: $0) }, color: Palette.color(0), width: 1.6,
-                                  dash: .dashed, label: String(format: "L = (%.3g·N)^%.4f", fit.beta, fit.alpha)))
+                                  dash: .dashed, label: cFormat("L = (%.3g·N)^%.4f", fit.beta, fit.alpha)))
             marks.append(PointMark(xs: ns, ys: fit.points.map(\.loss), symbol: .circle, size: 8, color: Palette.color(0),
                                    label: "fitted runs"))
             // Runs shown but left out of the fit.
@@ -193,7 +194,7 @@ public enum SweepFigures {
             }
             let title = kind == "raw" ? "Final \(m)" : "Reducible: \(m) − \(NumberFormat.compact(fit.irreducible))"
             charts.append(Chart(title: title,
-                                subtitle: String(format: "α = %.4f, r = %.3f, r² = %.3f, %d runs", fit.alpha, fit.r, fit.r2, fit.nPoints),
+                                subtitle: cFormat("α = %.4f, r = %.3f, r² = %.3f, %d runs", fit.alpha, fit.r, fit.r2, fit.nPoints),
                                 x: Axis("parameters", scale: .log10), y: Axis("loss", scale: .log10), marks: marks))
         }
         guard !charts.isEmpty else { return nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Render
+import TextFormat
 
 /// The files of the comparison report.
 public struct SweepReportFiles: Sendable {
@@ -60,8 +61,8 @@ struct SweepPDF {
         }
         if c.failedCount > 0 { lines.append("\(c.failedCount) run\(c.failedCount == 1 ? "" : "s") failed to read or render (listed at the end).") }
         if let s = c.scaling {
-            lines.append(String(format: "Scaling law on final %@: L = (%.4g · N)^%.4f, r = %.3f, r² = %.3f over %d runs.",
-                                s.metric, s.beta, s.alpha, s.r, s.r2, s.nPoints))
+            lines.append("Scaling law on final \(s.metric): " + cFormat("L = (%.4g · N)^%.4f, r = %.3f, r² = %.3f over %d runs.",
+                                                                        s.beta, s.alpha, s.r, s.r2, s.nPoints))
         } else if let note = c.scalingNote { lines.append(note) }
         for l in lines { doc.text(l) }
         doc.space(6)
@@ -82,8 +83,8 @@ struct SweepPDF {
         if c.fits.isEmpty { doc.text(c.scalingNote ?? "No scaling law.") } else {
             doc.table(header: ["metric", "loss", "irreducible", "alpha", "beta", "r", "r²", "runs"],
                       rows: c.fits.map { f in
-                          [f.metric, f.kind, f.irreducible.map { NumberFormat.compact($0) } ?? "–", String(format: "%.4f", f.alpha),
-                           String(format: "%.4g", f.beta), String(format: "%.4f", f.r), String(format: "%.4f", f.r2), "\(f.nPoints)"]
+                          [f.metric, f.kind, f.irreducible.map { NumberFormat.compact($0) } ?? "–", cFormat("%.4f", f.alpha),
+                           cFormat("%.4g", f.beta), cFormat("%.4f", f.r), cFormat("%.4f", f.r2), "\(f.nPoints)"]
                       })
         }
         if !c.excluded.isEmpty {
