@@ -24,6 +24,15 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     /// TensorBoard smoothing weight for the debiased EMA (0 = raw, 1 = flat).
     public var emaWeight: Double = 0.6
+    /// For iteration curves, the share of the curve the average spans at least (see
+    /// `Smoothing.weight`); 0 uses `emaWeight` everywhere.
+    public var emaAutoSpan: Double = 0.01
+
+    /// The smoothing weight for a curve: `emaWeight` for epoch-level curves, raised for long
+    /// iteration curves.
+    func smoothingWeight(_ c: Curve) -> Double {
+        c.granularity == .epoch ? emaWeight : Smoothing.weight(base: emaWeight, points: c.count, autoSpan: emaAutoSpan)
+    }
     /// Share of the last points averaged for `mean_last_10_percent`.
     public var lastFraction: Double = 0.1
 
@@ -121,6 +130,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         thresholds = try v(.thresholds, d.thresholds)
         vocabSize = try v(.vocabSize, d.vocabSize)
         emaWeight = try v(.emaWeight, d.emaWeight)
+        emaAutoSpan = try v(.emaAutoSpan, d.emaAutoSpan)
         lastFraction = try v(.lastFraction, d.lastFraction)
         fitFraction = try v(.fitFraction, d.fitFraction)
         fitMinPoints = try v(.fitMinPoints, d.fitMinPoints)
@@ -158,7 +168,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case threshold, thresholds
-        case vocabSize = "vocab_size", emaWeight = "ema_weight", lastFraction = "last_fraction"
+        case vocabSize = "vocab_size", emaWeight = "ema_weight", emaAutoSpan = "ema_auto_span", lastFraction = "last_fraction"
         case fitFraction = "fit_fraction", fitMinPoints = "fit_min_points", fitAlphaMin = "fit_alpha_min"
         case fitAlphaMax = "fit_alpha_max", fitBootstrapSamples = "fit_bootstrap_samples", fitSeed = "fit_seed"
         case plateauPatience = "plateau_patience", plateauThreshold = "plateau_threshold"

@@ -10,7 +10,7 @@ enum MetricStatistics {
         let higher = MetricRoles.higherIsBetter(c.name)
         var bi = fi
         for i in finite where higher ? c.values[i] > c.values[bi] : c.values[i] < c.values[bi] { bi = i }
-        let smoothed = Smoothing.debiasedEMA(c.values, weight: options.emaWeight)
+        let smoothed = Smoothing.debiasedEMA(c.values, weight: options.smoothingWeight(c))
         let smoothedLast = smoothed.last { $0.isFinite }
         let share = min(max(options.lastFraction, 0), 1)
         let k = max(1, Int(clamping: (Double(c.count) * share).rounded(.up)))

@@ -35,7 +35,7 @@ enum ThresholdAnalysis {
         let thr = o.threshold(for: raw.name.rawValue)
         let lnV = VARNames.uniformLoss(vocabSize: max(o.vocabSize, 2))
         m.threshold = thr
-        let judged = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.emaWeight)
+        let judged = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.smoothingWeight(raw))
         m.thresholdBasis = raw.granularity == .epoch ? "epoch" : "smoothed-iteration"
         let (first, stays) = crossing(judged.values, threshold: thr)
         if let f = first {
@@ -82,7 +82,7 @@ enum ThresholdAnalysis {
     static func projection(_ raw: Curve, threshold thr: Double, context ctx: Context) -> Projection? {
         let o = ctx.options
         let ipe = ctx.run.iterationsPerEpoch.flatMap { $0 > 0 ? Double($0) : nil }
-        let c = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.emaWeight)
+        let c = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.smoothingWeight(raw))
         var t: [Double] = [], y: [Double] = [], ep: [Int?] = []
         for i in 0..<c.count where c.values[i].isFinite {
             let ti: Double

@@ -1,3 +1,4 @@
+import Analysis
 import Render
 
 /// What the x axis of a VAR figure counts.
@@ -18,8 +19,18 @@ public struct FigureSettings: Sendable {
     /// Size of one figure in points (1 pt = 1 px at PNG scale 1).
     public var width: Double = 1000
     public var height: Double = 560
-    /// TensorBoard smoothing weight for the bold curves.
+    /// TensorBoard smoothing weight for the bold curves (of epoch-level data, and the least for
+    /// iteration data).
     public var emaWeight: Double = 0.6
+    /// For iteration curves, the share of the curve the average spans at least, as in the
+    /// analysis (`AnalysisOptions.emaAutoSpan`), so the bold curve is the one the crossings are
+    /// judged on.
+    public var emaAutoSpan: Double = 0.01
+
+    /// The weight the bold curve of a series of `points` iteration points is smoothed with.
+    public func smoothingWeight(points: Int) -> Double {
+        Smoothing.weight(base: emaWeight, points: points, autoSpan: emaAutoSpan)
+    }
 
     public init(xAxis: XAxisUnit = .epoch, theme: Theme = .light, transparent: Bool = false,
                 width: Double = 1000, height: Double = 560, emaWeight: Double = 0.6) {

@@ -147,9 +147,11 @@ public enum VARFigures {
         if compact { marks = marks.filter { !($0 is TextMark) } }
 
         let domain = focusedLossDomain(focus, summary: summary)
+        let weight = [MetricName.trainLossTail, .trainLossMean].compactMap { run.series($0, .iteration) }
+            .filter { $0.count >= 2 }.map { settings.smoothingWeight(points: $0.count) }.max() ?? settings.emaWeight
         var subtitle = boldIsEpochAverage
             ? "faint: logged iterations; bold: epoch averages; points: validation"
-            : "faint: raw; bold: TensorBoard-smoothed (weight \(settings.emaWeight)); points: validation"
+            : "faint: raw; bold: TensorBoard-smoothed (weight \(cFormat("%.4g", weight))); points: validation"
         if let d = domain, d.upperBound < summary.uniformLoss {
             subtitle += "; y axis focused: every run starts at ln V = \(NumberFormat.loss(summary.uniformLoss))"
         }
@@ -306,7 +308,8 @@ public enum VARFigures {
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x)
         marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
-        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: settings.emaWeight),
+        let gradWeight = g.granularity == .iteration ? settings.smoothingWeight(points: g.count) : settings.emaWeight
+        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: gradWeight),
                               color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
@@ -389,7 +392,8 @@ public enum VARFigures {
         guard let raw = iter ?? epoch else { return ([], [], false, nil) }
         let rawMinimum = raw.values.filter(\.isFinite).min()
         let xs = x.xs(raw)
-        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.emaWeight)
+        let weight = raw.granularity == .iteration ? settings.smoothingWeight(points: raw.count) : settings.emaWeight
+        let smoothed = Smoothing.debiasedEMA(raw.values, weight: weight)
         var marks: [any Mark] = [
             LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, showsInLegend: false),
         ]

@@ -40,6 +40,7 @@ struct CommonOptions: ParsableArguments {
         o.thresholds.merge(file.thresholds) { _, fromFile in fromFile }
         o.vocabSize = vocab ?? file.vocab ?? o.vocabSize
         if let w = file.emaWeight { o.emaWeight = w }
+        if let a = file.emaAutoSpan { o.emaAutoSpan = a }
         return o
     }
 

@@ -30,11 +30,12 @@ struct ConfigFile {
     var template: String?
     var x: String?
     var emaWeight: Double?
+    var emaAutoSpan: Double?
     /// The `analysis:` section: every rule's setting, over the defaults.
     var analysis: AnalysisOptions?
 
     static let knownKeys: Set<String> = ["threshold", "thresholds", "vocab", "names", "theme", "lang",
-                                         "template", "x", "ema_weight", "analysis"]
+                                         "template", "x", "ema_weight", "ema_auto_span", "analysis"]
 
     static func load(_ path: String) throws -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -55,6 +56,7 @@ struct ConfigFile {
         }
         c.threshold = try number(root["threshold"], "threshold", path)
         c.emaWeight = try number(root["ema_weight"], "ema_weight", path)
+        c.emaAutoSpan = try number(root["ema_auto_span"], "ema_auto_span", path)
         if let v = root["vocab"] {
             guard let i = v as? Int, i > 1 else { throw ConfigError(file: path, message: "'vocab' must be an integer above 1") }
             c.vocab = i

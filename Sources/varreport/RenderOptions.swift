@@ -26,6 +26,7 @@ struct FigureOptions: ParsableArguments {
         s.theme = themeName == .dark ? .dark : .light
         s.transparent = transparent
         if let w = file.emaWeight { s.emaWeight = w }
+        if let a = file.emaAutoSpan ?? file.analysis?.emaAutoSpan { s.emaAutoSpan = a }
         return s
     }
 }

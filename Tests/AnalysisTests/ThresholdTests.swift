@@ -131,13 +131,35 @@ func varLikeRun(epochs n: Int = 200, sigma: Double = 0, seed: UInt64 = 3, extra:
         let s = Analyzer.analyze(run)
         let m = try #require(s.metrics["train/loss_tail"])
         #expect(m.thresholdBasis == "smoothed-iteration")
-        // With weight 0.6 the smoothed value first drops below 5.5 at the first point after the
-        // step: 0.4 * 5 + 0.6 * 6 = 5.6 at step 2000, then 5.36 at step 2010.
-        #expect(m.firstBelow?.step == 2010)
+        // 400 points: the weight is raised to 1 - 1 / (1 % of 400) = 0.75, so the smoothed value
+        // is 5.75 at step 2000, 5.5625 at 2010 and 5.42 at 2020, its first point below 5.5.
+        #expect(m.firstBelow?.step == 2020)
         #expect(m.firstBelow?.epoch == 20)
         #expect(m.staysBelowFrom?.epoch == 20)
-        #expect(m.staysBelowFromStep == 2010)
+        #expect(m.staysBelowFromStep == 2020)
         #expect(m.granularity == "iteration")
+        // With the raise turned off, TensorBoard's 0.6: 5.6 at step 2000, then 5.36 at 2010.
+        var o = AnalysisOptions()
+        o.emaAutoSpan = 0
+        let tb = try #require(Analyzer.analyze(run, options: o).metrics["train/loss_tail"])
+        #expect(tb.firstBelow?.step == 2010 && tb.staysBelowFromStep == 2010)
+    }
+
+    /// On a loss logged every step, TensorBoard's 0.6 averages about three points and the noise
+    /// decides the crossing; the raised weight follows the trend.
+    @Test func noisyPerStepLossCrossesWhereItsTrendDoes() throws {
+        var rng = TestRNG(seed: 21)
+        let steps = Array(0..<10_000)
+        // Trend 5.2 + 3 exp(-s / 1500) crosses 5.5 at s = 1500 ln 10 = 3454; noise sd 0.08.
+        let values = steps.map { 5.2 + 3 * exp(-Double($0) / 1500) + 0.08 * rng.gaussian() }
+        let run = Fixture.run([Fixture.iterationSeries(.trainLossTail, steps: steps, values)], ipe: nil, planned: nil)
+        let m = try #require(Analyzer.analyze(run).metrics["train/loss_tail"])
+        let first = try #require(m.firstBelow?.step)
+        #expect(abs(first - 3454) < 250, "first below at \(first)")
+        var o = AnalysisOptions()
+        o.emaAutoSpan = 0
+        let raw = try #require(Analyzer.analyze(run, options: o).metrics["train/loss_tail"]?.firstBelow?.step)
+        #expect(raw < first - 200, "TensorBoard's 0.6 crosses early on noise (\(raw) vs \(first))")
     }
 
     @Test func hoursToThresholdFromWallTimes() throws {

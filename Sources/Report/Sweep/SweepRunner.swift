@@ -34,7 +34,7 @@ public struct SweepSettings: Sendable {
         var parts: [String] = ["varreport \(ReportContext.toolVersion)"]
         if let data = try? SweepJSONCoding.encode(analysis) { parts.append(String(decoding: data, as: UTF8.self)) }
         let f = report.figures
-        parts.append("\(f.xAxis.rawValue)|\(f.theme)|\(f.transparent)|\(f.width)x\(f.height)|\(f.emaWeight)")
+        parts.append("\(f.xAxis.rawValue)|\(f.theme)|\(f.transparent)|\(f.width)x\(f.height)|\(f.emaWeight)|\(f.emaAutoSpan)")
         parts.append("\(report.language.rawValue)|\(report.pngScale)|\(report.writePDF)\(report.writeHTML)\(report.writeMarkdown)")
         if let dir = report.templateDirectory {
             parts.append(dir)
