@@ -72,7 +72,7 @@ extension SplittableLineParser {
         // More pieces than cores keeps them even and the join's extra memory small (one piece).
         let count = max(2, wanted ?? cores * 4)
         let step = (size - headerEnd + count - 1) / count
-        let ranges = (0..<count).map { k in (headerEnd + k * step)..<min(size, headerEnd + (k + 1) * step) }
+        let ranges = (0..<count).map { k in min(size, headerEnd + k * step)..<min(size, headerEnd + (k + 1) * step) }
             .filter { !$0.isEmpty }
         let template = head.pieceParser()
         return try MemoryPolicy.returningBigFrees { () throws(Diagnostic) -> Run in

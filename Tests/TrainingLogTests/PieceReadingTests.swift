@@ -51,6 +51,21 @@ import Testing
         }
     }
 
+    /// More pieces than bytes after the header (found by the csv fuzz target): no empty or
+    /// reversed range, the same Run.
+    @Test func tinyFilesInManyPieces() throws {
+        let dir = TestSupport.tempDir("tiny")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for text in ["_step\n\u{8b}", "step,loss\n1,2\n", "step,loss\n1,2\n3,4", "step\n"] {
+            let path = TestSupport.write(text, dir, "t.csv")
+            for pieces in [2, 7, 64] {
+                let a = try? CSVParser.read(path: path, options: .init())
+                let b = try? CSVParser.readInPieces(path: path, options: .init(), pieces: pieces)
+                #expect(a.map(Self.describe) == b.map(Self.describe), "\(text.debugDescription) in \(pieces)")
+            }
+        }
+    }
+
     /// The ranged line reader hands every line to exactly one piece, whatever the cut points.
     @Test func rangesCoverEveryLineOnce() throws {
         let dir = TestSupport.tempDir("ranges")
