@@ -129,27 +129,19 @@ struct Curve: Sendable {
     }
 
     /// Index of the last point whose epoch is at most `epoch` (binary search: x is increasing).
-    func lastIndex(atOrBefore epoch: Int) -> Int? {
-        let ep = epochs
-        var lo = 0, hi = count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if let e = ep[mid], e <= epoch { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo > 0, ep[lo - 1] != nil else { return nil }
-        return lo - 1
-    }
+    func lastIndex(atOrBefore epoch: Int) -> Int? { Self.lastIndex(in: epochs, atOrBefore: epoch) }
 
-    /// Index of the last point whose global step is at most `step` (binary search: x is
-    /// increasing); nil when no point is that early or the steps are unknown.
-    func lastIndex(atOrBeforeStep step: Int) -> Int? {
-        let st = steps
-        var lo = 0, hi = count
+    /// Index of the last point whose global step is at most `step`; nil when no point is that
+    /// early or the steps are unknown.
+    func lastIndex(atOrBeforeStep step: Int) -> Int? { Self.lastIndex(in: steps, atOrBefore: step) }
+
+    private static func lastIndex(in coordinates: Coordinates, atOrBefore limit: Int) -> Int? {
+        var lo = 0, hi = coordinates.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if let s = st[mid], s <= step { lo = mid + 1 } else { hi = mid }
+            if let c = coordinates[mid], c <= limit { lo = mid + 1 } else { hi = mid }
         }
-        guard lo > 0, st[lo - 1] != nil else { return nil }
+        guard lo > 0, coordinates[lo - 1] != nil else { return nil }
         return lo - 1
     }
 }
