@@ -99,12 +99,12 @@ struct PlotCommand: ParsableCommand {
             if case .png = format { format = .png(scale: scale) }
             return (path, format)
         }
-        // Each format owns its cairo surface and Pango context, so they render in parallel; with
-        // several, long lines are reduced once for all of them.
         clock.lap("figure built")
         // What reading and analysing freed goes back before the image surfaces are allocated
         // (a 100k-point plot peaked anywhere between 52 and 64 MB without this, 56-57 MB with it).
         MemoryPolicy.returnFreeMemory()
+        // Each format owns its cairo surface and Pango context, so they render in parallel; with
+        // several, long lines are reduced once for all of them.
         let finished = targets.count > 1 ? figure.figure.predecimated(pixelsPerPoint: max(2, scale)) : figure.figure
         if targets.count > 1 { clock.lap("lines reduced once for \(targets.count) outputs") }
         let results = ParallelMap.map(targets) { target in

@@ -196,6 +196,22 @@ import Testing
         #expect(text.contains("threshold 5.5"))
     }
 
+    /// One run, several files: each written, the PDF the same bytes as when written alone, and
+    /// the same file twice refused.
+    @Test func plotWritesSeveralFormatsFromOneRead() throws {
+        let dir = CLI.temporaryDirectory()
+        let r = CLI.run(["plot", CLI.example, "--figure", "overview", "-o", dir + "/o.png", "-o", dir + "/o.pdf", "-o", dir + "/o.svg"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("o.png") && r.stdout.contains("o.pdf") && r.stdout.contains("o.svg"))
+        #expect(CLI.run(["plot", CLI.example, "--figure", "overview", "-o", dir + "/alone.pdf"]).status == 0)
+        let together = try Data(contentsOf: URL(fileURLWithPath: dir + "/o.pdf"))
+        let alone = try Data(contentsOf: URL(fileURLWithPath: dir + "/alone.pdf"))
+        #expect(together == alone)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/o.png")).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let twice = CLI.run(["plot", CLI.example, "--figure", "overview", "-o", dir + "/t.png", "-o", dir + "/./t.png"])
+        #expect(twice.status == 2 && twice.stderr.contains("twice"))
+    }
+
     @Test func plotScaleDoublesPixels() throws {
         let dir = CLI.temporaryDirectory()
         #expect(CLI.run(["plot", CLI.example, "--metric", "train/acc_tail", "-o", dir + "/a.png", "--size", "400x300", "--scale", "2"]).status == 0)
