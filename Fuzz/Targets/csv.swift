@@ -1,6 +1,7 @@
 // libFuzzer target `csv`: CSVReader.parse on the input, plus a name map that renames a column;
-// and, differentially, the input read from a file in one pass and in pieces (as a large CSV is
-// read on every core): the two Runs must be the same, point for point and warning for warning.
+// and, differentially, the same parse without the plain-row shortcut, and the input read from a
+// file in one pass and in pieces (as a large CSV is read on every core): each pair of Runs must
+// be the same, point for point and warning for warning.
 // Built by scripts/fuzz.sh together with Sources/TrainingLog/*.swift and Fuzz/Support/*.swift.
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -9,7 +10,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzSupport.bytes(data, size)
     // Odd first byte: with a name map (an extra path through LoadOptions.canonical).
     let options = (bytes.first ?? 0) & 1 == 1 ? LoadOptions(nameMap: ["loss": "Lm", "step": "it", "acc": "Accm"]) : LoadOptions()
-    FuzzSupport.consume(CSVReader.parse(bytes, path: "fuzz/metrics.csv", options: options))
+    let plain = CSVReader.parse(bytes, path: "fuzz/metrics.csv", options: options)
+    FuzzSupport.consume(plain)
+    // Plain rows skip the field splitter: the general path must give the same Run.
+    let general = CSVParser.parse(bytes, path: "fuzz/metrics.csv", options: options) { $0.usesPlainRows = false }
+    precondition(describe(plain) == describe(general), "CSV plain-row path differs from the general path")
 
     let path = FuzzSupport.scratch + "/metrics.csv"
     FuzzSupport.write(bytes, to: path)

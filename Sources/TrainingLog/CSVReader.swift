@@ -110,6 +110,8 @@ struct CSVParser: LineParser {
     /// A piece of a file read in parallel: a missing wall time is recorded as NaN (see
     /// `SeriesCollector.concatenate`).
     var recordsMissingWallTimes = false
+    /// Plain rows skip the field splitter (`plainRow`); off only to check the two agree.
+    var usesPlainRows = true
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -146,20 +148,28 @@ struct CSVParser: LineParser {
             present = Array(repeating: false, count: h.count)
             return
         }
-        CSVReader.fieldRanges(p, a, b, sep, into: &fields)
-        if fields.count > roles.count {
-            rows.warnings.add("width", line: lineNo, "row has \(fields.count) fields, the header \(roles.count); extra fields ignored")
+        // Every cell parsed once, into `cells`: a plain row straight from the bytes, any other
+        // row split into fields first.
+        let width: Int
+        if usesPlainRows, let w = plainRow(p, a, b) {
+            width = w
+        } else {
+            CSVReader.fieldRanges(p, a, b, sep, into: &fields)
+            if fields.count > roles.count {
+                rows.warnings.add("width", line: lineNo, "row has \(fields.count) fields, the header \(roles.count); extra fields ignored")
+            }
+            width = min(fields.count, roles.count)
+            for i in 0..<width {
+                let v = cell(p, fields[i], i, lineNo)
+                cells[i] = v ?? .nan
+                present[i] = v != nil
+            }
         }
-        // Every cell parsed once: first the index columns, then the metric cells straight into
-        // their series.
+        // The index columns, then the metric cells straight into their series.
         var step: Int? = nil, ep: Int? = nil, time: Double? = nil
         var values = 0
-        let width = min(fields.count, roles.count)
-        for i in 0..<width {
-            let v = cell(p, fields[i], i, lineNo)
-            cells[i] = v ?? .nan
-            present[i] = v != nil
-            guard let v else { continue }
+        for i in 0..<width where present[i] {
+            let v = cells[i]
             switch roles[i] {
             case .step: if i == stepCol { step = TabularColumns.index(v) }
             case .epoch: if i == epochCol { ep = TabularColumns.index(v) }
@@ -182,6 +192,37 @@ struct CSVParser: LineParser {
                 rows.epoch.append(epochSlot[i], x: x, value: v, wallTime: time)
             }
         }
+    }
+
+    /// A row of unquoted numbers and empty cells, at most as wide as the header (most logs):
+    /// parsed into `cells` without splitting it first. Returns its width; or nil for anything
+    /// else (quotes, spaces, text, `None`, more fields than the header), having counted nothing,
+    /// and the general path reads the row with its warnings.
+    private mutating func plainRow(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Int? {
+        let n = roles.count
+        var i = a, col = 0
+        while true {
+            if i < b, p[i] != sep {
+                guard col < n, let (v, next) = ByteScan.parseDouble(p, i, b), next == b || p[next] == sep else { return nil }
+                cells[col] = v
+                present[col] = true
+                i = next
+            } else {
+                guard col < n else { return nil }
+                present[col] = false
+            }
+            col += 1
+            if i >= b { break }
+            i += 1  // the separator
+            if i == b {  // a trailing separator: one more, empty, field
+                guard col < n else { return nil }
+                present[col] = false
+                col += 1
+                break
+            }
+        }
+        for k in 0..<col where present[k] { numeric[k] += 1 }
+        return col
     }
 
     /// The number in a cell (quotes removed), or nil when empty / null / text (text is counted).
@@ -228,6 +269,7 @@ extension CSVParser: SplittableLineParser {
         p.iterSlot = iterSlot.map { _ in -1 }; p.epochSlot = p.iterSlot
         p.cells = cells; p.present = present
         p.recordsMissingWallTimes = true
+        p.usesPlainRows = usesPlainRows
         return p
     }
 

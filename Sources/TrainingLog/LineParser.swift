@@ -18,8 +18,9 @@ extension LineParser {
     }
 
     /// Parses text held in memory; `path` names it in warnings.
-    static func parse(_ bytes: [UInt8], path: String, options: LoadOptions) -> Run {
+    static func parse(_ bytes: [UInt8], path: String, options: LoadOptions, prepare: (inout Self) -> Void = { _ in }) -> Run {
         var parser = Self(path: path, options: options)
+        prepare(&parser)
         let stats = bytes.withUnsafeBufferPointer { buf in
             LineReader.forEachLine(in: buf) { line, n in parser.feed(line, n) }
         }

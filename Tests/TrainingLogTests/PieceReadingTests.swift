@@ -87,3 +87,39 @@ import Testing
         }
     }
 }
+
+/// Plain rows (unquoted numbers and empty cells) skip the field splitter; the Run must be the
+/// one the general path gives.
+@Suite struct PlainRowTests {
+    @Test(arguments: [false, true])
+    func plainRowsGiveTheGeneralPathsRun(epochColumn: Bool) {
+        // Numbers only, sparse, wall times missing on some rows; a few rows with text, quotes,
+        // spaces, None and too many fields go through the general path.
+        var text = epochColumn ? "step,epoch,wall_time,L_mean,L_tail,val_loss\n" : "step,wall_time,L_mean,L_tail,val_loss\n"
+        for s in 0..<3000 {
+            var cells = ["\(s * 10)"]
+            if epochColumn { cells.append(s % 3 == 0 ? "\(s / 3)" : "") }
+            cells.append(s % 17 == 5 || s == 0 ? "" : "\(1000 + s)")
+            cells.append(s % 499 == 7 ? "oops" : (s % 211 == 3 ? "nan" : "\(8 - Double(s) * 0.001)"))
+            cells.append(s % 2 == 0 ? "\(7 - Double(s) * 1e-3)e0" : "")
+            cells.append(s % 50 == 49 ? "\(6 + Double(s % 7) * 0.01)" : (s % 333 == 5 ? "\"6.5\"" : ""))
+            if s % 401 == 9 { cells.append("extra") }
+            if s % 97 == 13 { cells.removeLast() }
+            text += cells.joined(separator: s % 613 == 1 ? ", " : ",") + "\n"
+        }
+        text += "1,2,3,4,5,6,7,8,9\n,,\n,\n5,,\n6,nan,inf,-inf,1e-3,+2,.5\n7, 1,2\n8,\"3\",4\n9,None,null\n10,info,1\n"
+        let plain = CSVReader.parse(Array(text.utf8), path: "m.csv")
+        let general = CSVParser.parse(Array(text.utf8), path: "m.csv", options: .init()) { $0.usesPlainRows = false }
+        #expect(PieceReadingTests.describe(plain) == PieceReadingTests.describe(general))
+        #expect(plain.warnings.count == general.warnings.count && plain.warnings.count > 5)
+        #expect(plain.warnings.contains { $0.message.contains("'oops' is not a number") })
+    }
+
+    /// A column's numbers from plain rows still count, so one text cell in it is reported (a
+    /// column of only text is ignored quietly).
+    @Test func plainRowsCountTheirNumbers() {
+        let r = CSVReader.parse(Array("step,a,b\n1,2,3\n2,4,5\n3,x,6\n".utf8), path: "m.csv")
+        #expect(r.warnings.contains { $0.line == 4 && $0.message.contains("column 'a': 'x' is not a number") })
+        #expect(r.series(MetricName("a"), .iteration)?.values == [2, 4])
+    }
+}
