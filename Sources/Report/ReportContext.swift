@@ -120,7 +120,8 @@ public enum ReportContext {
         // "Best" means lowest loss or highest accuracy; a learning rate has no best.
         let hasBest = isLoss || isAccuracy
         row["best"] = hasBest ? format(m.best.value) : "–"
-        row["best_epoch"] = hasBest ? (m.best.epoch.map { String($0) } ?? "–") : "–"
+        // The epoch of the best value; for a run known only by steps, "step N".
+        row["best_epoch"] = hasBest ? (m.best.epoch.map { String($0) } ?? m.best.step.map { "step \($0)" } ?? "–") : "–"
         row["smoothed"] = format(m.smoothedLast)
         row["first_below"] = firstBelow
         row["stays_below"] = staysBelow

@@ -14,12 +14,16 @@ public enum TerminalSummary {
         var out = ""
         out += paint(s.run.name, "1") + "  (\(s.run.path))\n"
         let epochs = s.run.epochsPlanned.map { "\(s.run.epochsCompleted)/\($0)" } ?? "\(s.run.epochsCompleted)"
-        out += "status \(s.run.status.rawValue), epochs \(epochs), restarts \(s.run.restarts)"
+        if s.run.epochsCompleted == 0, s.run.epochsPlanned == nil, let step = s.run.lastStep {
+            out += "status \(s.run.status.rawValue), logged to step \(step) (no epochs in the logs), restarts \(s.run.restarts)"
+        } else {
+            out += "status \(s.run.status.rawValue), epochs \(epochs), restarts \(s.run.restarts)"
+        }
         if let h = s.run.totalHours { out += ", \(NumberFormat.hours(h)) of training" }
         out += "\n\n"
         out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + ReportContext.headlineDetail(s) + "\n\n"
 
-        let header = ["metric", "last", "best", "best ep", "smoothed", "first < \(NumberFormat.compact(s.threshold))", "stays below"]
+        let header = ["metric", "last", "best", "best at", "smoothed", "first < \(NumberFormat.compact(s.threshold))", "stays below"]
         var rows: [[String]] = []
         for name in ReportContext.orderedMetricNames(s) {
             guard let m = s.metrics[name] else { continue }
