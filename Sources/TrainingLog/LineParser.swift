@@ -101,7 +101,8 @@ extension SplittableLineParser {
             offsets.append(stats.lines)
             stats.overlongLines += s.overlongLines.map { $0 + stats.lines }
             stats.lines += s.lines
-            stats.lastLineUnterminated = s.lastLineUnterminated
+            // The file's last line is in the last piece that has any line.
+            if s.lines > 0 { stats.lastLineUnterminated = s.lastLineUnterminated }
             parsed.append(parser)
         }
         stats.bytes = size
