@@ -115,7 +115,10 @@ struct PlotCommand: ParsableCommand {
         for (target, result) in zip(targets, results) {
             switch result {
             case .success: if !common.quiet { print("wrote \(target.path)") }
-            case .failure(let error): ExitStatus.printError("\(target.path): \(error)"); failed = true
+            case .failure(let error):
+                let text = "\(error)"
+                ExitStatus.printError(text.contains(target.path) ? text : "\(target.path): \(text)")
+                failed = true
             }
         }
         if failed { throw ExitCode(ExitStatus.usage) }

@@ -210,6 +210,12 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/o.png")).starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let twice = CLI.run(["plot", CLI.example, "--figure", "overview", "-o", dir + "/t.png", "-o", dir + "/./t.png"])
         #expect(twice.status == 2 && twice.stderr.contains("twice"))
+        // One file cannot be written (procfs takes no new files): the other is still written,
+        // the failure is named once, and the exit status is 2.
+        let partly = CLI.run(["plot", CLI.example, "--figure", "loss", "-o", dir + "/kept.png", "-o", "/proc/varreport-test.pdf"])
+        #expect(partly.status == 2)
+        #expect(partly.stderr.components(separatedBy: "/proc/varreport-test.pdf").count == 2, "\(partly.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/kept.png"))
     }
 
     @Test func plotScaleDoublesPixels() throws {
