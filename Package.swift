@@ -22,12 +22,13 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
-        .target(name: "TrainingLog"),
+        .target(name: "Parallel"),
+        .target(name: "TrainingLog", dependencies: ["Parallel"]),
         .target(name: "TextFormat"),
-        .target(name: "Analysis", dependencies: ["TrainingLog", "TextFormat"]),
+        .target(name: "Analysis", dependencies: ["TrainingLog", "TextFormat", "Parallel"]),
         // PNG encoding with libpng (a dependency of libcairo2-dev), in C for libpng's setjmp.
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
-        .target(name: "Render", dependencies: ["CCairo", "CPNG", "TextFormat"]),
+        .target(name: "Render", dependencies: ["CCairo", "CPNG", "TextFormat", "Parallel"]),
         .target(
             name: "Report",
             dependencies: [
@@ -38,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "varreport",
             dependencies: [
-                "TrainingLog", "Analysis", "Report", "Render", "TextFormat",
+                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -31,7 +31,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     /// The smoothing weight for a curve: `emaWeight` for epoch-level curves, raised for long
     /// iteration curves.
     func smoothingWeight(_ c: Curve) -> Double {
-        c.granularity == .epoch ? emaWeight : Smoothing.weight(base: emaWeight, points: c.count, autoSpan: emaAutoSpan)
+        Smoothing.weight(base: emaWeight, points: c.count, autoSpan: emaAutoSpan, granularity: c.granularity)
     }
     /// Share of the last points averaged for `mean_last_10_percent`.
     public var lastFraction: Double = 0.1

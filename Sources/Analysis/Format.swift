@@ -3,7 +3,7 @@ import TextFormat
 
 /// Number formatting for messages: fixed digits, no locale, so that messages are the same
 /// bytes on every machine.
-enum Format {
+public enum Format {
     /// `x` with `digits` decimals ("5.912").
     static func num(_ x: Double, _ digits: Int = 3) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
@@ -39,8 +39,9 @@ enum Format {
         if let s = v.step { return "step \(s)" }
         return "an unknown point"
     }
-    /// "epoch 42", else "step 1234" when the epoch is unknown, else nil.
-    static func at(epoch: Int?, step: Int?) -> String? {
+    /// "epoch 42", else "step 1234" when the epoch is unknown, else nil. The reports and the
+    /// figures use it too, so that every place reads the same.
+    public static func at(epoch: Int?, step: Int?) -> String? {
         if let e = epoch { return "epoch \(e)" }
         if let s = step { return "step \(s)" }
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 import TrainingLog
 
 /// Signs of an unstable run: the first NaN/Inf loss (the run diverged), loss and gradient-norm

@@ -1,3 +1,5 @@
+import TrainingLog
+
 /// Curve smoothing shared by the analysis and the charts, so that both show the same numbers.
 public enum Smoothing {
     /// The smoothing weight for a curve of `points` iteration points: at least `base` (the
@@ -5,8 +7,9 @@ public enum Smoothing {
     /// of the curve (1 %: a weight of 0.99 for 10,000 points). TensorBoard's 0.6 averages about
     /// three points, which leaves a loss logged every step as noisy as it was, and a threshold
     /// crossing judged on it a matter of one lucky step. `autoSpan` 0 keeps `base`.
-    public static func weight(base: Double, points: Int, autoSpan: Double) -> Double {
-        guard autoSpan > 0, points > 0 else { return base }
+    /// Epoch-level curves keep `base`.
+    public static func weight(base: Double, points: Int, autoSpan: Double, granularity: Granularity = .iteration) -> Double {
+        guard granularity == .iteration, autoSpan > 0, points > 0 else { return base }
         return max(base, 1 - 1 / (autoSpan * Double(points)))
     }
 

@@ -1,6 +1,7 @@
 import CCairo
 import CPNG
 import Foundation
+import Parallel
 
 /// A fixed date written into PDF metadata so the same figure gives the same bytes.
 let fixedPDFDate = "2000-01-01T00:00:00Z"
@@ -80,10 +81,10 @@ extension Figure {
     /// each output its own pass over the data.
     /// The panels are reduced side by side (each owns its layout surface).
     public func predecimated(pixelsPerPoint ppp: Double) -> Figure {
-        let reduced = Reduced(count: charts.count)
-        DispatchQueue.concurrentPerform(iterations: charts.count) { i in
-            guard let plot = plotArea(ofPanel: i) else { return }
-            var chart = charts[i]
+        let figure = self
+        let reduced = ParallelMap.map(Array(charts.indices)) { i -> Chart in
+            var chart = figure.charts[i]
+            guard let plot = figure.plotArea(ofPanel: i) else { return chart }
             let heatmap = chart.marks.contains { $0 is HeatmapMark }
             if chart.x.domain == nil { chart.x.domain = plot.x.domain }
             if chart.y.domain == nil, !heatmap { chart.y.domain = plot.y.domain }
@@ -93,18 +94,11 @@ extension Figure {
                 (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: buckets, xRange: plot.x.domain)
                 return line
             }
-            reduced.set(i, chart)
+            return chart
         }
         var copy = self
-        for (i, chart) in reduced.charts.enumerated() { if let chart { copy.charts[i] = chart } }
+        copy.charts = reduced
         return copy
-    }
-
-    private final class Reduced: @unchecked Sendable {
-        private(set) var charts: [Chart?]
-        private let lock = NSLock()
-        init(count: Int) { charts = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ chart: Chart) { lock.lock(); charts[i] = chart; lock.unlock() }
     }
 
     private func checkSize(scale: Double = 1) throws {

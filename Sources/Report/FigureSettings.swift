@@ -1,5 +1,6 @@
 import Analysis
 import Render
+import TrainingLog
 
 /// What the x axis of a VAR figure counts.
 public enum XAxisUnit: String, Sendable, CaseIterable, Codable {
@@ -27,9 +28,9 @@ public struct FigureSettings: Sendable {
     /// judged on.
     public var emaAutoSpan: Double = 0.01
 
-    /// The weight the bold curve of a series of `points` iteration points is smoothed with.
-    public func smoothingWeight(points: Int) -> Double {
-        Smoothing.weight(base: emaWeight, points: points, autoSpan: emaAutoSpan)
+    /// The weight the bold curve of `series` is smoothed with (raised for long iteration series).
+    public func smoothingWeight(_ series: Series) -> Double {
+        Smoothing.weight(base: emaWeight, points: series.count, autoSpan: emaAutoSpan, granularity: series.granularity)
     }
 
     public init(xAxis: XAxisUnit = .epoch, theme: Theme = .light, transparent: Bool = false,

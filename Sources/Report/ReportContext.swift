@@ -102,14 +102,8 @@ public enum ReportContext {
         var staysBelow = ""
         if isLoss {
             // By epoch, or by step for a run logged only by steps.
-            if let fb = m.firstBelow {
-                firstBelow = XMapping.place(epoch: fb.epoch, step: fb.step)
-            } else {
-                firstBelow = "not reached"
-            }
-            if let e = m.staysBelowFrom?.epoch { staysBelow = "epoch \(e)" }
-            else if let s = m.staysBelowFromStep { staysBelow = "step \(s)" }
-            else { staysBelow = "–" }
+            firstBelow = m.firstBelow.flatMap { Format.at(epoch: $0.epoch, step: $0.step) } ?? "not reached"
+            staysBelow = Format.at(epoch: m.staysBelowFrom?.epoch, step: m.staysBelowFromStep) ?? "–"
         }
         var row: [String: Any] = [:]
         row["name"] = name
@@ -200,7 +194,7 @@ public enum ReportContext {
     /// The early stop at its epoch, or at its step for a run without epochs (`epoch` and
     /// `epochs_saved` are then `–`; `at` and `saved` read right either way).
     static func earlyStopContext(_ e: EarlyStop) -> [String: Any] {
-        let at = e.epoch.map { "epoch \($0)" } ?? e.step.map { "step \($0)" } ?? "–"
+        let at = Format.at(epoch: e.epoch, step: e.step) ?? "–"
         let saved = e.epoch != nil
             ? e.epochsSaved.map { "\($0) epoch\($0 == 1 ? "" : "s")" }
             : e.stepsSaved.map { "\($0) step\($0 == 1 ? "" : "s")" }

@@ -148,7 +148,7 @@ public enum VARFigures {
 
         let domain = focusedLossDomain(focus, summary: summary)
         let weight = [MetricName.trainLossTail, .trainLossMean].compactMap { run.series($0, .iteration) }
-            .filter { $0.count >= 2 }.map { settings.smoothingWeight(points: $0.count) }.max() ?? settings.emaWeight
+            .filter { $0.count >= 2 }.map(settings.smoothingWeight).max() ?? settings.emaWeight
         var subtitle = boldIsEpochAverage
             ? "faint: logged iterations; bold: epoch averages; points: validation"
             : "faint: raw; bold: TensorBoard-smoothed (weight \(cFormat("%.4g", weight))); points: validation"
@@ -189,13 +189,13 @@ public enum VARFigures {
                   let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
             let color = name == .trainLossMean ? meanColor : tailColor
             marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
-            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): \(XMapping.place(epoch: fb.epoch, step: fb.step))"
+            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): \((Format.at(epoch: fb.epoch, step: fb.step) ?? "?"))"
             // Where it stays below: by epoch, or by step for a run known only by steps.
             let stayEpoch = m.staysBelowFrom?.epoch
             let stayStep = stayEpoch == nil ? m.staysBelowFromStep : nil
             let staysLater = stayEpoch.map { $0 != fb.epoch } ?? stayStep.map { $0 != fb.step } ?? false
             if staysLater {
-                text += "\nstays below from \(XMapping.place(epoch: stayEpoch, step: stayStep))"
+                text += "\nstays below from \((Format.at(epoch: stayEpoch, step: stayStep) ?? "?"))"
                 if let sx = x.x(epoch: stayEpoch, step: stayStep) {
                     marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
                 }
@@ -211,12 +211,12 @@ public enum VARFigures {
         if let v = o.bestValue, let px = x.x(epoch: o.bestEpoch, step: o.bestStep) {
             let color = o.metric == MetricName.valLossMean.rawValue ? meanColor : tailColor
             marks.append(PointMark(x: px, y: v, symbol: .diamond, size: 12, color: color, outlined: true))
-            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (\(XMapping.place(epoch: o.bestEpoch, step: o.bestStep)))",
+            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (\((Format.at(epoch: o.bestEpoch, step: o.bestStep) ?? "?")))",
                                   offset: (-40, 30), color: color))
         }
         if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch, step: stop.step) {
             marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
-                                  label: "early stop: \(XMapping.place(epoch: stop.epoch, step: stop.step))"))
+                                  label: "early stop: \((Format.at(epoch: stop.epoch, step: stop.step) ?? "?"))"))
         }
         return marks
     }
@@ -226,7 +226,7 @@ public enum VARFigures {
         guard o.detected,
               let x0 = x.x(epoch: o.regionStartEpoch ?? o.onsetEpoch, step: o.regionStartStep ?? o.onsetStep),
               let x1 = x.x(epoch: o.regionEndEpoch, step: o.regionEndStep), x1 >= x0 else { return [] }
-        let onset = XMapping.place(epoch: o.onsetEpoch ?? o.regionStartEpoch, step: o.onsetStep ?? o.regionStartStep)
+        let onset = (Format.at(epoch: o.onsetEpoch ?? o.regionStartEpoch, step: o.onsetStep ?? o.regionStartStep) ?? "?")
         return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.10),
                               label: "overfitting from \(onset)")]
     }
@@ -308,8 +308,7 @@ public enum VARFigures {
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x)
         marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
-        let gradWeight = g.granularity == .iteration ? settings.smoothingWeight(points: g.count) : settings.emaWeight
-        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: gradWeight),
+        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: settings.smoothingWeight(g)),
                               color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
@@ -392,8 +391,7 @@ public enum VARFigures {
         guard let raw = iter ?? epoch else { return ([], [], false, nil) }
         let rawMinimum = raw.values.filter(\.isFinite).min()
         let xs = x.xs(raw)
-        let weight = raw.granularity == .iteration ? settings.smoothingWeight(points: raw.count) : settings.emaWeight
-        let smoothed = Smoothing.debiasedEMA(raw.values, weight: weight)
+        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.smoothingWeight(raw))
         var marks: [any Mark] = [
             LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, showsInLegend: false),
         ]

@@ -1,4 +1,3 @@
-import Foundation
 import TrainingLog
 
 /// Converts a series' own x (epoch index or global step) into the figure's x unit, so that
@@ -47,15 +46,10 @@ struct XMapping {
     /// log usually share it (`Series.shareCoordinates`), so a million-point figure maps it once.
     private let memo = Memo()
 
-    /// Shared by the panels of one figure, which are built side by side.
-    private final class Memo: @unchecked Sendable {
-        private var mapped: [Key: [Double]] = [:]
-        private let lock = NSLock()
+    /// Shared by the panels of one figure (built one after the other).
+    private final class Memo {
+        var mapped: [Key: [Double]] = [:]
         struct Key: Hashable { let address: UInt; let count: Int; let source: String; let granularity: Granularity }
-        subscript(key: Key) -> [Double]? {
-            get { lock.lock(); defer { lock.unlock() }; return mapped[key] }
-            set { lock.lock(); mapped[key] = newValue; lock.unlock() }
-        }
     }
 
     /// The x of every point of `series` in the figure's unit (NaN where it cannot be placed).
@@ -64,9 +58,9 @@ struct XMapping {
         // Hours depend on the source's clock and the wall times: key by source too.
         let key = Memo.Key(address: address, count: series.count, source: unit == .hours ? series.source : "",
                            granularity: series.granularity)
-        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo[key] { return done }
+        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo.mapped[key] { return done }
         let mapped = map(series)
-        if address != 0, unit != .hours || !series.hasWallTimes { memo[key] = mapped }
+        if address != 0, unit != .hours || !series.hasWallTimes { memo.mapped[key] = mapped }
         return mapped
     }
 
@@ -104,11 +98,6 @@ struct XMapping {
         epoch.flatMap { x(epoch: $0) } ?? step.flatMap { x(step: $0) }
     }
 
-    /// "epoch 12" or, for a run known only by steps, "step 4500".
-    static func place(epoch: Int?, step: Int?) -> String {
-        if let e = epoch { return "epoch \(e)" }
-        return step.map { "step \($0)" } ?? "?"
-    }
 
     /// The x of an epoch index (for marks placed at an epoch).
     func x(epoch: Int) -> Double? {

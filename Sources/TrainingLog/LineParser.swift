@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// A text-log format read line by line: the shape every text reader shares, so reading a file
 /// and parsing bytes in memory (tests, fuzzing) go through one path.

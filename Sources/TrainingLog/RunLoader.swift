@@ -1,4 +1,4 @@
-import Dispatch
+import Parallel
 
 /// Reads a run from disk: a run folder (VAR's `local_output/`, or any folder of logs) or a single
 /// log file, each file's format recognised from its content (`FormatDetector`).

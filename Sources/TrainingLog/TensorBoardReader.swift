@@ -1,4 +1,4 @@
-import Dispatch
+import Parallel
 
 #if canImport(Glibc)
 import Glibc

@@ -50,7 +50,7 @@ struct CommonOptions: ParsableArguments {
 
     /// Reads and analyses one run, printing its warnings when --verbose (a count otherwise).
     /// Reads and analyses a run. `tuning` adjusts the analysis options after the config file's
-    /// (`plot` turns off the projection bootstrap, which no figure draws).
+    /// (`plot` narrows the analysis to what its figures draw).
     func loadAndAnalyse(_ path: String, _ file: ConfigFile, progress: ProgressLine? = nil,
                         tuning: (inout AnalysisOptions) -> Void = { _ in }) throws -> (Run, Summary) {
         let clock = PhaseClock(enabled: verbose)

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Parallel
 import Render
 import Report
 import TrainingLog

@@ -2,7 +2,8 @@ import Foundation
 
 /// `map` over independent items on every core, results in input order. Used where one command
 /// has a few heavy, independent jobs: the event files of a folder, the logs of a run, the pieces
-/// of a large CSV, the formats of one figure.
+/// of a large CSV, the panels and the formats of one figure. A module of its own so that the
+/// readers and the renderer, which know nothing of each other, share it.
 ///
 /// Runs on its own threads rather than Dispatch's `concurrentPerform`, which runs a call made
 /// from inside another one serially: the logs of a run are read in parallel and a large CSV
