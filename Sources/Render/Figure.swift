@@ -62,6 +62,13 @@ public enum OutputFormat: Sendable, Hashable {
         else if lower.hasSuffix(".svg") { self = .svg }
         else { return nil }
     }
+
+    /// Device pixels per point that lines are reduced for: the PNG's scale, 2 for vector output
+    /// (see `Figure.drawVector`).
+    public var pixelsPerPoint: Double {
+        if case .png(let scale) = self { return scale }
+        return 2
+    }
 }
 
 /// Errors from rendering and writing.

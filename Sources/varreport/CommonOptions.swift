@@ -87,6 +87,9 @@ final class PhaseClock {
 
     init(enabled: Bool) { self.enabled = enabled }
 
+    /// Starts the next lap now (after phases that were timed by another clock).
+    func restart() { last = DispatchTime.now().uptimeNanoseconds }
+
     func lap(_ what: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds

@@ -70,44 +70,19 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try common.configFile()
-        // Only what the figures draw: crossings, best points, regions, gradient-norm spikes.
-        let (loaded, summary) = try common.loadAndAnalyse(runPath, file) { $0.scope = .figures }
-        let clock = PhaseClock(enabled: common.verbose)
-        var settings = try figureOptions.settings(file)
-        if let (w, h) = parsedSize { settings.width = w; settings.height = h }
-        let names = metric.map { MetricName($0) }
-        let missing = names.filter { loaded.preferredSeries($0) == nil }
-        if !missing.isEmpty {
-            ExitStatus.printError("\(runPath): no data for \(missing.map { $0.rawValue }.joined(separator: ", ")); the run has: \(loaded.metricNames.map { $0.rawValue }.joined(separator: ", "))")
-            throw ExitCode(ExitStatus.usage)
-        }
-        let drawn: NamedFigure?
-        switch figure {
-        case .overview?: drawn = VARFigures.overview(run: loaded, summary: summary, settings: settings)
-        case .loss?: drawn = VARFigures.loss(run: loaded, summary: summary, settings: settings)
-        case .accuracy?: drawn = VARFigures.accuracy(run: loaded, summary: summary, settings: settings)
-        case nil: drawn = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings)
-        }
-        guard var figure = drawn else {
-            ExitStatus.printError("\(runPath): nothing to draw")
-            throw ExitCode(ExitStatus.usage)
-        }
-        figure.figure.width = settings.width
-        figure.figure.height = settings.height
         let targets = output.map { path -> (path: String, format: OutputFormat) in
             var format = OutputFormat(pathExtension: path) ?? .png(scale: 1)
             if case .png = format { format = .png(scale: scale) }
             return (path, format)
         }
-        clock.lap("figure built")
-        // What reading and analysing freed goes back before the image surfaces are allocated
-        // (a 100k-point plot peaked anywhere between 52 and 64 MB without this, 56-57 MB with it).
+        let clock = PhaseClock(enabled: common.verbose)
+        // The run, its summary and the full-resolution lines end with `reducedFigure`: only the
+        // reduced figure is kept while drawing, and what the rest held goes back to the system
+        // before the surfaces are allocated (a 10k-point plot peaks 2-3 MB lower, a 100k one
+        // 52-64 MB without returning it, 56-57 MB with it).
+        let finished = try reducedFigure(for: targets.map(\.format), clock: clock)
         MemoryPolicy.returnFreeMemory()
-        // Each format owns its cairo surface and Pango context, so they render in parallel; with
-        // several, long lines are reduced once for all of them.
-        let finished = targets.count > 1 ? figure.figure.predecimated(pixelsPerPoint: max(2, scale)) : figure.figure
-        if targets.count > 1 { clock.lap("lines reduced once for \(targets.count) outputs") }
+        // Each format owns its cairo surface and Pango context, so they render in parallel.
         let results = ParallelMap.map(targets) { target in
             Result { try AtomicFile.write(try finished.data(target.format), to: target.path) }
         }
@@ -123,5 +98,41 @@ struct PlotCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(ExitStatus.usage) }
+    }
+
+    /// Reads and analyses the run, builds the figure and reduces its lines once for every
+    /// output: at the one output's own density, or at 2 pixels per point (or the PNG scale, if
+    /// higher) for several, so that each vector output is the same as it would be alone.
+    private func reducedFigure(for formats: [OutputFormat], clock: PhaseClock) throws -> Figure {
+        let file = try common.configFile()
+        // Only what the figures draw: crossings, best points, regions, gradient-norm spikes.
+        let (loaded, summary) = try common.loadAndAnalyse(runPath, file) { $0.scope = .figures }
+        clock.restart()
+        var settings = try figureOptions.settings(file)
+        if let (w, h) = parsedSize { settings.width = w; settings.height = h }
+        let names = metric.map { MetricName($0) }
+        let missing = names.filter { loaded.preferredSeries($0) == nil }
+        if !missing.isEmpty {
+            ExitStatus.printError("\(runPath): no data for \(missing.map { $0.rawValue }.joined(separator: ", ")); the run has: \(loaded.metricNames.map { $0.rawValue }.joined(separator: ", "))")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let drawn: NamedFigure?
+        switch figure {
+        case .overview?: drawn = VARFigures.overview(run: loaded, summary: summary, settings: settings)
+        case .loss?: drawn = VARFigures.loss(run: loaded, summary: summary, settings: settings)
+        case .accuracy?: drawn = VARFigures.accuracy(run: loaded, summary: summary, settings: settings)
+        case nil: drawn = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings)
+        }
+        guard var figure = drawn?.figure else {
+            ExitStatus.printError("\(runPath): nothing to draw")
+            throw ExitCode(ExitStatus.usage)
+        }
+        figure.width = settings.width
+        figure.height = settings.height
+        clock.lap("figure built")
+        let density = formats.count == 1 ? formats[0].pixelsPerPoint : max(2, scale)
+        let reduced = figure.predecimated(pixelsPerPoint: density)
+        clock.lap("lines reduced once for \(formats.count) output\(formats.count == 1 ? "" : "s")")
+        return reduced
     }
 }

@@ -13,6 +13,29 @@ import Testing
         #expect(odd.width == 1600 && odd.height == 1000)
     }
 
+    /// A PNG is drawn in strips; where the strips are cut must not show. The demo figure (dense
+    /// noisy line, band, heatmap, text across the cuts) in strips of 16 rows, in strips of 300
+    /// rows and drawn whole differ only in anti-aliasing, opaque and transparent, at 1x and 2x.
+    @Test(arguments: [(false, 1.0), (true, 1.0), (false, 2.0)])
+    func stripsDoNotShowInThePNG(transparent: Bool, scale: Double) throws {
+        var fig = Demo.figure(theme: .light, width: 500, height: 310)
+        fig.transparent = transparent
+        let rowBytes = Int(500 * scale) * 4
+        let thin = try Support.decodePNG(try fig.pngData(scale: scale, stripBytes: 16 * rowBytes))
+        let thick = try Support.decodePNG(try fig.pngData(scale: scale, stripBytes: 300 * rowBytes))
+        let whole = try Support.decodePNG(try fig.pngData(scale: scale, stripBytes: 1 << 30))
+        #expect(thin.width == whole.width && thin.height == whole.height && whole.height == Int(310 * scale))
+        func visiblyDifferent(_ a: Support.Image, _ b: Support.Image) -> Double {
+            var off = 0
+            for i in stride(from: 0, to: a.pixels.count, by: 4)
+            where (0..<4).contains(where: { abs(Int(a.pixels[i + $0]) - Int(b.pixels[i + $0])) > 24 }) { off += 1 }
+            return Double(off) / Double(a.pixels.count / 4)
+        }
+        #expect(visiblyDifferent(thin, thick) < 0.002)
+        #expect(visiblyDifferent(thin, whole) < 0.005)
+        if transparent { #expect(thin.rgba(1, 1).a == 0 && whole.rgba(1, 1).a == 0) }
+    }
+
     @Test(arguments: [1.0, 2.0])
     func pngPixelOnTheRuleHasTheRuleColour(scale: Double) throws {
         // textScale 1: the 2 pt rule covers 2 (or 4) whole pixel rows after snapping.
