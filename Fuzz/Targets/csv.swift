@@ -13,7 +13,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let plain = CSVReader.parse(bytes, path: "fuzz/metrics.csv", options: options)
     FuzzSupport.consume(plain)
     // Plain rows skip the field splitter: the general path must give the same Run.
-    let general = CSVParser.parse(bytes, path: "fuzz/metrics.csv", options: options) { $0.usesPlainRows = false }
+    let general = CSVParser.parse(bytes, path: "fuzz/metrics.csv", options: options) { $0.usesFastPaths = false }
     precondition(describe(plain) == describe(general), "CSV plain-row path differs from the general path")
 
     let path = FuzzSupport.scratch + "/metrics.csv"

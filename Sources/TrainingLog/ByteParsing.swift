@@ -245,6 +245,11 @@ struct SeriesCollector {
         series[slot].append(x: x, value: value, wallTime: wallTime)
     }
 
+    /// Appends a block of points to a series (see `Series.append(xs:values:wallTimes:)`).
+    mutating func append(_ slot: Int, xs: [Int], values: [Double], wallTimes: [Double]?) {
+        series[slot].append(xs: xs, values: values, wallTimes: wallTimes)
+    }
+
     mutating func append(_ name: MetricName, x: Int, value: Double, wallTime: Double? = nil) {
         let s = slot(name)
         series[s].append(x: x, value: value, wallTime: wallTime)
@@ -257,25 +262,40 @@ struct SeriesCollector {
         for i in series.indices { series[i].removePoints(fromX: x) }
     }
 
-    /// The collectors of consecutive pieces of one file joined in order (each piece's memory is
-    /// released once copied). Pieces record a missing wall time as NaN; a series whose first
-    /// point has none then keeps no wall times, as one pass would.
+    /// The collectors of consecutive pieces of one file joined in order, series by series (each
+    /// piece's arrays are released once copied). Pieces record a missing wall time as NaN; a
+    /// series whose first point has none then keeps no wall times, as one pass would. Series
+    /// that share one x array in every piece (the columns of dense CSV rows) share one joined
+    /// x array too, built once.
     static func concatenate(_ parts: inout [SeriesCollector]) -> SeriesCollector {
         guard let first = parts.first else { preconditionFailure("no pieces to join") }
         var out = SeriesCollector(first.granularity, source: first.source)
-        var totals: [MetricName: Int] = [:]
-        for p in parts { for s in p.series { totals[s.name, default: 0] += s.count } }
-        for k in parts.indices {
-            let piece = parts[k].series
-            parts[k] = SeriesCollector(out.granularity, source: out.source)
-            for s in piece {
-                let slot = out.slot(s.name)
-                out.series[slot].append(contentsOf: s, reservingTotal: totals[s.name] ?? s.count)
+        // The names in order of first appearance: the slots one pass would have made.
+        var order: [MetricName] = []
+        var places: [MetricName: [(piece: Int, index: Int)]] = [:]
+        for (k, p) in parts.enumerated() {
+            for (j, s) in p.series.enumerated() {
+                if places[s.name] == nil { order.append(s.name) }
+                places[s.name, default: []].append((k, j))
             }
         }
-        for i in out.series.indices where out.series[i].wallTimes.first?.isNaN == true {
-            out.series[i].dropWallTimes()
+        // A key is the pieces' x buffers. They were all alive together when the join began, so two
+        // keys are equal only for the same buffers, even after earlier series' pieces are freed.
+        var joinedXs: [[UnsafeRawPointer?]: [Int]] = [:]
+        for name in order {
+            var pieces: [Series] = []
+            for (k, j) in places[name] ?? [] {
+                pieces.append(parts[k].series[j])
+                parts[k].series[j] = Series(name: name, granularity: out.granularity, source: out.source)
+            }
+            let key = pieces.map { s in s.xs.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+            var joined = Series.joining(pieces, xs: joinedXs[key])
+            if joinedXs[key] == nil { joinedXs[key] = joined.xs }
+            if joined.wallTimes.first?.isNaN == true { joined.dropWallTimes() }
+            out.series.append(joined)
+            out.index[name] = out.series.count - 1
         }
+        parts = parts.map { SeriesCollector($0.granularity, source: $0.source) }
         return out
     }
 

@@ -110,8 +110,13 @@ struct CSVParser: LineParser {
     /// A piece of a file read in parallel: a missing wall time is recorded as NaN (see
     /// `SeriesCollector.concatenate`).
     var recordsMissingWallTimes = false
-    /// Plain rows skip the field splitter (`plainRow`); off only to check the two agree.
-    var usesPlainRows = true
+    /// Rows with every metric (in a file with a step column and no epoch column) wait here and
+    /// reach `rows` a block at a time; any other row flushes them first, so each series still
+    /// gets its points in file order. Nil for other files.
+    var dense: DenseRows? = nil
+    /// The shortcuts: plain rows skip the field splitter (`plainRow`) and dense rows are kept by
+    /// column (`dense`); off only to check that they give the same Run.
+    var usesFastPaths = true
 
     init(path: String, options: LoadOptions) {
         self.path = path
@@ -146,12 +151,17 @@ struct CSVParser: LineParser {
             firstText = Array(repeating: nil, count: h.count)
             cells = Array(repeating: .nan, count: h.count)
             present = Array(repeating: false, count: h.count)
+            let metrics = h.indices.filter { roles[$0] == .metric }
+            if usesFastPaths, stepCol != nil, epochCol == nil, !metrics.isEmpty,
+               Set(metrics.map { names[$0] }).count == metrics.count {
+                dense = DenseRows(columns: metrics)
+            }
             return
         }
         // Every cell parsed once, into `cells`: a plain row straight from the bytes, any other
         // row split into fields first.
         let width: Int
-        if usesPlainRows, let w = plainRow(p, a, b) {
+        if usesFastPaths, let w = plainRow(p, a, b) {
             width = w
         } else {
             CSVReader.fieldRanges(p, a, b, sep, into: &fields)
@@ -181,6 +191,13 @@ struct CSVParser: LineParser {
                                       hasIndexColumns: stepCol != nil || epochCol != nil, hasValues: values > 0) else { return }
         let both = g == .iteration && rows.keepPerEpoch(step: step, epoch: ep, hasValues: values > 0)
         if time == nil, recordsMissingWallTimes, timeCol != nil { time = .nan }
+        if dense != nil {
+            if g == .iteration, !both, values == dense!.columns.count, timeCol == nil || time != nil {
+                dense!.append(x: x, wallTime: time, cells: cells)
+                return
+            }
+            flushDenseRows()
+        }
         for i in 0..<width where roles[i] == .metric && present[i] {
             let v = cells[i]
             if both, let e = ep { rows.perEpoch.append(names[i], x: e, value: v, wallTime: time) }
@@ -242,7 +259,17 @@ struct CSVParser: LineParser {
         return v
     }
 
+    /// Hands the rows waiting in `dense` to their series.
+    private mutating func flushDenseRows() {
+        guard var block = dense, !block.isEmpty else { return }
+        dense = nil  // so that the block's arrays are not shared while they are handed over
+        for column in block.columns where iterSlot[column] < 0 { iterSlot[column] = rows.iter.slot(names[column]) }
+        block.flush(into: &rows.iter, slots: block.columns.map { iterSlot[$0] })
+        dense = block
+    }
+
     mutating func finish(_ stats: LineStats) -> Run {
+        flushDenseRows()
         if header == nil { rows.warnings.add("empty", "no header row") }
         // A column of text (notes, dates) is ignored quietly; text in a numeric column is reported.
         for i in textual.indices where textual[i] > 0 && numeric[i] > 0 {
@@ -269,11 +296,14 @@ extension CSVParser: SplittableLineParser {
         p.iterSlot = iterSlot.map { _ in -1 }; p.epochSlot = p.iterSlot
         p.cells = cells; p.present = present
         p.recordsMissingWallTimes = true
-        p.usesPlainRows = usesPlainRows
+        p.usesFastPaths = usesFastPaths
+        p.dense = dense.map { DenseRows(columns: $0.columns) }
         return p
     }
 
     mutating func absorb(_ pieces: inout [CSVParser], lineOffsets: [Int]) {
+        flushDenseRows()
+        for k in pieces.indices { pieces[k].flushDenseRows() }
         for (k, piece) in pieces.enumerated() {
             for i in numeric.indices where i < piece.numeric.count {
                 numeric[i] += piece.numeric[i]

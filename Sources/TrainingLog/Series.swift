@@ -48,6 +48,28 @@ public struct Series: Sendable, Equatable {
         values.append(value)
     }
 
+    /// Appends points as `append(x:value:wallTime:)` would one by one, `wallTimes` (when given)
+    /// parallel to `xs`. An empty series takes the arrays themselves, so series filled from the
+    /// same block share its x array.
+    mutating func append(xs newXs: [Int], values newValues: [Double], wallTimes newTimes: [Double]?) {
+        precondition(newXs.count == newValues.count && (newTimes == nil || newTimes!.count == newXs.count),
+                     "a block's arrays must be parallel")
+        if xs.isEmpty {
+            xs = newXs
+            values = newValues
+            if let t = newTimes { wallTimes = t }
+            return
+        }
+        if let t = newTimes {
+            // One by one, a point's wall time is kept while the series has one for every point.
+            if wallTimes.count == xs.count { wallTimes.append(contentsOf: t) }
+        } else if !wallTimes.isEmpty {
+            wallTimes.append(contentsOf: repeatElement(.nan, count: newXs.count))
+        }
+        xs.append(contentsOf: newXs)
+        values.append(contentsOf: newValues)
+    }
+
     /// Reserves room for `n` points (and their wall times, when `withWallTimes`).
     public mutating func reserveCapacity(_ n: Int, withWallTimes: Bool = false) {
         xs.reserveCapacity(n)
@@ -55,28 +77,31 @@ public struct Series: Sendable, Equatable {
         if withWallTimes { wallTimes.reserveCapacity(n) }
     }
 
-    /// Appends another series' points (a later piece of the same file), reserving room for
-    /// `reservingTotal` points on the first append. Wall times stay parallel: NaN for points that
-    /// have none.
-    mutating func append(contentsOf other: Series, reservingTotal total: Int) {
-        if xs.isEmpty {
-            if other.count >= total { xs = other.xs; values = other.values; wallTimes = other.wallTimes; return }
-            xs.reserveCapacity(total); values.reserveCapacity(total)
-            if other.hasWallTimes { wallTimes.reserveCapacity(total) }
-        } else if other.hasWallTimes != hasWallTimes {
-            if hasWallTimes {
-                wallTimes.append(contentsOf: repeatElement(.nan, count: other.count))
-            } else {
-                wallTimes.reserveCapacity(Swift.max(total, xs.count + other.count))
-                wallTimes.append(contentsOf: repeatElement(.nan, count: xs.count))
-                wallTimes.append(contentsOf: other.wallTimes)
-            }
-            xs.append(contentsOf: other.xs); values.append(contentsOf: other.values)
-            return
+    /// The points of consecutive pieces of one series, in order (`xs`, when given, is their x
+    /// arrays already joined). Wall times stay parallel: NaN for the points of a piece that has
+    /// none, or none at all when no piece has any.
+    static func joining(_ pieces: [Series], xs joinedXs: [Int]? = nil) -> Series {
+        guard let first = pieces.first else { preconditionFailure("no pieces to join") }
+        if pieces.count == 1 { return first }
+        let total = pieces.reduce(0) { $0 + $1.count }
+        var out = Series(name: first.name, granularity: first.granularity, source: first.source)
+        if let joinedXs {
+            precondition(joinedXs.count == total, "joined xs must cover every piece")
+            out.xs = joinedXs
+        } else {
+            out.xs.reserveCapacity(total)
+            for p in pieces { out.xs.append(contentsOf: p.xs) }
         }
-        xs.append(contentsOf: other.xs)
-        values.append(contentsOf: other.values)
-        wallTimes.append(contentsOf: other.wallTimes)
+        out.values.reserveCapacity(total)
+        for p in pieces { out.values.append(contentsOf: p.values) }
+        if pieces.contains(where: \.hasWallTimes) {
+            out.wallTimes.reserveCapacity(total)
+            for p in pieces {
+                if p.hasWallTimes { out.wallTimes.append(contentsOf: p.wallTimes) }
+                else { out.wallTimes.append(contentsOf: repeatElement(.nan, count: p.count)) }
+            }
+        }
+        return out
     }
 
     /// Forgets the wall times (see `SeriesCollector.concatenate`).

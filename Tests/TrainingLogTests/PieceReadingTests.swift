@@ -109,10 +109,68 @@ import Testing
         }
         text += "1,2,3,4,5,6,7,8,9\n,,\n,\n5,,\n6,nan,inf,-inf,1e-3,+2,.5\n7, 1,2\n8,\"3\",4\n9,None,null\n10,info,1\n"
         let plain = CSVReader.parse(Array(text.utf8), path: "m.csv")
-        let general = CSVParser.parse(Array(text.utf8), path: "m.csv", options: .init()) { $0.usesPlainRows = false }
+        let general = CSVParser.parse(Array(text.utf8), path: "m.csv", options: .init()) { $0.usesFastPaths = false }
         #expect(PieceReadingTests.describe(plain) == PieceReadingTests.describe(general))
         #expect(plain.warnings.count == general.warnings.count && plain.warnings.count > 5)
         #expect(plain.warnings.contains { $0.message.contains("'oops' is not a number") })
+    }
+
+    /// Rows with every metric are kept by column and handed to the series a block at a time;
+    /// whatever interrupts them (a missing cell, a missing wall time, text, a negative or
+    /// missing step, a restart that repeats steps, quotes, CRLF) must leave the Run as the
+    /// point-by-point path gives it, in one pass and in pieces.
+    @Test(arguments: [false, true])
+    func denseRowsGiveThePointByPointRun(wallTimes: Bool) throws {
+        var text = wallTimes ? "step,wall_time,L_mean,L_tail,grad_norm\r\n" : "step,L_mean,L_tail,grad_norm\r\n"
+        for r in 0..<6000 {
+            let s = r < 4000 ? r : r - 1500  // a restart at row 4000 repeats steps 2500...
+            var cells = [r % 307 == 11 ? "-\(s)" : (r % 401 == 17 ? "" : "\(s)")]
+            if wallTimes { cells.append(r % 101 == 50 || r == 0 ? "" : "\(1_700_000_000 + r)") }
+            cells.append(r % 211 == 3 ? "oops" : "\(8 - Double(r) * 0.001)")
+            cells.append(r % 37 == 36 ? "" : (r % 509 == 7 ? "\"7.5\"" : "\(7 - Double(r) * 0.001)"))
+            cells.append(r % 613 == 99 ? "nan" : "\(1 + Double(r % 13) * 0.1)")
+            text += cells.joined(separator: ",") + (r % 5 == 0 ? "\r\n" : "\n")
+        }
+        text += "6001,1,2"  // short, and no final newline
+        let dir = TestSupport.tempDir("dense")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = TestSupport.write(text, dir, "d.csv")
+        let reference = CSVParser.parse(Array(text.utf8), path: path, options: .init()) { $0.usesFastPaths = false }
+        let fast = CSVReader.parse(Array(text.utf8), path: path)
+        #expect(reference.series.count == 3 && reference.warnings.count > 5)
+        #expect(PieceReadingTests.describe(fast) == PieceReadingTests.describe(reference))
+        for pieces in [2, 5, 16] {
+            let inPieces = try CSVParser.readInPieces(path: path, options: .init(), pieces: pieces)
+            #expect(PieceReadingTests.describe(inPieces) == PieceReadingTests.describe(reference), "\(pieces) pieces")
+            for (a, b) in zip(inPieces.series, reference.series) {
+                #expect(a.xs == b.xs && a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            }
+        }
+    }
+
+    /// A block of dense rows reaches each series as its points would one by one: an empty
+    /// series takes the block's arrays (shared by all its columns), a later block is appended,
+    /// and wall times stay with a series only while it has one for every point.
+    @Test func denseRowsFlushLikePointsOneByOne() {
+        var rows = DenseRows(columns: [1, 3])
+        var collector = SeriesCollector(.iteration, source: "t.csv")
+        let slots = [collector.slot(MetricName("a")), collector.slot(MetricName("b"))]
+        rows.append(x: 10, wallTime: 100, cells: [10, 1, 0, 2])
+        rows.append(x: 20, wallTime: 200, cells: [20, 3, 0, 4])
+        rows.flush(into: &collector, slots: slots)
+        #expect(rows.isEmpty)
+        let a = collector.series[slots[0]], b = collector.series[slots[1]]
+        #expect(a.xs == [10, 20] && a.values == [1, 3] && a.wallTimes == [100, 200] && b.values == [2, 4])
+        #expect(a.xs.withUnsafeBufferPointer { $0.baseAddress } == b.xs.withUnsafeBufferPointer { $0.baseAddress })
+        rows.append(x: 30, wallTime: nil, cells: [30, 5, 0, 6])
+        rows.flush(into: &collector, slots: slots)
+        let a2 = collector.series[slots[0]]
+        #expect(a2.xs == [10, 20, 30] && a2.values == [1, 3, 5] && a2.wallTimes.count == 3 && a2.wallTimes[2].isNaN)
+        // A series that began without wall times never gets them.
+        var plain = Series(name: MetricName("c"), granularity: .iteration, source: "t.csv")
+        plain.append(x: 1, value: 1)
+        plain.append(xs: [2], values: [2], wallTimes: [5])
+        #expect(plain.xs == [1, 2] && plain.wallTimes.isEmpty)
     }
 
     /// A column's numbers from plain rows still count, so one text cell in it is reported (a
