@@ -62,21 +62,21 @@ public enum InstabilityDetector {
                 ring[head] = x
                 head = (head + 1) % w
                 sorted.withUnsafeMutableBufferPointer { v in
-                    // The window is short: counting the values below y in one pass (the compiler
-                    // vectorises it) beats a binary search's unpredictable branches.
-                    func lowerBound(_ y: Double) -> Int {
-                        var count = 0
-                        for e in v { count &+= Int(unsafeBitCast(e < y, to: UInt8.self)) }
-                        return count
+                    // The window is short: counting the values below `old` and below x in one
+                    // pass (the compiler vectorises it) beats binary searches' unpredictable
+                    // branches. `old` is at k; x goes to p (p - 1 once `old` is out).
+                    var k = 0, p = 0
+                    for e in v {
+                        k &+= Int(unsafeBitCast(e < old, to: UInt8.self))
+                        p &+= Int(unsafeBitCast(e < x, to: UInt8.self))
                     }
-                    var k = lowerBound(old)  // where `old` is
-                    let p = lowerBound(x)
+                    guard let base = v.baseAddress else { return }
                     if p > k {
-                        while k + 1 < p { v[k] = v[k + 1]; k += 1 }
-                        v[p - 1] = x
+                        (base + k).update(from: base + k + 1, count: p - 1 - k)
+                        base[p - 1] = x
                     } else {
-                        while k > p { v[k] = v[k - 1]; k -= 1 }
-                        v[p] = x
+                        (base + p + 1).update(from: base + p, count: k - p)
+                        base[p] = x
                     }
                 }
             }

@@ -11,14 +11,19 @@ struct ChartDomains {
         let heat = chart.marks.lazy.compactMap { $0 as? HeatmapMark }.first
         var xr = Extent(), yr = Extent()
         let xLog = chart.x.scale == .log10, yLog = chart.y.scale == .log10
-        for mark in chart.marks {
+        // An axis with a given domain needs no pass over the data (long lines are 1M points).
+        let needsX = chart.x.domain == nil, needsY = chart.y.domain == nil && heat == nil
+        for mark in chart.marks where needsX || needsY {
             switch mark {
             case let m as LineMark:
-                xr.add(m.xs, log: xLog); yr.add(m.ys, log: yLog)
+                if needsX { xr.add(m.xs, log: xLog) }
+                if needsY { yr.add(m.ys, log: yLog) }
             case let m as AreaMark:
-                xr.add(m.xs, log: xLog); yr.add(m.lower, log: yLog); yr.add(m.upper, log: yLog)
+                if needsX { xr.add(m.xs, log: xLog) }
+                if needsY { yr.add(m.lower, log: yLog); yr.add(m.upper, log: yLog) }
             case let m as PointMark:
-                xr.add(m.xs, log: xLog); yr.add(m.ys, log: yLog)
+                if needsX { xr.add(m.xs, log: xLog) }
+                if needsY { yr.add(m.ys, log: yLog) }
             case let m as RuleMark:
                 switch m.orientation {
                 case .horizontal(let y): yr.add(y, log: yLog)

@@ -301,8 +301,9 @@ struct ChartRenderer {
         var poly: [Point] = []
         poly.reserveCapacity(xs.count)
         for i in xs.indices {
-            let p = plot.point(xs[i], ys[i])
+            var p = plot.point(xs[i], ys[i])
             if p.x.isNaN || p.y.isNaN { pen = false; poly.append(Point(x: .nan, y: .nan)); continue }
+            if vector { p = Point(x: (p.x * 100).rounded() / 100, y: (p.y * 100).rounded() / 100) }
             if pen { cairo_line_to(canvas.cr, p.x, p.y) } else { cairo_move_to(canvas.cr, p.x, p.y); pen = true }
             poly.append(p)
         }

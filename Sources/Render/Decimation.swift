@@ -52,6 +52,7 @@ public enum Decimation {
 
         var bucket = Int.min
         var first = -1, last = -1, lo = -1, hi = -1
+        var loY = 0.0, hiY = 0.0  // ys[lo], ys[hi]
         var lastGap = false
         func flush() {
             guard first >= 0 else { return }
@@ -80,14 +81,18 @@ public enum Decimation {
                 continue
             }
             lastGap = false
-            let b = Int(((x - x0) * perBucket).rounded(.down))
+            // floor without a libm call (baseline x86-64 has no rounding instruction); points far
+            // outside the range (a user's narrow domain) share an edge bucket instead of trapping.
+            let t = Swift.min(Swift.max((x - x0) * perBucket, -1e15), 1e15)
+            var b = Int(t)
+            if Double(b) > t { b -= 1 }
             if b != bucket || first < 0 {
                 flush()
-                bucket = b; first = i; last = i; lo = i; hi = i
+                bucket = b; first = i; last = i; lo = i; hi = i; loY = y; hiY = y
             } else {
                 last = i
-                if y < ys[lo] { lo = i }
-                if y > ys[hi] { hi = i }
+                if y < loY { lo = i; loY = y }
+                if y > hiY { hi = i; hiY = y }
             }
         }
         flush()

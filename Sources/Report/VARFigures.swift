@@ -389,9 +389,9 @@ public enum VARFigures {
         let iter = run.series(name, .iteration).flatMap { $0.count >= 2 ? $0 : nil }
         let epoch = run.series(name, .epoch).flatMap { $0.isEmpty ? nil : $0 }
         guard let raw = iter ?? epoch else { return ([], [], false, nil) }
-        let rawMinimum = raw.values.filter(\.isFinite).min()
+        var rawMinimum: Double? = nil
+        for v in raw.values where v.isFinite && v < (rawMinimum ?? .infinity) { rawMinimum = v }
         let xs = x.xs(raw)
-        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.smoothingWeight(raw))
         var marks: [any Mark] = [
             LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, showsInLegend: false),
         ]
@@ -400,6 +400,7 @@ public enum VARFigures {
             marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
             return (marks, epoch.values, true, rawMinimum)
         }
+        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.smoothingWeight(raw))
         marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
         return (marks, smoothed, false, rawMinimum)
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import TrainingLog
 
@@ -58,5 +61,38 @@ import Testing
         #expect(parse("abc") == nil)
         #expect(parse("-") == nil)
         #expect(parse("e5") == nil)
+    }
+
+    /// Numbers of every common shape, as CSV cells (followed by more bytes, so the 8-byte path
+    /// runs) and at the very end of the buffer (so it must not): the value strtod gives, bit for
+    /// bit, and the index after the number.
+    @Test func eightBytesAtATimeAgreesWithStrtod() {
+        var rng = SystemRandomNumberGenerator()
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) }) }
+        var cases = ["0", "0.0", "-0.000", "8.31777", "0.0072", "1.514925e-06", "12345678", "1234567.1234567",
+                     "99999999.5", "0.00000001", "-7.", ".25", "1e22", "1e23", "9007199254740993", "1.5e-300",
+                     "4.9e-324", "1.7976931348623157e308", "00000000012.5", "3.14e+2", "2e", "2e-", "-.", "1..2"]
+        for _ in 0..<20_000 {
+            var s = Bool.random(using: &rng) ? "-" : ""
+            s += digits(Int.random(in: 0...10, using: &rng))
+            if Bool.random(using: &rng) { s += "." + digits(Int.random(in: 0...10, using: &rng)) }
+            if Int.random(in: 0..<4, using: &rng) == 0 { s += "e" + ["", "-", "+"].randomElement(using: &rng)! + digits(Int.random(in: 1...3, using: &rng)) }
+            cases.append(s)
+        }
+        for s in cases {
+            let expected: (Double, Int)? = s.withCString { c in
+                var endPtr: UnsafeMutablePointer<CChar>? = nil
+                let v = strtod(c, &endPtr)
+                let used = endPtr.map { c.distance(to: $0) } ?? 0
+                return used == 0 ? nil : (v, used)
+            }
+            for tail in [",0.5,1.25,7\n", ""] {
+                let bytes = Array((s + tail).utf8)
+                let got = bytes.withUnsafeBufferPointer { ByteScan.parseDouble($0.baseAddress!, 0, bytes.count) }
+                // strtod also reads hex and "-." as nothing; parseDouble agrees on every decimal.
+                guard let (ev, en) = expected else { #expect(got == nil || s.isEmpty, "\(s)"); continue }
+                #expect(got?.value.bitPattern == ev.bitPattern && got?.next == en, "\(s)\(tail.isEmpty ? " at the end" : "")")
+            }
+        }
     }
 }
