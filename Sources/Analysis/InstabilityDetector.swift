@@ -18,8 +18,42 @@ public enum InstabilityDetector {
     /// least min(window, 5) earlier points. A run of consecutive spike points counts once (its
     /// highest point). Non-finite values are skipped. O(n * window) with a sorted ring window;
     /// the MAD is computed only for candidates.
-    public static func spikes(_ values: [Double], window: Int, z: Double, minRelativeJump: Double) -> [Hit] {
+    ///
+    /// A long series is scanned in `parts` ranges side by side: each range first fills its
+    /// window with the points before it, and a run of spikes across a boundary is joined, so
+    /// the hits are the one-pass hits.
+    public static func spikes(_ values: [Double], window: Int, z: Double, minRelativeJump: Double, parts: Int = 1) -> [Hit] {
         let w = max(window, 3)
+        let count = max(1, min(parts, values.count / max(4 * w, 10_000)))
+        if count == 1 {
+            return spikes(values, in: 0..<values.count, window: w, z: z, minRelativeJump: minRelativeJump).hits
+        }
+        let bounds = (0...count).map { $0 * values.count / count }
+        let scans = ParallelMap.map(Array(0..<count)) { k in
+            spikes(values, in: bounds[k]..<bounds[k + 1], window: w, z: z, minRelativeJump: minRelativeJump)
+        }
+        var out: [Hit] = []
+        var inRun = false  // the last finite point so far was a spike
+        for scan in scans {
+            guard let startsInRun = scan.firstIsSpike else { continue }  // no finite point: the run goes on
+            var hits = scan.hits[...]
+            // A run across the boundary counts once: its higher hit (the earlier on a tie).
+            if inRun, startsInRun, let first = hits.first, var last = out.last {
+                if first.z > last.z { last = first }
+                out[out.count - 1] = last
+                hits = hits.dropFirst()
+            }
+            out += hits
+            inRun = scan.lastIsSpike
+        }
+        return out
+    }
+
+    /// One range's scan, with its window first filled by the finite points before the range:
+    /// its hits, and whether its first and last finite points are spikes (nil: it has none).
+    private static func spikes(_ values: [Double], in range: Range<Int>, window w: Int, z: Double, minRelativeJump: Double)
+        -> (hits: [Hit], firstIsSpike: Bool?, lastIsSpike: Bool)
+    {
         let minPoints = min(w, 5)
         var ring: [Double] = []      // window values in arrival order
         var sorted: [Double] = []    // the same, sorted
@@ -28,8 +62,19 @@ public enum InstabilityDetector {
         var out: [Hit] = []
         var lastSpikeIndex = -2
         var prevFinite = -1
-        for (i, x) in values.enumerated() where x.isFinite {
-            if sorted.count >= minPoints {
+        // The window before the range: the w finite points before it, walking back.
+        var start = range.lowerBound, seen = 0
+        while start > 0, seen < w {
+            start -= 1
+            if values[start].isFinite { seen += 1 }
+        }
+        var firstIsSpike: Bool? = nil
+        for i in start..<range.upperBound {
+            let x = values[i]
+            guard x.isFinite else { continue }
+            let inRange = i >= range.lowerBound
+            var isSpike = false
+            if inRange, sorted.count >= minPoints {
                 let n = sorted.count
                 let med = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
                 let floor = 1e-12 + 1e-9 * abs(med)
@@ -50,6 +95,7 @@ public enum InstabilityDetector {
                             out.append(Hit(index: i, baseline: med, z: score))
                         }
                         lastSpikeIndex = i
+                        isSpike = true
                     }
                 }
             }
@@ -80,9 +126,10 @@ public enum InstabilityDetector {
                     }
                 }
             }
+            if inRange && firstIsSpike == nil { firstIsSpike = isSpike }
             prevFinite = i
         }
-        return out
+        return (out, firstIsSpike, firstIsSpike != nil && lastSpikeIndex == prevFinite)
     }
 
     /// The median of |v - median| for values already sorted, without sorting the deviations:
@@ -149,8 +196,10 @@ public enum InstabilityDetector {
         }
         let gradCurve = run.curve(.gradNorm, .iteration) ?? run.curve(.gradNorm)
         let scans = lossCurves.map { ($0.1.values, o.spikeZ) } + (gradCurve.map { [($0.values, o.gradNormSpikeZ)] } ?? [])
+        // A long series is also split, so that one gradient-norm scan uses every core.
+        let parts = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, scans.count))
         let hits = ParallelMap.map(scans) { values, z in
-            spikes(values, window: o.spikeWindow, z: z, minRelativeJump: o.spikeMinRelativeJump)
+            spikes(values, window: o.spikeWindow, z: z, minRelativeJump: o.spikeMinRelativeJump, parts: parts)
         }
 
         // Loss spikes.

@@ -41,19 +41,19 @@ public enum VARFigures {
     public static func metrics(_ names: [MetricName], run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
-        var ys: [Double] = []
+        var ys: [[Double]] = []
         var used = Set<Int>()
         for name in names {
             let color = colorFor(name, used: &used)
             if name.isValidation {
                 guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
                 marks += validationMarks(s, name: name, color: color, x: x)
-                ys += s.values
+                ys.append(s.values)
             } else {
                 let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
                 marks += drawn.marks
-                ys += drawn.focusValues
-                if let m = drawn.rawMinimum { ys.append(m) }
+                ys.append(drawn.focusValues)
+                if let m = drawn.rawMinimum { ys.append([m]) }
             }
         }
         guard !marks.isEmpty else { return nil }
@@ -125,20 +125,20 @@ public enum VARFigures {
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
         var marks: [any Mark] = []
-        var focus: [Double] = []
+        var focus: [[Double]] = []
         var boldIsEpochAverage = false
         for (name, color) in losses {
             let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
             marks += drawn.marks
-            focus += drawn.focusValues
+            focus.append(drawn.focusValues)
             boldIsEpochAverage = boldIsEpochAverage || drawn.boldIsEpochAverage
-            if let m = drawn.rawMinimum { focus.append(m) }
+            if let m = drawn.rawMinimum { focus.append([m]) }
         }
         let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
         for (name, color) in vals {
             guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
             marks += validationMarks(s, name: name, color: color, x: x)
-            focus += s.values
+            focus.append(s.values)
         }
         guard !marks.isEmpty else { return nil }
         marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
@@ -162,9 +162,19 @@ public enum VARFigures {
     /// The y range of a loss chart: from just under the lowest value to a little above the
     /// threshold and the values after the first few percent of the run, so that the start at
     /// 8.3 does not squash the region near the threshold.
-    static func focusedLossDomain(_ values: [Double], summary: Summary) -> ClosedRange<Double>? {
-        var finite = values.filter(\.isFinite)
-        guard let lo = finite.min() else { return nil }
+    /// `parts` are the curves' values (kept apart: a million-point run's are not copied twice).
+    static func focusedLossDomain(_ parts: [[Double]], summary: Summary) -> ClosedRange<Double>? {
+        var finite: [Double] = []
+        finite.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        var lowest = Double.infinity
+        for part in parts {
+            for v in part where v.isFinite {
+                finite.append(v)
+                if v < lowest { lowest = v }
+            }
+        }
+        guard !finite.isEmpty else { return nil }
+        let lo = lowest
         let p95 = OrderStatistics.kthSmallest(&finite, min(finite.count - 1, Int(Double(finite.count - 1) * 0.97)))
         var top = max(p95, summary.threshold + 0.2)
         top = min(top, summary.uniformLoss + 0.1)

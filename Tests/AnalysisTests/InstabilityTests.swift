@@ -45,6 +45,32 @@ import TrainingLog
         }
     }
 
+    /// A long series is scanned in ranges side by side; the hits must be the one-pass hits,
+    /// with runs of spikes across range boundaries (and across a range of only NaN) counted
+    /// once, for every way of cutting it.
+    @Test func scanningInPartsGivesTheOnePassHits() {
+        var rng = TestRNG(seed: 11)
+        var v = (0..<60_000).map { i in 6 + 2 * exp(-Double(i) / 9000) + 0.05 * rng.gaussian() }
+        for k in stride(from: 300, to: 60_000, by: 1777) { v[k] += 0.05 * Double(6 + k % 9) }   // single spikes
+        for k in [14_995, 19_998, 29_999, 44_990] { for j in 0..<12 { v[k + j] += 0.6 + 0.01 * Double(j % 5) } }  // runs
+        for k in 20_010..<20_020 { v[k] = .nan }
+        let onePass = InstabilityDetector.spikes(v, window: 50, z: 6, minRelativeJump: 0.02)
+        #expect(onePass.count > 30)
+        for parts in [2, 3, 4, 6] {
+            let split = InstabilityDetector.spikes(v, window: 50, z: 6, minRelativeJump: 0.02, parts: parts)
+            #expect(split == onePass, "\(parts) parts")
+        }
+        // A run of spikes across a whole range of NaN (the third of four) is still one run.
+        var w = (0..<40_000).map { i in 5 + 0.02 * Double(i % 7) }
+        for k in 19_995..<20_000 { w[k] = 20 }
+        for k in 20_000..<30_000 { w[k] = .nan }
+        for k in 30_000..<30_005 { w[k] = 21 }
+        let whole = InstabilityDetector.spikes(w, window: 50, z: 6, minRelativeJump: 0.02)
+        for parts in [2, 4] {
+            #expect(InstabilityDetector.spikes(w, window: 50, z: 6, minRelativeJump: 0.02, parts: parts) == whole, "\(parts) parts")
+        }
+    }
+
     /// The merge-walk MAD equals the textbook one (sort the deviations, take their median), for
     /// odd and even counts, ties and values equal to the median.
     @Test func medianAbsoluteDeviationMatchesSortingTheDeviations() {
