@@ -13,16 +13,22 @@ struct ChartDomains {
         let xLog = chart.x.scale == .log10, yLog = chart.y.scale == .log10
         // An axis with a given domain needs no pass over the data (long lines are 1M points).
         let needsX = chart.x.domain == nil, needsY = chart.y.domain == nil && heat == nil
+        // Lines usually share one x array: its extent is taken once.
+        var seenXs = Set<UInt>()
+        func addXs(_ xs: [Double]) {
+            guard needsX, seenXs.insert(xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }).inserted || xs.isEmpty else { return }
+            xr.add(xs, log: xLog)
+        }
         for mark in chart.marks where needsX || needsY {
             switch mark {
             case let m as LineMark:
-                if needsX { xr.add(m.xs, log: xLog) }
+                addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
             case let m as AreaMark:
-                if needsX { xr.add(m.xs, log: xLog) }
+                addXs(m.xs)
                 if needsY { yr.add(m.lower, log: yLog); yr.add(m.upper, log: yLog) }
             case let m as PointMark:
-                if needsX { xr.add(m.xs, log: xLog) }
+                addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
             case let m as RuleMark:
                 switch m.orientation {

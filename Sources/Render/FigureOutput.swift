@@ -89,9 +89,16 @@ extension Figure {
             if chart.x.domain == nil { chart.x.domain = plot.x.domain }
             if chart.y.domain == nil, !heatmap { chart.y.domain = plot.y.domain }
             let buckets = max(1, Int((plot.rect.width * ppp).rounded()))
+            // Lines that share an x array (most of a run's metrics) share its buckets.
+            var found: [[UInt]: Decimation.Buckets?] = [:]
             chart.marks = chart.marks.map { mark in
                 guard var line = mark as? LineMark else { return mark }
-                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: buckets, xRange: plot.x.domain)
+                let n = min(line.xs.count, line.ys.count)
+                guard n > 4 * buckets else { return mark }
+                let key = [line.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, UInt(n)]
+                let shared = found[key] ?? Decimation.Buckets(xs: line.xs, count: n, buckets: buckets, xRange: plot.x.domain)
+                found[key] = shared
+                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: shared)
                 return line
             }
             return chart
