@@ -38,6 +38,41 @@ public enum Decimation {
         return reduce(xs: xs, ys: ys, n: n, buckets: buckets, keepEnds: true)
     }
 
+    /// A band (`lower`...`upper` over `xs`, the first `count` points) reduced per bucket to its
+    /// envelope: the bucket's first and last x, each with the bucket's lowest lower and highest
+    /// upper value. A NaN bound or an x that is not finite is a gap (kept). Unchanged when short
+    /// or when the xs are not ascending.
+    public static func envelope(xs: [Double], lower: [Double], upper: [Double], count n: Int, buckets: Int,
+                                xRange: ClosedRange<Double>) -> (xs: [Double], lower: [Double], upper: [Double]) {
+        let unchanged = (Array(xs.prefix(n)), Array(lower.prefix(n)), Array(upper.prefix(n)))
+        guard n > 4 * buckets, xRange.upperBound > xRange.lowerBound, (xRange.upperBound - xRange.lowerBound).isFinite else { return unchanged }
+        for i in 1..<n where xs[i] < xs[i - 1] { return unchanged }
+        var ox: [Double] = [], ol: [Double] = [], oh: [Double] = []
+        ox.reserveCapacity(2 * buckets + 8); ol.reserveCapacity(2 * buckets + 8); oh.reserveCapacity(2 * buckets + 8)
+        let k = Double(buckets) / (xRange.upperBound - xRange.lowerBound)
+        var b = Int.min, firstX = 0.0, lastX = 0.0, minL = Double.infinity, maxH = -Double.infinity
+        func flush() {
+            guard b != Int.min, minL.isFinite, maxH.isFinite else { return }
+            ox.append(firstX); ol.append(minL); oh.append(maxH)
+            if lastX != firstX { ox.append(lastX); ol.append(minL); oh.append(maxH) }
+        }
+        for i in 0..<n {
+            let x = xs[i]
+            if lower[i].isNaN || upper[i].isNaN || !x.isFinite {
+                flush(); b = Int.min; minL = .infinity; maxH = -.infinity
+                ox.append(x); ol.append(.nan); oh.append(.nan); continue
+            }
+            let t = Swift.min(Swift.max((x - xRange.lowerBound) * k, -1e15), 1e15)
+            var bi = Int(t)
+            if Double(bi) > t { bi -= 1 }
+            if bi != b { flush(); b = bi; firstX = x; minL = .infinity; maxH = -.infinity }
+            lastX = x
+            minL = Swift.min(minL, lower[i]); maxH = Swift.max(maxH, upper[i])
+        }
+        flush()
+        return (ox, ol, oh)
+    }
+
     /// Where the buckets of an ascending x array start and end: runs of consecutive points in
     /// one bucket, and the points whose x is not finite (gaps). Nil when the x range is empty or
     /// not finite, or the xs are not ascending (lines are then left alone).

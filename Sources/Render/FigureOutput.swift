@@ -9,7 +9,8 @@ let fixedPDFDate = "2000-01-01T00:00:00Z"
 extension Figure {
     /// Draws the figure at `origin` on an existing cairo context (used by `PDFDocument` to put
     /// figures on pages as vectors). `pixelsPerPoint` tunes decimation and line snapping.
-    func draw(on cr: OpaquePointer, origin: Point = Point(x: 0, y: 0), pixelsPerPoint: Double) {
+    /// `vector`: for a vector file; false for pixels.
+    func draw(on cr: OpaquePointer, origin: Point = Point(x: 0, y: 0), pixelsPerPoint: Double, vector: Bool = true) {
         let s = resolvedTextScale
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
         cairo_save(cr)
@@ -23,7 +24,7 @@ extension Figure {
             canvas.text(t, at: Point(x: width / 2, y: 8 * s), h: .center, v: .top, style)
         }
         for (chart, cell) in zip(charts, panelFrames(canvas)) {
-            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint).draw(in: cell)
+            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint, vector: vector).draw(in: cell)
         }
         cairo_restore(cr)
     }
@@ -56,7 +57,7 @@ extension Figure {
         defer { cairo_destroy(cr) }
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
         let cell = panelFrames(canvas)[index]
-        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1)
+        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1, vector: true)
             .layout(in: cell).plot
     }
 
@@ -69,7 +70,7 @@ extension Figure {
         defer { cairo_destroy(cr) }
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
         return zip(charts, panelFrames(canvas)).map { chart, cell in
-            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1).draw(in: cell)
+            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1, vector: true).draw(in: cell)
         }
     }
 
@@ -92,6 +93,12 @@ extension Figure {
             // Lines that share an x array (most of a run's metrics) share its buckets.
             var found: [[UInt]: Decimation.Buckets?] = [:]
             chart.marks = chart.marks.map { mark in
+                if var area = mark as? AreaMark {
+                    let n = min(area.xs.count, area.lower.count, area.upper.count)
+                    (area.xs, area.lower, area.upper) = Decimation.envelope(
+                        xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: buckets, xRange: plot.x.domain)
+                    return area
+                }
                 guard var line = mark as? LineMark else { return mark }
                 let n = min(line.xs.count, line.ys.count)
                 guard n > 4 * buckets else { return mark }
@@ -131,7 +138,7 @@ extension Figure {
         if stripRows == ph {
             try drawPixels(width: pw, height: ph, into: encoder) { cr in
                 cairo_scale(cr, scale, scale)
-                draw(on: cr, pixelsPerPoint: scale)
+                draw(on: cr, pixelsPerPoint: scale, vector: false)
             }
         } else {
             var extents = cairo_rectangle_t(x: 0, y: 0, width: Double(pw), height: Double(ph))
@@ -141,7 +148,7 @@ extension Figure {
             defer { cairo_surface_destroy(recording) }
             guard let cr = cairo_create(recording) else { throw RenderError.cairo("no context") }
             cairo_scale(cr, scale, scale)
-            draw(on: cr, pixelsPerPoint: scale)
+            draw(on: cr, pixelsPerPoint: scale, vector: false)
             try checkCairo(surface: recording, cr: cr)
             cairo_destroy(cr)
             var top: Int32 = 0

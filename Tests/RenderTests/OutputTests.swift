@@ -87,6 +87,37 @@ import Testing
         #expect(found, "no red horizontal path at y = \(expectedY)")
     }
 
+    /// In a vector file a line's vertices sit on a quarter-point grid (shorter numbers: half
+    /// the PDF of a million-point figure).
+    @Test func vectorLineVerticesSitOnAQuarterPointGrid() throws {
+        let xs = (0..<5000).map(Double.init)
+        let ys = xs.map { 1 + 0.3 * sin($0 / 37) + 0.05 * sin($0 * 1.7) }
+        let color = Color(red: 0.2, green: 0.4, blue: 0.6)
+        let chart = Chart(x: Axis("step"), y: Axis("value"), marks: [LineMark(xs: xs, ys: ys, color: color)])
+        let svg = String(decoding: try Figure(chart, width: 613, height: 377).svgData(), as: UTF8.self)
+        var vertices: [Double] = []
+        for element in svg.components(separatedBy: "<path").dropFirst() where element.contains("stroke:rgb(20%,40%,60%)") {
+            guard let dStart = element.range(of: " d=\"") else { continue }
+            let d = element[dStart.upperBound...].prefix { $0 != "\"" }
+            vertices += d.split(whereSeparator: { $0 == " " || $0 == "M" || $0 == "L" }).compactMap { Double($0) }
+        }
+        #expect(vertices.count > 1000)
+        let off = vertices.filter { ($0 * 4).rounded() != $0 * 4 }
+        #expect(off.isEmpty, "\(off.count) of \(vertices.count) vertices off the grid, e.g. \(off.prefix(5))")
+    }
+
+    /// A band whose x is not finite somewhere (an hours axis without a clock for some points)
+    /// is drawn with a gap there, not a crash, and keeps its extremes.
+    @Test func bandEnvelopeTreatsAnUnplacedXAsAGap() {
+        var xs = (0..<20_000).map(Double.init)
+        xs[7000] = .nan
+        xs[7001] = .nan
+        let lower = xs.indices.map { $0 == 12_345 ? -5.0 : 0.0 }, upper = xs.indices.map { $0 == 3_210 ? 9.0 : 1.0 }
+        let e = Decimation.envelope(xs: xs, lower: lower, upper: upper, count: xs.count, buckets: 100, xRange: 0...19_999)
+        #expect(e.xs.count < 500 && e.lower.contains { $0.isNaN })
+        #expect(e.lower.filter(\.isFinite).min() == -5 && e.upper.filter(\.isFinite).max() == 9)
+    }
+
     @Test func pdfKeepsTextAsText() throws {
         let path = Support.tempPath("pdf")
         defer { try? FileManager.default.removeItem(atPath: path) }
