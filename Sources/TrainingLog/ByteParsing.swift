@@ -1,3 +1,4 @@
+import Parallel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -359,20 +360,32 @@ struct SeriesCollector {
                 places[s.name, default: []].append((k, j))
             }
         }
-        // A key is the pieces' x buffers. They were all alive together when the join began, so two
-        // keys are equal only for the same buffers, even after earlier series' pieces are freed.
-        var joinedXs: [[UnsafeRawPointer?]: [Int]] = [:]
-        for name in order {
-            var pieces: [Series] = []
-            for (k, j) in places[name] ?? [] {
-                pieces.append(parts[k].series[j])
-                parts[k].series[j] = Series(name: name, granularity: out.granularity, source: out.source)
+        // Each series' pieces, taken out of the parts (so each is freed once joined).
+        var pieceLists: [[Series]] = order.map { name in
+            (places[name] ?? []).map { (k, j) in
+                let piece = parts[k].series[j]
+                parts[k].series[j] = Series(name: name, granularity: first.granularity, source: first.source)
+                return piece
             }
-            let key = pieces.map { s in s.xs.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
-            var joined = Series.joining(pieces, xs: joinedXs[key])
-            if joinedXs[key] == nil { joinedXs[key] = joined.xs }
-            if joined.wallTimes.first?.isNaN == true { joined.dropWallTimes() }
-            out.series.append(joined)
+        }
+        // A key is the pieces' x buffers (all alive together here, so equal keys mean the same
+        // buffers). Each distinct one is joined once, then the series are joined around them;
+        // both side by side, as the join copies every value of the file once more.
+        let keys = pieceLists.map { $0.map { s in UInt(bitPattern: s.xs.withUnsafeBufferPointer { $0.baseAddress }) } }
+        var firstWithKey: [[UInt]: Int] = [:]
+        for (i, key) in keys.enumerated() where pieceLists[i].count > 1 && firstWithKey[key] == nil { firstWithKey[key] = i }
+        let distinct = Array(firstWithKey)
+        let joinedXs = ParallelMap.map(distinct.map { pieceLists[$0.value].map(\.xs) }) { xs in Array(xs.joined()) }
+        let xsByKey = Dictionary(uniqueKeysWithValues: zip(distinct.map(\.key), joinedXs))
+        let work = pieceLists.indices.map { i in (pieceLists[i], xsByKey[keys[i]]) }
+        pieceLists = []
+        let joined = ParallelMap.map(work) { pieces, xs -> Series in
+            var series = Series.joining(pieces, xs: xs)
+            if series.wallTimes.first?.isNaN == true { series.dropWallTimes() }
+            return series
+        }
+        for (name, series) in zip(order, joined) {
+            out.series.append(series)
             out.index[name] = out.series.count - 1
         }
         parts = parts.map { SeriesCollector($0.granularity, source: $0.source) }

@@ -52,8 +52,8 @@ fi
 # --- the release binary, rebuilt when a source is newer ------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
   if [ ! -x "$BIN" ] || [ -n "$(find Sources Package.swift templates -newer "$BIN" -print -quit 2>/dev/null)" ]; then
-    log "building varreport (swift build -c release)"
-    swift build -c release --product varreport
+    log "building varreport (make release: the flags the Makefile links it with)"
+    make release
   fi
 fi
 [ -x "$BIN" ] || { echo "bench: $BIN is missing" >&2; exit 2; }
