@@ -22,7 +22,8 @@ struct LearningRateSchedule: Sendable {
     static func make(_ run: Run) -> LearningRateSchedule {
         func num(_ k: String) -> Double? { run.configValue(k).flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
         let curve = run.curve(.learningRate)
-        let seriesPeak = curve.flatMap { c in c.values.filter { $0.isFinite && $0 > 0 }.max() }
+        var seriesPeak: Double? = nil
+        for v in curve?.values ?? [] where v.isFinite && v > 0 && v > (seriesPeak ?? 0) { seriesPeak = v }
         var configPeak = num("tlr")
         if configPeak == nil, let tblr = num("tblr") {
             let bs = num("glb_batch_size") ?? num("bs")

@@ -114,6 +114,10 @@ struct CSVParser: LineParser {
     /// reach `rows` a block at a time; any other row flushes them first, so each series still
     /// gets its points in file order. Nil for other files.
     var dense: DenseRows? = nil
+    /// The bytes of this piece (0: unknown), and the bytes of its first dense rows: after a
+    /// batch of them, room is reserved for the rows the rest of the piece likely holds.
+    var expectedBytes = 0
+    var denseBytes = 0
     /// The shortcuts: plain rows skip the field splitter (`plainRow`) and dense rows are kept by
     /// column (`dense`); off only to check that they give the same Run.
     var usesFastPaths = true
@@ -194,6 +198,13 @@ struct CSVParser: LineParser {
         if dense != nil {
             if g == .iteration, !both, values == dense!.columns.count, timeCol == nil || time != nil {
                 dense!.append(x: x, wallTime: time, cells: cells)
+                if denseBytes >= 0 {
+                    denseBytes += line.count + 1
+                    if dense!.count == 256, expectedBytes > 0 {
+                        dense!.reserve(rows: Int(Double(expectedBytes) / Double(denseBytes) * 256 * 1.05) + 16, withWallTimes: time != nil)
+                        denseBytes = -1  // reserved once
+                    }
+                }
                 return
             }
             flushDenseRows()
@@ -283,6 +294,8 @@ struct CSVParser: LineParser {
 }
 
 extension CSVParser: SplittableLineParser {
+    mutating func expect(bytes: Int) { expectedBytes = bytes }
+
     /// After the header, when rows carry their own step or epoch (without either, a row's x is
     /// its row number, which depends on every row before it).
     var canSplit: Bool { header != nil && (stepCol != nil || epochCol != nil) }

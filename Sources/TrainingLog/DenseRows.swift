@@ -24,6 +24,14 @@ struct DenseRows {
     }
 
     var isEmpty: Bool { xs.isEmpty }
+    var count: Int { xs.count }
+
+    /// Room for `rows` rows in all, so that the columns of a large piece grow once, not by doubling.
+    mutating func reserve(rows: Int, withWallTimes: Bool) {
+        xs.reserveCapacity(rows)
+        if withWallTimes { wallTimes.reserveCapacity(rows) }
+        for k in values.indices { values[k].reserveCapacity(rows) }
+    }
 
     /// Appends a row: its x, its wall time (give one for every row or for none) and its cells.
     mutating func append(x: Int, wallTime: Double?, cells: [Double]) {

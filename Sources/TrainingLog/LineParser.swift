@@ -42,6 +42,8 @@ protocol SplittableLineParser: LineParser, Sendable {
     /// Joins the pieces' results, in file order, onto this parser; `lineOffsets[k]` is the
     /// number of lines before piece k (piece line numbers start at 1).
     mutating func absorb(_ pieces: inout [Self], lineOffsets: [Int])
+    /// Told before a piece is parsed how many bytes it has, to size what it collects.
+    mutating func expect(bytes: Int)
 }
 
 extension SplittableLineParser {
@@ -88,8 +90,10 @@ extension SplittableLineParser {
         var head = head
         let results = ParallelMap.map(ranges) { range in
             var parser = template
+            parser.expect(bytes: range.count)
             return Result { () throws(Diagnostic) -> (Self, LineStats) in
-                let stats = try LineReader().forEachLine(path, range: range) { line, n in parser.feed(line, n) }
+                // A piece is a few MB: a 1 MB buffer keeps the memory it touches small.
+                let stats = try LineReader(chunkSize: 1 << 20).forEachLine(path, range: range) { line, n in parser.feed(line, n) }
                 return (parser, stats)
             }
         }
