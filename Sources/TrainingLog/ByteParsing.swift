@@ -11,9 +11,6 @@ private let exactPowersOfTen: [Double] = [
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ]
 
-/// 10^0 ... 10^7 as integers, for joining the digits before and after a decimal point.
-private let smallPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000]
-
 /// Byte-level scanning helpers shared by the text readers. All functions take a base pointer and
 /// a half-open index range and never read outside it.
 enum ByteScan {
@@ -26,7 +23,6 @@ enum ByteScan {
     static func parseDouble(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> (value: Double, next: Int)? {
         var j = i
         guard j < end else { return nil }
-        if let short = parseShortDecimal(p, i, end) { return short }
         var negative = false
         if p[j] == 0x2D || p[j] == 0x2B { negative = p[j] == 0x2D; j += 1 }
         guard j < end else { return nil }
@@ -85,82 +81,6 @@ enum ByteScan {
             return (negative ? -v : v, j)
         }
         return (slowParse(p, i, j), j)
-    }
-
-    /// `parseDouble`'s common case eight bytes at a time: `[-]digits[.digits][e[+-]digits]` with
-    /// fewer than 8 digits before and after the point, whose value Clinger's fast path gives
-    /// exactly. Nil for anything else (`parseDouble` then reads it byte by byte), and whenever an
-    /// 8-byte load would reach past `end`.
-    @inline(__always)
-    private static func parseShortDecimal(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> (value: Double, next: Int)? {
-        var j = i
-        let negative = p[j] == 0x2D
-        if negative { j += 1 }
-        guard j + 8 <= end else { return nil }
-        let a = load8(p, j)
-        let intDigits = leadingDigits(a)
-        guard intDigits < 8 else { return nil }
-        var mant = digitsValue(a, count: intDigits)
-        j += intDigits
-        var fracDigits = 0
-        if p[j] == 0x2E {
-            j += 1
-            guard j + 8 <= end else { return nil }
-            let b = load8(p, j)
-            fracDigits = leadingDigits(b)
-            guard fracDigits < 8 else { return nil }
-            mant = mant &* smallPowersOfTen[fracDigits] &+ digitsValue(b, count: fracDigits)
-            j += fracDigits
-        }
-        guard intDigits + fracDigits > 0 else { return nil }
-        var exp = 0
-        if j < end, p[j] | 0x20 == 0x65 {  // e: as parseDouble reads it
-            var k = j + 1
-            var eneg = false
-            if k < end, p[k] == 0x2D || p[k] == 0x2B { eneg = p[k] == 0x2D; k += 1 }
-            if k < end, isDigit(p[k]) {
-                while k < end, isDigit(p[k]) {
-                    if exp < 100_000 { exp = exp * 10 + Int(p[k] &- 0x30) }
-                    k += 1
-                }
-                if eneg { exp = -exp }
-                j = k
-            }
-        }
-        if mant == 0 { return (negative ? -0.0 : 0.0, j) }
-        let e10 = exp - fracDigits
-        guard mant <= 1 << 53, e10 >= -22, e10 <= 22 else { return nil }
-        var v = Double(mant)
-        if e10 < 0 { v /= exactPowersOfTen[-e10] } else { v *= exactPowersOfTen[e10] }
-        return (negative ? -v : v, j)
-    }
-
-    /// 8 bytes from `p + i`, the first in the lowest byte.
-    @inline(__always)
-    private static func load8(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
-        UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-    }
-
-    /// How many of the 8 bytes, from the first, are ASCII digits. A byte is a digit when its
-    /// high nibble is 3 and stays 3 after adding 6; a carry out of a byte above 0xF9 only
-    /// disturbs bytes after that non-digit.
-    @inline(__always)
-    private static func leadingDigits(_ v: UInt64) -> Int {
-        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
-        let notDigit = ((v & high) ^ threes) | (((v &+ 0x0606_0606_0606_0606) & high) ^ threes)
-        return notDigit.trailingZeroBitCount / 8
-    }
-
-    /// The value of the first `count` (0...7) bytes of `v`, all digits, with the usual SWAR
-    /// reduction of eight digits (the digits moved to the top, zeros before them).
-    @inline(__always)
-    private static func digitsValue(_ v: UInt64, count: Int) -> UInt64 {
-        guard count > 0 else { return 0 }
-        var d = (v &- 0x3030_3030_3030_3030) << UInt64((8 - count) * 8)
-        d = d &* 10 &+ (d >> 8)
-        let mask: UInt64 = 0x0000_00FF_0000_00FF
-        d = ((d & mask) &* (100 + (1_000_000 << 32)) &+ ((d >> 16) & mask) &* (1 + (10_000 << 32))) >> 32
-        return d & 0xFFFF_FFFF
     }
 
     private static func slowParse(_ p: UnsafePointer<UInt8>, _ i: Int, _ j: Int) -> Double {
