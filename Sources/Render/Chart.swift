@@ -1,7 +1,7 @@
 /// Where a chart puts its legend.
 public enum LegendPlacement: Sendable, Hashable {
     /// The inside corner that covers the least data (checked in the order top right, top left,
-    /// bottom left, bottom right).
+    /// bottom left, bottom right), or the middle of the top or bottom edge when that covers less.
     case auto
     case topLeft, topRight, bottomLeft, bottomRight
     /// No legend.

@@ -626,11 +626,18 @@ struct ChartRenderer {
         var lr: Rect
         if chart.legend == .auto {
             var best: (Rect, Double)? = nil
-            for p in [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight] {
-                for c in candidates(p) {
-                    let cost = obstacles.cost(c)
-                    if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
-                }
+            // The corners first (they win a tie), then the middles of the top and bottom edges,
+            // which a crowded panel often leaves clearer (above a falling loss, below a rising
+            // accuracy).
+            var all = [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight].flatMap(candidates)
+            for corner in [rect(.topRight), rect(.bottomRight)] {
+                var middle = corner
+                middle.x = r.midX - box.w / 2
+                if r.contains(middle) { all.append(middle) }
+            }
+            for c in all {
+                let cost = obstacles.cost(c)
+                if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
             }
             lr = best!.0
         } else {

@@ -16,6 +16,19 @@ import Testing
         #expect(try legendCorner(chart) == "topLeft")
     }
 
+    /// Data in all four corners (a U and a floor) and none in the middle of the top edge: the
+    /// legend goes there, centred, rather than over data in a corner.
+    @Test func autoLegendTakesTheTopMiddleWhenEveryCornerIsCovered() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(marks: [
+            LineMark(xs: xs, ys: xs.map { 1 + 9 * pow(($0 - 50) / 50, 2) }, label: "U"),
+            LineMark(xs: xs, ys: xs.map { _ in 0.2 }, label: "floor"),
+        ])
+        let d = try #require(Figure(chart, width: 600, height: 400).drawings().first)
+        let legend = try #require(d.legend)
+        #expect(abs(legend.midX - d.plot.rect.midX) < 1 && legend.midY < d.plot.rect.midY)
+    }
+
     @Test func autoLegendPrefersTopRightForADecayingLoss() throws {
         let xs = (0...100).map(Double.init)
         let chart = Chart(marks: [LineMark(xs: xs, ys: xs.map { 5.3 + 3 * exp(-$0 / 15) }, label: "loss")])
