@@ -153,7 +153,12 @@ struct ChartRenderer {
             ty += canvas.measure(t, titleStyle).height + 2 * s
         }
         if let t = chart.subtitle {
-            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, subtitleStyle)
+            // A long subtitle in a narrow panel is set smaller (down to 60 %) rather than run
+            // past the frame's edge.
+            var style = subtitleStyle
+            let room = frame.maxX - r.minX - 4 * s, width = canvas.measure(t, style).width
+            if width > room, room > 0 { style.size *= max(0.6, room / width) }
+            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, style)
         }
 
         // Grid

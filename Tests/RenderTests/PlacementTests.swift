@@ -29,6 +29,24 @@ import Testing
         #expect(abs(legend.midX - d.plot.rect.midX) < 1 && legend.midY < d.plot.rect.midY)
     }
 
+    /// A subtitle longer than a narrow panel is set smaller and ends inside the figure: the
+    /// image's last columns, on the subtitle's rows, stay background.
+    @Test func longSubtitleEndsInsideTheFigure() throws {
+        let xs = (0...10).map(Double.init)
+        let words = "faint: raw iterations; bold: TensorBoard-smoothed (weight 0.999); points: validation"
+        let chart = Chart(title: "Loss", subtitle: words, marks: [LineMark(xs: xs, ys: xs)])
+        let fig = Figure(chart, width: 380, height: 260, theme: .dark)
+        let img = try Support.decodePNG(try fig.pngData())
+        let plot = try #require(fig.plotArea())
+        let background = img.rgba(img.width - 1, 2)
+        for y in 20..<Int(plot.rect.minY) - 4 {
+            for x in (img.width - 4)..<img.width {
+                let p = img.rgba(x, y)
+                #expect(abs(Int(p.r) - Int(background.r)) < 16 && abs(Int(p.g) - Int(background.g)) < 16, "text at (\(x), \(y))")
+            }
+        }
+    }
+
     @Test func autoLegendPrefersTopRightForADecayingLoss() throws {
         let xs = (0...100).map(Double.init)
         let chart = Chart(marks: [LineMark(xs: xs, ys: xs.map { 5.3 + 3 * exp(-$0 / 15) }, label: "loss")])
