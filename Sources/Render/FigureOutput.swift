@@ -127,7 +127,7 @@ extension Figure {
     /// The figure is recorded once and replayed into a strip of at most `stripBytes` of pixels at
     /// a time, each strip encoded as soon as it is drawn: a 1600x1000 image would otherwise hold
     /// 6.4 MB of pixels at once (a quarter of a small plot's whole memory), 25.6 MB at 2x.
-    public func pngData(scale: Double = 1, stripBytes: Int = 1 << 19) throws -> Data {
+    public func pngData(scale: Double = 1, stripBytes: Int = 1 << 18) throws -> Data {
         try checkSize(scale: scale)
         let pw = Int32((width * scale).rounded()), ph = Int32((height * scale).rounded())
         let stripRows = Int32(min(Int(ph), max(16, stripBytes / (Int(pw) * 4))))
