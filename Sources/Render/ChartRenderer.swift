@@ -326,11 +326,14 @@ struct ChartRenderer {
             cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_BEVEL)
         }
         cairo_stroke(canvas.cr)
-        if dense { cairo_set_antialias(canvas.cr, CAIRO_ANTIALIAS_DEFAULT) }
+        if dense {
+            cairo_set_antialias(canvas.cr, CAIRO_ANTIALIAS_DEFAULT)
+            cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_ROUND)
+        }
         obstacles.lines.append(poly)
     }
 
-    /// A long line's or band's vertex in a vector file, on a grid of a quarter point (0.09 mm,
+    /// A line's or band's vertex in a vector file, on a grid of a quarter point (0.09 mm,
     /// invisible even at 400 %): cairo would write it on its own 1/256 grid, and the shorter
     /// numbers halve a million-point figure's PDF and a third of its writing time.
     static func quantized(_ v: Double) -> Double { (v * 4).rounded() / 4 }

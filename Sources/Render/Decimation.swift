@@ -44,32 +44,40 @@ public enum Decimation {
     /// or when the xs are not ascending.
     public static func envelope(xs: [Double], lower: [Double], upper: [Double], count n: Int, buckets: Int,
                                 xRange: ClosedRange<Double>) -> (xs: [Double], lower: [Double], upper: [Double]) {
-        let unchanged = (Array(xs.prefix(n)), Array(lower.prefix(n)), Array(upper.prefix(n)))
-        guard n > 4 * buckets, xRange.upperBound > xRange.lowerBound, (xRange.upperBound - xRange.lowerBound).isFinite else { return unchanged }
-        for i in 1..<n where xs[i] < xs[i - 1] { return unchanged }
+        let found = n > 4 * buckets ? Buckets(xs: xs, count: n, buckets: buckets, xRange: xRange) : nil
+        return envelope(xs: xs, lower: lower, upper: upper, count: n, buckets: found)
+    }
+
+    /// `envelope` with the buckets of its x array already found (see `m4(xs:ys:buckets:)`).
+    static func envelope(xs: [Double], lower: [Double], upper: [Double], count n: Int, buckets: Buckets?)
+        -> (xs: [Double], lower: [Double], upper: [Double])
+    {
+        guard let buckets, buckets.count == n, n > 4 * buckets.buckets else {
+            return (Array(xs.prefix(n)), Array(lower.prefix(n)), Array(upper.prefix(n)))
+        }
         var ox: [Double] = [], ol: [Double] = [], oh: [Double] = []
-        ox.reserveCapacity(2 * buckets + 8); ol.reserveCapacity(2 * buckets + 8); oh.reserveCapacity(2 * buckets + 8)
-        let k = Double(buckets) / (xRange.upperBound - xRange.lowerBound)
-        var b = Int.min, firstX = 0.0, lastX = 0.0, minL = Double.infinity, maxH = -Double.infinity
+        ox.reserveCapacity(2 * buckets.buckets + 8); ol.reserveCapacity(2 * buckets.buckets + 8); oh.reserveCapacity(2 * buckets.buckets + 8)
+        var open = false, firstX = 0.0, lastX = 0.0, minL = Double.infinity, maxH = -Double.infinity
         func flush() {
-            guard b != Int.min, minL.isFinite, maxH.isFinite else { return }
+            defer { open = false; minL = .infinity; maxH = -.infinity }
+            guard open, minL.isFinite, maxH.isFinite else { return }
             ox.append(firstX); ol.append(minL); oh.append(maxH)
             if lastX != firstX { ox.append(lastX); ol.append(minL); oh.append(maxH) }
         }
-        for i in 0..<n {
-            let x = xs[i]
-            if lower[i].isNaN || upper[i].isNaN || !x.isFinite {
-                flush(); b = Int.min; minL = .infinity; maxH = -.infinity
-                ox.append(x); ol.append(.nan); oh.append(.nan); continue
-            }
-            let t = Swift.min(Swift.max((x - xRange.lowerBound) * k, -1e15), 1e15)
-            var bi = Int(t)
-            if Double(bi) > t { bi -= 1 }
-            if bi != b { flush(); b = bi; firstX = x; minL = .infinity; maxH = -.infinity }
-            lastX = x
-            minL = Swift.min(minL, lower[i]); maxH = Swift.max(maxH, upper[i])
+        func gap(_ i: Int) {
+            flush()
+            ox.append(xs[i]); ol.append(.nan); oh.append(.nan)
         }
-        flush()
+        for run in buckets.runs {
+            if run.bucket == Int.min { gap(run.start); continue }
+            for i in run.start..<run.end {
+                if lower[i].isNaN || upper[i].isNaN { gap(i); continue }
+                if !open { open = true; firstX = xs[i] }
+                lastX = xs[i]
+                minL = Swift.min(minL, lower[i]); maxH = Swift.max(maxH, upper[i])
+            }
+            flush()
+        }
         return (ox, ol, oh)
     }
 

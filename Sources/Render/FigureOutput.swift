@@ -92,20 +92,25 @@ extension Figure {
             let buckets = max(1, Int((plot.rect.width * ppp).rounded()))
             // Lines that share an x array (most of a run's metrics) share its buckets.
             var found: [[UInt]: Decimation.Buckets?] = [:]
+            func bucketsOf(_ xs: [Double], count n: Int) -> Decimation.Buckets? {
+                let key = [xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, UInt(n)]
+                if let known = found[key] { return known }
+                let made = Decimation.Buckets(xs: xs, count: n, buckets: buckets, xRange: plot.x.domain)
+                found[key] = made
+                return made
+            }
             chart.marks = chart.marks.map { mark in
                 if var area = mark as? AreaMark {
                     let n = min(area.xs.count, area.lower.count, area.upper.count)
+                    guard n > 4 * buckets else { return mark }
                     (area.xs, area.lower, area.upper) = Decimation.envelope(
-                        xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: buckets, xRange: plot.x.domain)
+                        xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: bucketsOf(area.xs, count: n))
                     return area
                 }
                 guard var line = mark as? LineMark else { return mark }
                 let n = min(line.xs.count, line.ys.count)
                 guard n > 4 * buckets else { return mark }
-                let key = [line.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, UInt(n)]
-                let shared = found[key] ?? Decimation.Buckets(xs: line.xs, count: n, buckets: buckets, xRange: plot.x.domain)
-                found[key] = shared
-                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: shared)
+                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
                 return line
             }
             return chart
