@@ -9,6 +9,13 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     public var threshold: Double = 5.5
     /// Per-metric thresholds, keyed by canonical metric name (`train/loss_mean`: 6.0).
     public var thresholds: [String: Double] = [:]
+    /// True when the user set `threshold` (command line or config file): it then applies to
+    /// every loss, also to losses that are not on the scale of a V-way cross-entropy, to which the
+    /// default 5.5 does not apply. Not a config key of its own.
+    public var thresholdExplicit: Bool = false
+    /// The time the analysis is made at (Unix seconds), to tell a run that is still being
+    /// written (`running`) from one that `stopped`; nil: unknown (not a config key).
+    public var now: Double? = nil
     /// Codebook size V: the uniform baseline is ln V (8.318 for 4096).
     public var vocabSize: Int = 4096
     /// What the analysis is for (not a config key): everything, or only what figures draw.
@@ -62,8 +69,12 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     // MARK: Overfitting (validation checks, as Lightning counts them)
 
-    /// Validation checks after the validation minimum that must all lie above it.
-    public var overfittingPatience: Int = 3
+    /// Validation checks after the best one that must all be worse; nil = by cadence (see
+    /// `requiredOverfittingChecks`).
+    public var overfittingPatience: Int? = nil
+    /// With the cadence rule: the evidence after the best check must span about this many epochs
+    /// (at least 2 checks; 2 for VAR's every-10-epochs validation, 10 for every epoch).
+    public var overfittingEvidenceEpochs: Int = 10
     /// A check counts as a rise when it exceeds the minimum by more than this (absolute).
     public var overfittingMinDelta: Double = 0.0
     /// Prechelt's GL above this (percent) makes the overfitting finding critical.
@@ -71,8 +82,9 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     // MARK: Early stopping
 
-    /// Validation checks without an improvement larger than `earlyStopMinDelta` before stopping.
-    public var earlyStopPatience: Int = 3
+    /// Validation checks without an improvement larger than `earlyStopMinDelta` before stopping;
+    /// nil = the same count the overfitting rule needs.
+    public var earlyStopPatience: Int? = nil
     /// Improvement that resets the patience counter (absolute, as Lightning's min_delta).
     public var earlyStopMinDelta: Double = 0.0
     /// Without validation data, also apply a rule to the smoothed training loss.
@@ -88,12 +100,14 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     /// Robust z-score (against the trailing median and MAD) above which a loss point is a spike.
     public var spikeZ: Double = 6.0
-    /// Points in the trailing window of the rolling median / MAD.
-    public var spikeWindow: Int = 50
-    /// A spike must also exceed the rolling median by this share of it (ignores tiny jumps).
-    public var spikeMinRelativeJump: Double = 0.02
+    /// Neighbours on each side of a point that its local baseline is taken from.
+    public var spikeWindow: Int = 10
+    /// A loss spike must also exceed its local baseline by this share of it (ignores tiny jumps).
+    public var spikeMinRelativeJump: Double = 0.05
     /// Robust z-score above which a gradient-norm point is a spike.
     public var gradNormSpikeZ: Double = 6.0
+    /// A gradient-norm spike must also be this many times its local baseline.
+    public var gradNormSpikeMinRatio: Double = 2.0
     /// Relative tolerance for "the gradient norm sat at the clip value" (norm >= clip * (1 - tol)).
     public var clipTolerance: Double = 0.01
     /// Share of logged steps at the clip value above which a warning is given.
@@ -116,7 +130,18 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     public var minEpochPoints: Int = 3
     public var minIterationPoints: Int = 20
 
+    // MARK: Run status
+
+    /// A run not written for longer than the larger of this and `staleEpochs` epochs has stopped.
+    public var staleMinutes: Double = 60
+    public var staleEpochs: Double = 2
+    /// Crash evidence in another file than the training log counts only when that file was
+    /// written no earlier than this many seconds before the training log's last write.
+    public var evidenceSlackSeconds: Double = 120
     public init() {}
+
+    /// Every key an `analysis:` section of a config file may hold.
+    public static var configKeys: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
 
     /// The threshold for one metric: `thresholds[metric]` or `threshold`.
     public func threshold(for metric: String) -> Double { thresholds[metric] ?? threshold }
@@ -128,6 +153,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         func v<T: Decodable>(_ k: CodingKeys, _ def: T) throws -> T { try c.decodeIfPresent(T.self, forKey: k) ?? def }
         threshold = try v(.threshold, d.threshold)
         thresholds = try v(.thresholds, d.thresholds)
+        thresholdExplicit = c.contains(.threshold)
         vocabSize = try v(.vocabSize, d.vocabSize)
         emaWeight = try v(.emaWeight, d.emaWeight)
         emaAutoSpan = try v(.emaAutoSpan, d.emaAutoSpan)
@@ -142,10 +168,11 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         plateauThreshold = try v(.plateauThreshold, d.plateauThreshold)
         plateauCooldown = try v(.plateauCooldown, d.plateauCooldown)
         highLearningRateFraction = try v(.highLearningRateFraction, d.highLearningRateFraction)
-        overfittingPatience = try v(.overfittingPatience, d.overfittingPatience)
+        overfittingPatience = try c.decodeIfPresent(Int.self, forKey: .overfittingPatience)
+        overfittingEvidenceEpochs = try v(.overfittingEvidenceEpochs, d.overfittingEvidenceEpochs)
         overfittingMinDelta = try v(.overfittingMinDelta, d.overfittingMinDelta)
         generalizationLossCritical = try v(.generalizationLossCritical, d.generalizationLossCritical)
-        earlyStopPatience = try v(.earlyStopPatience, d.earlyStopPatience)
+        earlyStopPatience = try c.decodeIfPresent(Int.self, forKey: .earlyStopPatience)
         earlyStopMinDelta = try v(.earlyStopMinDelta, d.earlyStopMinDelta)
         earlyStopOnTrainingLoss = try v(.earlyStopOnTrainingLoss, d.earlyStopOnTrainingLoss)
         earlyStopTrainingPatience = try v(.earlyStopTrainingPatience, d.earlyStopTrainingPatience)
@@ -155,6 +182,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         spikeWindow = try v(.spikeWindow, d.spikeWindow)
         spikeMinRelativeJump = try v(.spikeMinRelativeJump, d.spikeMinRelativeJump)
         gradNormSpikeZ = try v(.gradNormSpikeZ, d.gradNormSpikeZ)
+        gradNormSpikeMinRatio = try v(.gradNormSpikeMinRatio, d.gradNormSpikeMinRatio)
         clipTolerance = try v(.clipTolerance, d.clipTolerance)
         clipWarnFraction = try v(.clipWarnFraction, d.clipWarnFraction)
         lossScaleDropWarnCount = try v(.lossScaleDropWarnCount, d.lossScaleDropWarnCount)
@@ -164,9 +192,12 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         maxListedSpikes = try v(.maxListedSpikes, d.maxListedSpikes)
         minEpochPoints = try v(.minEpochPoints, d.minEpochPoints)
         minIterationPoints = try v(.minIterationPoints, d.minIterationPoints)
+        staleMinutes = try v(.staleMinutes, d.staleMinutes)
+        staleEpochs = try v(.staleEpochs, d.staleEpochs)
+        evidenceSlackSeconds = try v(.evidenceSlackSeconds, d.evidenceSlackSeconds)
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case threshold, thresholds
         case vocabSize = "vocab_size", emaWeight = "ema_weight", emaAutoSpan = "ema_auto_span", lastFraction = "last_fraction"
         case fitFraction = "fit_fraction", fitMinPoints = "fit_min_points", fitAlphaMin = "fit_alpha_min"
@@ -174,6 +205,7 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         case plateauPatience = "plateau_patience", plateauThreshold = "plateau_threshold"
         case plateauCooldown = "plateau_cooldown", highLearningRateFraction = "high_learning_rate_fraction"
         case overfittingPatience = "overfitting_patience", overfittingMinDelta = "overfitting_min_delta"
+        case overfittingEvidenceEpochs = "overfitting_evidence_epochs"
         case generalizationLossCritical = "generalization_loss_critical"
         case earlyStopPatience = "early_stop_patience", earlyStopMinDelta = "early_stop_min_delta"
         case earlyStopOnTrainingLoss = "early_stop_on_training_loss"
@@ -182,9 +214,11 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         case earlyStopStartEpoch = "early_stop_start_epoch"
         case spikeZ = "spike_z", spikeWindow = "spike_window", spikeMinRelativeJump = "spike_min_relative_jump"
         case gradNormSpikeZ = "grad_norm_spike_z", clipTolerance = "clip_tolerance"
+        case gradNormSpikeMinRatio = "grad_norm_spike_min_ratio"
         case clipWarnFraction = "clip_warn_fraction", lossScaleDropWarnCount = "loss_scale_drop_warn_count"
         case accuracyWindow = "accuracy_window", accuracyDropRelative = "accuracy_drop_relative"
         case lossFallRelative = "loss_fall_relative", maxListedSpikes = "max_listed_spikes"
         case minEpochPoints = "min_epoch_points", minIterationPoints = "min_iteration_points"
+        case staleMinutes = "stale_minutes", staleEpochs = "stale_epochs", evidenceSlackSeconds = "evidence_slack_seconds"
     }
 }

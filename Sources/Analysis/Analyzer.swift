@@ -24,9 +24,9 @@ public enum Analyzer {
                                  iterationsPerEpoch: run.iterationsPerEpoch)
         }
 
-        // Instability first: a non-finite loss decides the status.
+        // Instability first: divergence decides the status.
         let (instability, instabilityFindings) = InstabilityDetector.analyze(run: run, curves: curves, options: o)
-        var facts = RunFactsBuilder.build(run, clock: clock, diverged: instability.nonFinite != nil)
+        var facts = RunFactsBuilder.build(run, clock: clock, instability: instability, options: o)
         if facts.epochsCompleted == 0, let e = lastEpoch { facts.epochsCompleted = e + 1 }
 
         // Per-metric numbers, in name order.
@@ -61,9 +61,9 @@ public enum Analyzer {
         let over = OverfittingDetector.analyze(run: run, curves: curves, lastEpoch: lastEpoch, lastStep: lastStep,
                                                options: o)
         let (earlyStop, earlyFindings) = EarlyStopping.analyze(
-            validationChecks: over.checks, validationMetric: over.overfitting.metric,
+            validation: over.primary, judged: over.judged,
             trainingCurve: training.first.flatMap { curves[$0] }, run: run, lastEpoch: lastEpoch, lastStep: lastStep,
-            firstStep: firstStep, clock: clock, schedule: schedule, options: o)
+            firstStep: firstStep, clock: clock, gpus: facts.gpus, family: facts.family, schedule: schedule, options: o)
 
         // Trend and point counts of the first judged loss.
         let trend = judged.first.flatMap { curves[$0] }.flatMap { Trend.make($0, run: run, options: o) }
@@ -71,9 +71,11 @@ public enum Analyzer {
             ?? (judged.first.flatMap { curves[$0] }.map { $0.granularity == .epoch ? $0.finiteIndices.count : 0 } ?? 0)
         let iterationPoints = judged.first.flatMap { run.series($0, .iteration) }?.values.count(where: \.isFinite) ?? 0
 
-        let inputs = VerdictRules.Inputs(judged: judged, metrics: metrics, overfitting: over.overfitting,
+        var inputs = VerdictRules.Inputs(judged: judged, metrics: metrics, overfitting: over.overfitting,
                                          instability: instability, plateaus: plateaus, trend: trend,
                                          epochPoints: epochPoints, iterationPoints: iterationPoints, options: o)
+        inputs.validation = validation.filter { (metrics[$0.rawValue]?.points ?? 0) >= 2 }
+        inputs.facts = facts
         let verdict = VerdictRules.verdict(inputs)
         let headline = VerdictRules.headline(verdict, inputs)
 
@@ -83,6 +85,8 @@ public enum Analyzer {
         findings += ThresholdAnalysis.findings(judged + validation.filter { !judged.contains($0) }, metrics: metrics,
                                                uniformLoss: lnV, anyConverged: VerdictRules.converged(inputs) != nil,
                                                epochsPlanned: facts.epochsPlanned)
+        findings += LossScaleFindings.findings(judged + validation.filter { !judged.contains($0) }, metrics: metrics,
+                                               uniformLoss: lnV, options: o)
         if let t = trend { findings.append(t.finding) }
         findings += PlateauDetector.findings(plateaus, options: o)
         findings += over.findings

@@ -14,9 +14,10 @@ public enum EarlyStopping {
     /// before `startIndex` never stop the run (they still update the best). Returns the stop
     /// index and the best index then, or nil when the rule never fires.
     public static func stopIndex(_ values: [Double], patience: Int, minDelta: Double,
-                                 startIndex: Int = 0) -> (stop: Int, best: Int)? {
+                                 startIndex: Int = 0, higherIsBetter: Bool = false) -> (stop: Int, best: Int)? {
         var best = Double.infinity, bestIndex = -1, wait = 0
-        for (i, v) in values.enumerated() where v.isFinite {
+        for (i, v0) in values.enumerated() where v0.isFinite {
+            let v = higherIsBetter ? -v0 : v0
             if bestIndex < 0 || v < best - minDelta {
                 best = v; bestIndex = i; wait = 0
             } else {
@@ -30,21 +31,25 @@ public enum EarlyStopping {
     /// `lastEpoch` and `lastStep` are the last epoch and the last global step of the run's data,
     /// `firstStep` its first step (steps that start at 0 are iteration indices: the run then
     /// trained last + 1 of them).
-    static func analyze(validationChecks: OverfittingDetector.Checks?, validationMetric: String?,
+    static func analyze(validation: OverfittingDetector.Judged?, judged: [OverfittingDetector.Judged],
                         trainingCurve: Curve?, run: Run, lastEpoch: Int?, lastStep: Int?, firstStep: Int?,
-                        clock: RunClock?, schedule: LearningRateSchedule,
+                        clock: RunClock?, gpus: Int?, family: String, schedule: LearningRateSchedule,
                         options o: AnalysisOptions) -> (EarlyStop?, [Finding]) {
         var stopEpoch: Int?, stopStep: Int?, bestEpoch: Int?, bestStep: Int?
         var bestValue: Double, metric: String, unit: String
         var patience: Int, minDelta: Double
-        if let ck = validationChecks, let vm = validationMetric, ck.values.count >= 2 {
-            // Each check is placed at its epoch, or at its step when the run has no epochs.
-            guard let r = stopIndex(ck.values, patience: o.earlyStopPatience, minDelta: o.earlyStopMinDelta) else {
+        if let v = validation, v.checks.count >= 2 {
+            // Each check is placed at its epoch, or at its step when the run has no epochs; the
+            // patience is the evidence the overfitting rule needs at this cadence.
+            let ck = v.checks
+            let k = o.earlyStopPatience ?? v.result.requiredChecks
+            guard let r = stopIndex(ck.values, patience: k, minDelta: o.earlyStopMinDelta,
+                                    higherIsBetter: v.higherIsBetter) else {
                 return (nil, [])
             }
             stopEpoch = ck.epochs[r.stop]; stopStep = ck.steps[r.stop]
             bestEpoch = ck.epochs[r.best]; bestStep = ck.steps[r.best]; bestValue = ck.values[r.best]
-            metric = vm; unit = "validation checks"; patience = o.earlyStopPatience; minDelta = o.earlyStopMinDelta
+            metric = v.name.rawValue; unit = "validation checks"; patience = k; minDelta = o.earlyStopMinDelta
         } else if o.earlyStopOnTrainingLoss, let tc = trainingCurve?.epochLevel(run: run), tc.count >= 2 {
             // Patience in epochs: needs epochs, so a step-only run without validation gets no stop.
             let sm = Smoothing.debiasedEMA(tc.values, weight: o.emaWeight)
@@ -72,6 +77,7 @@ public enum EarlyStopping {
             es.epochsSaved = end - se
             if let c = clock, let h1 = c.hours(endOfEpoch: end), let h0 = c.hours(endOfEpoch: se) {
                 es.hoursSaved = max(0, h1 - h0)
+                if let g = gpus { es.gpuHoursSaved = max(0, h1 - h0) * Double(g) }
             }
             saved = end - se; total = max(end + 1, 1); units = "epochs"
             if let ss = stopStep { es.stepsSaved = max(lastStep ?? ss, ss) - ss }
@@ -87,10 +93,16 @@ public enum EarlyStopping {
         var msg = "An early-stopping rule on \(watched) (patience \(patience) \(unit), min_delta \(Format.short(minDelta))) would have stopped at \(stopAt), keeping the best value \(Format.num(bestValue)) of \(bestAt)"
         if saved > 0 {
             msg += ", and saved \(saved) of \(total) \(units)"
-            if let h = es.hoursSaved { msg += " (\(Format.hours(h)))" }
+            if let h = es.hoursSaved {
+                msg += " (\(Format.hours(h))" + (es.gpuHoursSaved.map { ", \(Format.num($0, 0)) GPU-hours" } ?? "") + ")"
+            }
             msg += "."
         } else {
             msg += "; that is the last \(units == "epochs" ? "epoch" : "step"), so nothing would have been saved."
+        }
+        if unit == "validation checks", family == "var", let be = bestEpoch {
+            es.checkpointNote = checkpointNote(metric: metric, bestEpoch: be, judged: judged, run: run)
+            if let note = es.checkpointNote { msg += " " + note }
         }
         let share = Double(saved) / Double(total)
         let next = stopEpoch != nil ? "or shorten the schedule (`ep`)" : "or shorten the schedule"
@@ -100,5 +112,28 @@ public enum EarlyStopping {
                             ? "Stop early: use the checkpoint of \(bestAt); next time stop at a patience of \(patience) \(unit) \(next)."
                             : nil)
         return (es, [f])
+    }
+
+    /// Which checkpoint VAR kept: `ar-ckpt-best.pth` is copied at a validation whose
+    /// `val/loss_tail` beats the best of the current launch (train.py resets the best to 999 at
+    /// every start), so after a restart it holds the best since the restart.
+    static func checkpointNote(metric: String, bestEpoch: Int, judged: [OverfittingDetector.Judged], run: Run) -> String? {
+        guard let tail = judged.first(where: { $0.name == .valLossTail }) else { return nil }
+        let since = run.restartEpochs.last ?? 0
+        var kept: Int? = nil
+        for i in tail.checks.indices {
+            guard let e = tail.checks.epochs[i], e >= since else { continue }
+            if kept == nil || tail.checks.values[i] < tail.checks.values[kept!] { kept = i }
+        }
+        guard let k = kept, let keptEpoch = tail.checks.epochs[k] else { return nil }
+        let v = Format.num(tail.checks.values[k], 4)
+        if keptEpoch == bestEpoch {
+            return "VAR's ar-ckpt-best.pth holds that checkpoint (the lowest val/loss_tail, \(v))."
+        }
+        if metric == MetricName.valLossTail.rawValue, bestEpoch < since {
+            return "VAR's ar-ckpt-best.pth no longer holds it: VAR forgets its best at every launch, so since the restart at epoch \(since) it holds epoch \(keptEpoch) (val/loss_tail \(v)); the checkpoint of epoch \(bestEpoch) survives only if it was copied."
+        }
+        let restartNote = since > 0 ? " since the restart at epoch \(since)" : ""
+        return "VAR's ar-ckpt-best.pth holds epoch \(keptEpoch) instead (VAR keeps the lowest val/loss_tail\(restartNote), \(v))."
     }
 }

@@ -41,6 +41,26 @@ enum MetricRoles {
         return preferred.filter { names.contains($0) } + rest
     }
 
+    /// Every validation metric the overfitting rule judges: the validation losses (as above),
+    /// then the validation accuracies (`val/acc_mean`, `val/acc_tail`, then others by name).
+    static func validationMetrics(_ names: [MetricName]) -> [MetricName] {
+        let preferred: [MetricName] = [.valAccMean, .valAccTail]
+        let acc = names.filter { $0.isAccuracy && isValidation($0) && !isPerScale($0) && !preferred.contains($0) }.sorted()
+        return validationLosses(names) + preferred.filter { names.contains($0) } + acc
+    }
+
+    /// The training loss a validation metric is compared with: its own training counterpart for a
+    /// loss (`val/loss_tail` -> `train/loss_tail`, `val_loss` -> `loss`), the loss of the same
+    /// scale for an accuracy (`val/acc_tail` -> `train/loss_tail`).
+    static func trainingLossCounterpart(_ m: MetricName) -> MetricName? {
+        if m.isLoss { return trainingCounterpart(m) }
+        switch m {
+        case .valAccMean: return .trainLossMean
+        case .valAccTail: return .trainLossTail
+        default: return nil
+        }
+    }
+
     /// The training metric a validation metric is compared with (`val/loss_tail` ->
     /// `train/loss_tail`, `val_loss` -> `loss`).
     static func trainingCounterpart(_ m: MetricName) -> MetricName? {

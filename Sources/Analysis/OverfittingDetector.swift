@@ -1,34 +1,68 @@
 import TrainingLog
 
-/// Validation loss rising while training loss still falls, judged only on validation data
-/// (nothing is ever inferred from training curves alone).
+/// Overfitting, judged only on validation data and on every validation metric the run has:
+/// the training loss still falls while a validation loss rises, or a validation accuracy stops
+/// rising (nothing is ever inferred from training curves alone).
 ///
-/// Rule: take the validation minimum (first occurrence). Overfitting is detected when the next
-/// `patience` validation checks all lie above it by more than `min_delta` (patience counts checks,
-/// as in Lightning; VAR validates every 10 epochs) and the smoothed training loss at the last of
-/// those checks is below its value at the minimum. The onset is the first check after the
-/// minimum; the region [onset, last epoch] is what charts shade. Prechelt's generalization loss
-/// GL = 100 * (last / min - 1) is reported at the end.
+/// Rule, per validation metric: take its best check (lowest loss, highest accuracy; the first
+/// occurrence). The metric shows overfitting when the `k` checks after the best one are all worse
+/// than it by more than `min_delta` and the smoothed training loss at the k-th of them is below
+/// its value at the best check. `k` fits the cadence: the evidence must span about
+/// `overfitting_evidence_epochs` (10) epochs and at least 2 checks, so VAR's validation every 10
+/// epochs needs 2 worse checks (the strip count of Prechelt's UP_2) and a validation every epoch
+/// needs 10; without epochs, a tenth of the checks (at least 2). `overfitting_patience` sets k
+/// by hand. The onset is the first check after the best one.
+///
+/// The run overfits when a validation loss shows it, or when only accuracies show it and no
+/// validation loss is still improving (a loss at its best at the last check speaks against it).
+/// The summary names the metric whose evidence came first (ties: `val/loss_mean`, `val/loss_tail`,
+/// other losses, then accuracies) and keeps every metric's own result in `per_metric`.
 public enum OverfittingDetector {
-    /// The rule on plain values at the validation checks: `training[j]` is the smoothed
-    /// training loss at check j (nil when unknown). Returns the index of the minimum and the
-    /// onset index (nil: not detected), or nil without a finite validation value.
-    public static func detect(validation v: [Double], training: [Double?], patience: Int,
-                              minDelta: Double) -> (best: Int, onset: Int?)? {
-        guard let b = bestIndex(v) else { return nil }
-        let p = max(patience, 1)
-        guard b + p < v.count else { return (b, nil) }
-        for j in (b + 1)...(b + p) where !(v[j].isFinite && v[j] > v[b] + minDelta) { return (b, nil) }
-        if b < training.count, b + p < training.count, let t0 = training[b], let t1 = training[b + p], !(t1 < t0) {
-            return (b, nil)
+    /// The rule on plain values: `training[j]` is the smoothed training loss at check j (nil when
+    /// unknown). Returns the index of the best check, how many checks after it are worse (in a
+    /// row, from the one after it), and the index of the check that completed the evidence (nil:
+    /// not detected); nil without a finite value.
+    public static func detect(validation v: [Double], higherIsBetter: Bool = false, training: [Double?],
+                              required k: Int, minDelta: Double) -> (best: Int, worseAfter: Int, evidence: Int?)? {
+        guard let b = bestIndex(v, higherIsBetter: higherIsBetter) else { return nil }
+        var worse = 0
+        var j = b + 1
+        while j < v.count, v[j].isFinite, isWorse(v[j], than: v[b], higherIsBetter: higherIsBetter, minDelta: minDelta) {
+            worse += 1; j += 1
         }
-        return (b, b + 1)
+        let need = max(k, 1)
+        guard worse >= need else { return (b, worse, nil) }
+        let e = b + need
+        if b < training.count, e < training.count, let t0 = training[b], let t1 = training[e], !(t1 < t0) {
+            return (b, worse, nil)
+        }
+        return (b, worse, e)
     }
 
-    static func bestIndex(_ v: [Double]) -> Int? {
+    static func isWorse(_ x: Double, than best: Double, higherIsBetter: Bool, minDelta: Double) -> Bool {
+        higherIsBetter ? x < best - minDelta : x > best + minDelta
+    }
+
+    static func bestIndex(_ v: [Double], higherIsBetter: Bool = false) -> Int? {
         var b: Int? = nil
-        for i in v.indices where v[i].isFinite { if b == nil || v[i] < v[b!] { b = i } }
+        for i in v.indices where v[i].isFinite {
+            if b == nil || (higherIsBetter ? v[i] > v[b!] : v[i] < v[b!]) { b = i }
+        }
         return b
+    }
+
+    /// Worse checks after the best one the rule needs for these checks (see the type's comment).
+    static func requiredChecks(_ ck: Checks, options o: AnalysisOptions) -> Int {
+        if let p = o.overfittingPatience { return max(p, 1) }
+        var gaps: [Double] = []
+        for i in 1..<max(ck.count, 1) {
+            if let a = ck.epochs[i - 1], let b = ck.epochs[i], b > a { gaps.append(Double(b - a)) }
+        }
+        if let spacing = Stats.median(gaps), spacing > 0 {
+            let k = (Double(max(o.overfittingEvidenceEpochs, 1)) / spacing).rounded(.up)
+            return max(2, min(10, Int(k)))
+        }
+        return max(2, min(10, Int((0.1 * Double(ck.count)).rounded(.up))))
     }
 
     /// The validation checks of one curve, in order. A check is placed at its epoch when the
@@ -43,19 +77,28 @@ public enum OverfittingDetector {
         var indices: Range<Int> { values.indices }
         /// "epoch 99", or "step 6999" when the epoch is unknown.
         func at(_ i: Int) -> String { Format.at(epoch: epochs[i], step: steps[i]) ?? "an unknown point" }
+        /// Epoch (or step) of check i, for ordering onsets.
+        func position(_ i: Int) -> Int { epochs[i] ?? steps[i] ?? Int.max }
     }
 
-    /// The validation checks of a curve: one point per check, with runs of identical consecutive
-    /// values collapsed to their first point (guards against readers that repeat the last
-    /// validation result on every epoch, as log.txt does). Points with neither an epoch nor a
-    /// step are left out.
+    /// The validation checks of a curve: one point per check. A value repeated at consecutive
+    /// epochs counts once (a reader that carries the last validation result forward, as VAR's
+    /// log.txt does, would otherwise make one check look like many); equal values at checks that
+    /// are epochs apart are real ties and both count. Points with neither an epoch nor a step are
+    /// left out.
     static func checks(_ c: Curve) -> Checks {
         var ck = Checks()
         let ep = c.epochs, st = c.steps
+        var lastRepeat: Int? = nil  // the epoch of the latest carried-forward copy
         for i in 0..<c.count {
             let e = ep[i], s = st[i]
             guard e != nil || s != nil, c.values[i].isFinite else { continue }
-            if let l = ck.values.last, l == c.values[i] { continue }
+            if let l = ck.values.last, l == c.values[i], let pe = lastRepeat ?? ck.epochs.last ?? nil, let ce = e,
+               ce == pe + 1 {
+                lastRepeat = ce
+                continue
+            }
+            lastRepeat = nil
             ck.values.append(c.values[i]); ck.epochs.append(e); ck.steps.append(s)
         }
         return ck
@@ -83,61 +126,105 @@ public enum OverfittingDetector {
         return Smoothing.debiasedEMA(raw, weight: weight).map { $0.isFinite ? $0 : nil }
     }
 
+    /// One validation metric, judged.
+    struct Judged {
+        var name: MetricName
+        var checks: Checks
+        var result: MetricOverfitting
+        var higherIsBetter: Bool
+        /// Index of the best check and of the check that completed the evidence.
+        var best: Int
+        var evidence: Int?
+        var isLoss: Bool { !higherIsBetter }
+    }
+
     struct Outcome {
         var overfitting: Overfitting
         var findings: [Finding]
-        /// The validation checks of the judged metric (for early stopping).
-        var checks: Checks?
+        /// The judged metric's checks and rule (for early stopping).
+        var primary: Judged?
+        var judged: [Judged]
     }
 
-    /// Judges the preferred validation loss (`val/loss_mean`, else `val/loss_tail`, else any
-    /// validation loss) and mentions the other one in the findings.
     /// `lastEpoch` and `lastStep` are the last epoch and the last global step of the run's data
     /// (the end of the overfitting region).
     static func analyze(run: Run, curves: [MetricName: Curve], lastEpoch: Int?, lastStep: Int?,
                         options o: AnalysisOptions) -> Outcome {
-        let valNames = MetricRoles.validationLosses(Array(curves.keys))
-        guard let primary = valNames.first, let pc = curves[primary] else {
+        let names = MetricRoles.validationMetrics(Array(curves.keys))
+        var judged: [Judged] = []
+        var singles: [(MetricName, Checks)] = []
+        for n in names {
+            guard let c = curves[n] else { continue }
+            let ck = checks(c)
+            if ck.count == 1 { singles.append((n, ck)); continue }
+            if let j = judge(c, checks: ck, curves: curves, run: run, options: o) { judged.append(j) }
+        }
+        guard !judged.isEmpty || !singles.isEmpty else {
             let f = Finding(kind: "no-validation-data", severity: .info,
                             message: "The logs hold no validation data, so overfitting cannot be judged; nothing is inferred from the training curves.",
                             recommendation: "Keep log.txt and the TensorBoard event files with the run: VAR writes its validation results only there (stdout shows training averages on its validation line).")
             return Outcome(overfitting: Overfitting(detected: false, metric: nil, bestEpoch: nil, bestValue: nil,
                                                     onsetEpoch: nil, generalizationLoss: nil, regionStartEpoch: nil,
                                                     regionEndEpoch: nil, hasValidationData: false),
-                           findings: [f], checks: nil)
+                           findings: [f], primary: nil, judged: [])
         }
+
         var findings: [Finding] = []
-        let (ov, ck, f) = judge(pc, run: run, curves: curves, lastEpoch: lastEpoch, lastStep: lastStep, options: o)
-        findings += f
-        for other in valNames.dropFirst() {
-            guard let oc = curves[other] else { continue }
-            let (oo, _, _) = judge(oc, run: run, curves: curves, lastEpoch: lastEpoch, lastStep: lastStep, options: o)
-            guard let be = Format.at(epoch: oo.bestEpoch, step: oo.bestStep), let bv = oo.bestValue,
-                  let lv = oo.lastValue, let le = Format.at(epoch: oo.lastEpoch, step: oo.lastStep) else { continue }
-            var msg = "\(other.rawValue) was lowest at \(be) (\(Format.num(bv))) and is \(Format.num(lv)) at \(le)"
-            if let gl = oo.generalizationLoss { msg += " (GL \(Format.num(gl, 1)) %)" }
-            if oo.detected != ov.detected {
-                msg += oo.detected
-                    ? "; it meets the overfitting rule while \(primary.rawValue) does not."
-                    : "; it does not meet the overfitting rule while \(primary.rawValue) does."
-                findings.append(Finding(kind: "validation-metrics-disagree", severity: .warning, message: msg,
-                                        epoch: oo.onsetEpoch ?? oo.bestEpoch, metric: other.rawValue,
-                                        recommendation: "Monitor both curves: \(primary.rawValue) is the overall measure, \(other.rawValue) the last (finest) scale, which dominates image quality."))
-            } else {
-                msg += oo.detected ? "; it shows the same overfitting." : "; it agrees with \(primary.rawValue)."
-                findings.append(Finding(kind: "validation-other-metric", severity: .info, message: msg,
-                                        epoch: oo.bestEpoch, metric: other.rawValue))
-            }
+        for (n, ck) in singles {
+            findings.append(Finding(kind: "validation-single-point", severity: .info,
+                                    message: "\(n.rawValue) has a single validation point (\(Format.num(ck.values[0])) at \(ck.at(0))), so overfitting cannot be judged on it.",
+                                    epoch: ck.epochs[0], metric: n.rawValue,
+                                    recommendation: "Keep log.txt or the TensorBoard event files, which hold every validation check."))
         }
-        return Outcome(overfitting: ov, findings: findings, checks: ck)
+
+        let lossDetected = judged.filter { $0.isLoss && $0.result.detected }
+        let accDetected = judged.filter { !$0.isLoss && $0.result.detected }
+        let improvingLosses = judged.filter { $0.isLoss && $0.best == $0.checks.count - 1 }
+        let detected = !lossDetected.isEmpty || (!accDetected.isEmpty && improvingLosses.isEmpty)
+        let pool = !lossDetected.isEmpty ? lossDetected : (detected ? accDetected : [])
+        // The metric whose evidence came first; ties in preference order (the order of `judged`).
+        let primary: Judged? = pool.min { a, b in
+            let pa = a.checks.position(a.evidence.map { _ in a.best + 1 } ?? a.best)
+            let pb = b.checks.position(b.evidence.map { _ in b.best + 1 } ?? b.best)
+            return pa < pb
+        } ?? judged.first { $0.isLoss } ?? judged.first
+
+        var ov = Overfitting(detected: detected, metric: primary?.name.rawValue ?? singles.first?.0.rawValue,
+                             bestEpoch: nil, bestValue: nil, onsetEpoch: nil, generalizationLoss: nil,
+                             regionStartEpoch: nil, regionEndEpoch: nil, hasValidationData: true)
+        for j in judged { ov.perMetric[j.name.rawValue] = j.result }
+        if let p = primary {
+            let r = p.result, ck = p.checks, last = ck.count - 1
+            ov.trainingMetric = r.trainingMetric
+            ov.checks = ck.count
+            ov.bestEpoch = r.bestEpoch; ov.bestStep = r.bestStep; ov.bestValue = r.bestValue
+            ov.lastValue = r.lastValue; ov.lastEpoch = r.lastEpoch; ov.lastStep = r.lastStep
+            ov.requiredChecks = r.requiredChecks
+            if p.isLoss, r.bestValue > 0 { ov.generalizationLoss = 100 * (r.lastValue / r.bestValue - 1) }
+            if detected, r.detected {
+                ov.onsetEpoch = r.onsetEpoch; ov.onsetStep = r.onsetStep
+                ov.regionStartEpoch = r.onsetEpoch; ov.regionStartStep = r.onsetStep
+                ov.regionEndEpoch = ck.epochs[last].map { max(lastEpoch ?? $0, $0) }
+                ov.regionEndStep = ck.steps[last].map { max(lastStep ?? $0, $0) }
+            }
+            findings += OverfittingFindings.findings(primary: p, judged: judged, detected: detected,
+                                                     improvingLosses: improvingLosses, overfitting: ov, options: o)
+        } else if let (n, ck) = singles.first {
+            ov.bestEpoch = ck.epochs[0]; ov.bestStep = ck.steps[0]; ov.bestValue = ck.values[0]
+            ov.lastValue = ck.values[0]; ov.lastEpoch = ck.epochs[0]; ov.lastStep = ck.steps[0]
+            ov.checks = 1
+            ov.metric = n.rawValue
+        }
+        return Outcome(overfitting: ov, findings: findings, primary: primary, judged: judged)
     }
 
-    /// The rule on one validation curve.
-    private static func judge(_ c: Curve, run: Run, curves: [MetricName: Curve], lastEpoch: Int?, lastStep: Int?,
-                              options o: AnalysisOptions) -> (Overfitting, Checks, [Finding]) {
-        let ck = checks(c)
-        let trainName = MetricRoles.trainingCounterpart(c.name)
-        let trainSource = trainName.flatMap { curves[$0] } ?? MetricRoles.trainingLosses(Array(curves.keys)).first.flatMap { curves[$0] }
+    /// The rule on one validation curve with at least two checks.
+    private static func judge(_ c: Curve, checks ck: Checks, curves: [MetricName: Curve], run: Run,
+                              options o: AnalysisOptions) -> Judged? {
+        let higher = MetricRoles.higherIsBetter(c.name)
+        let trainName = MetricRoles.trainingLossCounterpart(c.name)
+        let trainSource = trainName.flatMap { curves[$0] }
+            ?? MetricRoles.trainingLosses(Array(curves.keys)).first.flatMap { curves[$0] }
         // Checks with an epoch compare with the smoothed epoch-level training loss; checks known
         // only by their step with the training loss averaged since the previous check (smoothed
         // across checks), the step-only counterpart of an epoch average.
@@ -156,66 +243,23 @@ public enum OverfittingDetector {
                 for (k, j) in at.enumerated() { trainAt[j] = v[k] }
             }
         }
-        var ov = Overfitting(detected: false, metric: c.name.rawValue, bestEpoch: nil, bestValue: nil, onsetEpoch: nil,
-                             generalizationLoss: nil, regionStartEpoch: nil, regionEndEpoch: nil, hasValidationData: true)
-        ov.trainingMetric = (trainCurve ?? stepTrain)?.name.rawValue
-        ov.checks = ck.values.count
-        var findings: [Finding] = []
-        guard let r = detect(validation: ck.values, training: trainAt, patience: o.overfittingPatience,
-                             minDelta: o.overfittingMinDelta) else { return (ov, ck, []) }
+        let k = requiredChecks(ck, options: o)
+        guard let r = detect(validation: ck.values, higherIsBetter: higher, training: trainAt, required: k,
+                             minDelta: o.overfittingMinDelta) else { return nil }
         let last = ck.count - 1
-        let minV = ck.values[r.best], lastV = ck.values[last]
-        ov.bestEpoch = ck.epochs[r.best]
-        ov.bestStep = ck.steps[r.best]
-        ov.bestValue = minV
-        ov.lastValue = lastV
-        ov.lastEpoch = ck.epochs[last]
-        ov.lastStep = ck.steps[last]
-        if minV > 0 { ov.generalizationLoss = 100 * (lastV / minV - 1) }
-        let name = c.name.rawValue
-        if ck.values.count < 2 {
-            findings.append(Finding(kind: "validation-single-point", severity: .info,
-                                    message: "\(name) has a single validation point (\(Format.num(minV)) at \(ck.at(0))), so overfitting cannot be judged.",
-                                    epoch: ck.epochs[0], metric: name,
-                                    recommendation: "Keep log.txt or the TensorBoard event files, which hold every validation check."))
-            return (ov, ck, findings)
+        var m = MetricOverfitting(kind: higher ? "accuracy" : "loss", checks: ck.count, bestEpoch: ck.epochs[r.best],
+                                  bestStep: ck.steps[r.best], bestValue: ck.values[r.best], worseChecksAfterBest: r.worseAfter,
+                                  requiredChecks: k, detected: r.evidence != nil, lastValue: ck.values[last],
+                                  lastEpoch: ck.epochs[last], lastStep: ck.steps[last])
+        m.trainingMetric = (trainCurve ?? stepTrain)?.name.rawValue
+        let e = min(r.best + k, last)
+        if r.best < trainAt.count, e < trainAt.count, e > r.best, let t0 = trainAt[r.best], let t1 = trainAt[e] {
+            m.trainingAtBest = t0; m.trainingAtEvidence = t1; m.trainingFell = t1 < t0
         }
-        if let on = r.onset {
-            ov.detected = true
-            ov.onsetEpoch = ck.epochs[on]
-            ov.onsetStep = ck.steps[on]
-            ov.regionStartEpoch = ck.epochs[on]
-            ov.regionStartStep = ck.steps[on]
-            // The region runs to the end of the run's data when that is after the last check.
-            ov.regionEndEpoch = ck.epochs[last].map { max(lastEpoch ?? $0, $0) }
-            ov.regionEndStep = ck.steps[last].map { max(lastStep ?? $0, $0) }
-            let gl = ov.generalizationLoss ?? 0
-            var msg = "\(name) was lowest at \(ck.at(r.best)) (\(Format.num(minV))) and lay above it at each of the next \(max(o.overfittingPatience, 1)) validation checks from \(ck.at(on))"
-            let p = r.best + max(o.overfittingPatience, 1)
-            if let tn = ov.trainingMetric, r.best < trainAt.count, p < trainAt.count, let t0 = trainAt[r.best], let t1 = trainAt[p] {
-                msg += ", while \(tn) kept falling (\(Format.num(t0)) to \(Format.num(t1)))"
-            } else {
-                msg += " (no training loss to compare with)"
-            }
-            msg += "; at the last check (\(ck.at(last))) it is \(Format.num(lastV)), a generalization loss of \(Format.num(gl, 1)) %."
-            // VAR keeps its best checkpoint as ar-ckpt-best.pth; a step-only run comes from
-            // another trainer, whose checkpoint names we do not know.
-            let keep = ck.epochs[r.best] != nil
-                ? "keep the checkpoint of \(ck.at(r.best)) (VAR's ar-ckpt-best.pth)"
-                : "keep the checkpoint of \(ck.at(r.best)) (or the last one saved before it)"
-            findings.append(Finding(kind: "overfitting", severity: gl > o.generalizationLossCritical ? .critical : .warning,
-                                    message: msg, epoch: ck.epochs[on], metric: name,
-                                    recommendation: "Stop early: \(keep), and add regularization (more weight decay `twd`, label smoothing `ls`, dropout `drop`) or more data before training longer."))
-        } else if r.best == last {
-            findings.append(Finding(kind: "validation-improving", severity: .info,
-                                    message: "\(name) is still improving: its lowest value \(Format.num(minV)) is at the last validation check (\(ck.at(r.best)), \(ck.values.count) checks).",
-                                    epoch: ck.epochs[r.best], metric: name))
-        } else {
-            findings.append(Finding(kind: "validation-no-overfitting", severity: .info,
-                                    message: "\(name) was lowest at \(ck.at(r.best)) (\(Format.num(minV))) and is \(Format.num(lastV)) at the last check (\(ck.at(last))); that does not meet the overfitting rule (\(max(o.overfittingPatience, 1)) checks above the minimum while the training loss falls).",
-                                    epoch: ck.epochs[r.best], metric: name,
-                                    recommendation: "Monitor both curves: keep watching the validation loss at the next checks."))
+        if r.evidence != nil {
+            m.onsetEpoch = ck.epochs[r.best + 1]
+            m.onsetStep = ck.steps[r.best + 1]
         }
-        return (ov, ck, findings)
+        return Judged(name: c.name, checks: ck, result: m, higherIsBetter: higher, best: r.best, evidence: r.evidence)
     }
 }

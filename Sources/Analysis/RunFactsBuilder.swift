@@ -48,16 +48,17 @@ enum RunFactsBuilder {
         return nil
     }
 
-    static func build(_ run: Run, clock: RunClock?, diverged: Bool) -> RunFacts {
+    static func build(_ run: Run, clock: RunClock?, instability: Instability, options o: AnalysisOptions) -> RunFacts {
         let done = epochsCompleted(run)
         let planned = epochsPlanned(run)
-        let status: RunStatus = diverged ? .diverged
-            : (run.finishedMarker || (planned.map { done >= $0 } ?? false)) ? .finished : .incomplete
         let spi = secondsPerIteration(run, clock: clock)
+        let perEpoch = spi.flatMap { s in run.iterationsPerEpoch.map { s * Double($0) / 3600 } } ?? clock?.hoursPerEpoch
+        let decision = RunStatusRules.decide(run, epochsCompleted: done, epochsPlanned: planned, instability: instability,
+                                             hoursPerEpoch: perEpoch, options: o)
         let total = done > 0 ? clock?.hours(endOfEpoch: done - 1) : nil
         var eta: Double? = nil
-        if status == .incomplete, let planned, planned > done {
-            let perEpoch = spi.flatMap { s in run.iterationsPerEpoch.map { s * Double($0) / 3600 } } ?? clock?.hoursPerEpoch
+        // Time to go only for a run that is still training: a stopped or crashed run has none.
+        if decision.status == .running, let planned, planned > done {
             if let perEpoch { eta = perEpoch * Double(planned - done) }
             else if let rest = run.series(.remainingHours, .epoch)?.values.last(where: { $0.isFinite && $0 >= 0 }) { eta = rest }
         }
@@ -67,45 +68,129 @@ enum RunFactsBuilder {
             SourceSummary(path: $0.path, format: $0.format.rawValue, firstEpoch: $0.firstEpoch, lastEpoch: $0.lastEpoch,
                           warnings: $0.warnings.map(\.description))
         }
-        var f = RunFacts(name: run.name, path: run.path, status: status, epochsCompleted: done, epochsPlanned: planned,
-                         restarts: run.restartEpochs.count, restartEpochs: run.restartEpochs,
+        let history = launchHistory(run, planned: planned)
+        let restartEpochs = history.isEmpty ? run.restartEpochs
+            : history.filter { $0.role == "restart" }.compactMap { $0.resumeEpoch ?? $0.firstEpoch }
+        var f = RunFacts(name: run.name, path: run.path, status: decision.status, epochsCompleted: done, epochsPlanned: planned,
+                         restarts: restartEpochs.count, restartEpochs: restartEpochs,
                          iterationsPerEpoch: run.iterationsPerEpoch, parametersMillions: run.parametersMillions,
                          secondsPerIteration: spi, totalHours: total, etaHours: eta, config: config, sources: sources)
+        f.statusReason = decision.reason
+        f.statusEvidence = decision.evidence
+        f.launchHistory = history
+        f.launches = max(1, history.count, restartEpochs.count + 1)
+        f.idleLaunches = history.filter { $0.role.hasPrefix("idle") }.count
+        f.family = family(run)
         f.clockBasis = clock?.basis
         f.gpus = gpus(run)
         f.lastStep = run.series.filter { $0.granularity == .iteration }.compactMap(\.xs.last).filter { $0 >= 0 }.max()
         return f
     }
 
-    /// Findings about the run itself: finished or not, restarts.
+    /// Every launch with its role: `first` (the first that trained), `restart` (trained after an
+    /// earlier launch had), `idle-before-training`, `idle-after-end` (after every planned epoch,
+    /// or after the end marker), `idle` (trained nothing in between).
+    static func launchHistory(_ run: Run, planned: Int?) -> [LaunchSummary] {
+        let ls = run.launches
+        guard let first = ls.firstIndex(where: \.trained) else {
+            return ls.enumerated().map { i, l in
+                LaunchSummary(index: i + 1, role: "idle", startedAt: l.startedAt, resumeEpoch: l.resumeEpoch,
+                              firstEpoch: nil, lastEpoch: nil, file: l.file, line: l.line, duplicateBanners: l.duplicateBanners)
+            }
+        }
+        var trainedUpTo = -1  // the last epoch trained by the launches so far
+        var out: [LaunchSummary] = []
+        for (i, l) in ls.enumerated() {
+            let role: String
+            if l.trained {
+                role = i == first ? "first" : "restart"
+                trainedUpTo = max(trainedUpTo, l.lastEpoch ?? trainedUpTo)
+            } else if i < first {
+                role = "idle-before-training"
+            } else if let p = planned, trainedUpTo + 1 >= p || (l.resumeEpoch ?? -1) >= p {
+                role = "idle-after-end"
+            } else {
+                role = "idle"
+            }
+            out.append(LaunchSummary(index: i + 1, role: role, startedAt: l.startedAt, resumeEpoch: l.resumeEpoch,
+                                     firstEpoch: l.firstEpoch, lastEpoch: l.lastEpoch, file: l.file, line: l.line,
+                                     duplicateBanners: l.duplicateBanners))
+        }
+        return out
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ xs: [String]) -> String {
+        xs.count <= 1 ? (xs.first ?? "") : xs.dropLast().joined(separator: ", ") + " and " + xs.last!
+    }
+
+    /// `var` when the logs are VAR's own (its console or log.txt, or a TensorBoard folder named by
+    /// VAR), else `other`.
+    static func family(_ run: Run) -> String {
+        if run.sources.contains(where: { $0.format == .varStdout || $0.format == .varLogTxt }) { return "var" }
+        if run.config.contains(where: { $0.key == "pn" }), run.config.contains(where: { $0.key == "depth" }) { return "var" }
+        return "other"
+    }
+
+    /// Findings about the run itself: its status with the reason, and its launches.
     static func findings(_ f: RunFacts) -> [Finding] {
         var out: [Finding] = []
         let speed = f.secondsPerIteration.map { " (\(Format.num($0, 3)) s/it)" } ?? ""
+        let last = f.epochsCompleted > 0 ? f.epochsCompleted - 1 : nil
+        let took = f.totalHours.map { " in \(Format.hours($0))" } ?? ""
         switch f.status {
         case .finished:
-            var msg = "The run finished \(f.epochsPlanned.map { "all \($0)" } ?? "its \(f.epochsCompleted)") epochs"
-            msg += f.totalHours.map { " in \(Format.hours($0))" } ?? ""
-            out.append(Finding(kind: "finished", severity: .info, message: msg + speed + ".", epoch: f.epochsCompleted > 0 ? f.epochsCompleted - 1 : nil))
-        case .incomplete where f.epochsCompleted == 0 && f.epochsPlanned == nil && f.lastStep != nil:
-            // A log by steps only (a CSV or JSON Lines fork): nothing says how long the run was meant to be.
-            var msg = "The logs do not say whether the run finished: training was logged up to step \(f.lastStep!)"
-            msg += f.totalHours.map { " over \(Format.hours($0))" } ?? ""
-            out.append(Finding(kind: "incomplete", severity: .info, message: msg + speed + ".", epoch: nil))
-        case .incomplete:
-            var msg = "The run is incomplete: \(f.epochsCompleted) of \(f.epochsPlanned.map(String.init) ?? "an unknown number of") epochs done"
-            msg += f.totalHours.map { " in \(Format.hours($0))" } ?? ""
-            msg += speed
+            var msg = "The run finished \(f.epochsPlanned.map { "all \($0)" } ?? "its \(f.epochsCompleted)") epochs\(took)\(speed)"
+            if f.epochsPlanned.map({ f.epochsCompleted < $0 }) == true { msg = "The run finished after \(f.epochsCompleted) of \(f.epochsPlanned!) epochs\(took)\(speed)" }
+            out.append(Finding(kind: "finished", severity: .info, message: msg + ": " + f.statusReason + ".", epoch: last))
+        case .running:
+            var msg = "The run is still training: \(f.statusReason)\(speed)"
             msg += f.etaHours.map { "; about \(Format.hours($0)) remain at this pace." } ?? "."
-            out.append(Finding(kind: "incomplete", severity: .info, message: msg, epoch: f.epochsCompleted > 0 ? f.epochsCompleted - 1 : nil))
+            out.append(Finding(kind: "running", severity: .info, message: msg, epoch: last))
+        case .stopped:
+            out.append(Finding(kind: "stopped", severity: .warning, message: "The run stopped: \(f.statusReason).", epoch: last,
+                               recommendation: "If it was not stopped on purpose, look at the job's scheduler log (its .out / .err files) for why, and resume from ar-ckpt-last.pth."))
+        case .crashed:
+            out.append(Finding(kind: "crashed", severity: .critical, message: "The run crashed: \(f.statusReason).", epoch: last,
+                               recommendation: "Fix the cause and resume: VAR's auto-resume picks up ar-ckpt-last.pth (saved at the last validation epoch), so the epochs after it are trained again."))
+        case .unknown:
+            if f.epochsCompleted == 0, f.epochsPlanned == nil, let step = f.lastStep {
+                // A log by steps only (a CSV or JSON Lines fork): nothing says how long the run was meant to be.
+                out.append(Finding(kind: "incomplete", severity: .info,
+                                   message: "The logs do not say whether the run finished: training was logged up to step \(step)\(f.totalHours.map { " over \(Format.hours($0))" } ?? "")\(speed).",
+                                   epoch: nil))
+            } else {
+                out.append(Finding(kind: "incomplete", severity: .info, message: "Whether the run finished is unknown: \(f.statusReason)\(speed).",
+                                   epoch: last))
+            }
         case .diverged:
             break
         }
+        if let l = launchFinding(f) { out.append(l) }
+        return out
+    }
+
+    /// "The run was launched 5 times: 1 restart resumed training at epoch 85; 3 launches trained
+    /// nothing: 1 before the first epoch and 2 after the end (epoch 200)."
+    static func launchFinding(_ f: RunFacts) -> Finding? {
+        guard f.launches > 1 else { return nil }
+        var parts: [String] = []
         if f.restarts > 0 {
             let at = f.restartEpochs.map(String.init).joined(separator: ", ")
-            out.append(Finding(kind: "restarts", severity: .info,
-                               message: "The run was resumed \(f.restarts) time\(f.restarts == 1 ? "" : "s") (at epoch\(f.restarts == 1 ? "" : "s") \(at)); repeated epochs count once, with their later values.",
-                               epoch: f.restartEpochs.first))
+            parts.append("\(f.restarts) restart\(f.restarts == 1 ? "" : "s") that resumed training at epoch\(f.restarts == 1 ? "" : "s") \(at) (repeated epochs count once, with their later values)")
         }
-        return out
+        let h = f.launchHistory
+        let endEpoch = f.epochsPlanned ?? f.epochsCompleted
+        for (role, what) in [("idle-before-training", "before any training"), ("idle-after-end", "after the end (epoch \(endEpoch))"),
+                             ("idle", "between")] {
+            let ls = h.filter { $0.role == role }
+            guard !ls.isEmpty else { continue }
+            let when = ls.compactMap(\.startedAt)
+            parts.append("\(ls.count) launch\(ls.count == 1 ? "" : "es") \(what) that trained nothing" + (when.isEmpty ? "" : " (started \(when.joined(separator: ", ")))"))
+        }
+        let dup = h.reduce(0) { $0 + $1.duplicateBanners }
+        var msg = "The training script was started \(f.launches) times: the first run, then " + list(parts) + "."
+        if dup > 0 { msg += " \(dup) more RESTART banner\(dup == 1 ? " was" : "s were") printed by other ranks in the same second and count once." }
+        return Finding(kind: "restarts", severity: .info, message: msg, epoch: f.restartEpochs.first)
     }
 }

@@ -86,8 +86,95 @@ public struct Summary: Codable, Sendable, Equatable {
     }
 }
 
+/// What became of the run (CONTRACT.md `run.status`; see docs/ANALYSIS.md, "Run status").
 public enum RunStatus: String, Codable, Sendable {
-    case finished, incomplete, diverged
+    /// An end marker, or every planned epoch done.
+    case finished
+    /// Incomplete and written recently: still training.
+    case running
+    /// Incomplete, no end marker, no crash evidence, not written for a long time.
+    case stopped
+    /// Incomplete, and the logs say the process died (a traceback, an exit code, ...).
+    case crashed
+    /// The loss became non-finite or blew up, and did not come back.
+    case diverged
+    /// No planned epoch count to compare with (a TensorBoard-only or step-only run).
+    case unknown
+
+    /// Readers of schema 1.0 may meet `incomplete`, which is now split: it reads as `stopped`;
+    /// any other unknown word reads as `unknown`.
+    public init(from decoder: Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = RunStatus(rawValue: raw) ?? (raw == "incomplete" ? .stopped : .unknown)
+    }
+
+    /// True for the statuses of a run that did not get to its end.
+    public var isIncomplete: Bool { self == .running || self == .stopped || self == .crashed || self == .unknown }
+}
+
+/// A place in a log file: the evidence for a statement.
+public struct LogPlace: Codable, Sendable, Equatable {
+    public var path: String
+    public var line: Int?
+    public init(path: String, line: Int?) {
+        self.path = path
+        self.line = line
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(line, forKey: .line)
+    }
+    enum CodingKeys: String, CodingKey { case path, line }
+}
+
+/// One start of the training script, as the summary reports it.
+public struct LaunchSummary: Codable, Sendable, Equatable {
+    /// 1-based, in order.
+    public var index: Int
+    /// `first` (the first launch that trained), `restart` (resumed training an earlier launch
+    /// had begun), `idle-before-training`, `idle-after-end` or `idle` (trained nothing).
+    public var role: String
+    public var startedAt: String?
+    public var resumeEpoch: Int?
+    public var firstEpoch: Int?
+    public var lastEpoch: Int?
+    public var file: String
+    public var line: Int?
+    /// Copies of its RESTART banner printed by other ranks at the same second (counted once).
+    public var duplicateBanners: Int
+
+    public init(index: Int, role: String, startedAt: String?, resumeEpoch: Int?, firstEpoch: Int?, lastEpoch: Int?,
+                file: String, line: Int?, duplicateBanners: Int) {
+        self.index = index
+        self.role = role
+        self.startedAt = startedAt
+        self.resumeEpoch = resumeEpoch
+        self.firstEpoch = firstEpoch
+        self.lastEpoch = lastEpoch
+        self.file = file
+        self.line = line
+        self.duplicateBanners = duplicateBanners
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case index, role, file, line
+        case startedAt = "started_at", resumeEpoch = "resume_epoch", firstEpoch = "first_epoch"
+        case lastEpoch = "last_epoch", duplicateBanners = "duplicate_banners"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(role, forKey: .role)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(resumeEpoch, forKey: .resumeEpoch)
+        try c.encode(firstEpoch, forKey: .firstEpoch)
+        try c.encode(lastEpoch, forKey: .lastEpoch)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(duplicateBanners, forKey: .duplicateBanners)
+    }
 }
 
 public enum Verdict: String, Codable, Sendable {
@@ -106,11 +193,24 @@ public struct RunFacts: Codable, Sendable, Equatable {
     public var name: String
     public var path: String
     public var status: RunStatus
+    /// Why the status is what it is, in one sentence.
+    public var statusReason: String = ""
+    /// The line the status rests on (a crash line, the end marker), when there is one.
+    public var statusEvidence: LogPlace? = nil
     public var epochsCompleted: Int
     public var epochsPlanned: Int?
+    /// Launches that resumed training an earlier launch had begun.
     public var restarts: Int
-    /// Epochs at which the run was resumed.
+    /// Epochs at which those launches resumed.
     public var restartEpochs: [Int]
+    /// Times the training script started (RESTART banners + 1, event files), and those that
+    /// trained nothing (crashed at start, or relaunched after the end).
+    public var launches: Int = 1
+    public var idleLaunches: Int = 0
+    /// Every launch, in order (empty when the logs do not show launches).
+    public var launchHistory: [LaunchSummary] = []
+    /// What the logs say the model is: `var`, `infinity`, `llamagen` or `other`.
+    public var family: String = "other"
     public var iterationsPerEpoch: Int?
     public var parametersMillions: Double?
     /// Median seconds per training iteration.
@@ -150,7 +250,9 @@ public struct RunFacts: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, path, status, restarts, config, sources
+        case name, path, status, restarts, config, sources, launches, family
+        case statusReason = "status_reason", statusEvidence = "status_evidence"
+        case idleLaunches = "idle_launches", launchHistory = "launch_history"
         case epochsCompleted = "epochs_completed", epochsPlanned = "epochs_planned"
         case restartEpochs = "restart_epochs", iterationsPerEpoch = "iterations_per_epoch"
         case parametersMillions = "parameters_millions", secondsPerIteration = "seconds_per_iteration"
@@ -163,10 +265,16 @@ public struct RunFacts: Codable, Sendable, Equatable {
         try c.encode(name, forKey: .name)
         try c.encode(path, forKey: .path)
         try c.encode(status, forKey: .status)
+        try c.encode(statusReason, forKey: .statusReason)
+        try c.encode(statusEvidence, forKey: .statusEvidence)
         try c.encode(epochsCompleted, forKey: .epochsCompleted)
         try c.encode(epochsPlanned, forKey: .epochsPlanned)
+        try c.encode(launches, forKey: .launches)
         try c.encode(restarts, forKey: .restarts)
+        try c.encode(idleLaunches, forKey: .idleLaunches)
         try c.encode(restartEpochs, forKey: .restartEpochs)
+        try c.encode(launchHistory, forKey: .launchHistory)
+        try c.encode(family, forKey: .family)
         try c.encode(iterationsPerEpoch, forKey: .iterationsPerEpoch)
         try c.encode(parametersMillions, forKey: .parametersMillions)
         try c.encode(secondsPerIteration, forKey: .secondsPerIteration)
@@ -265,6 +373,17 @@ public struct Projection: Codable, Sendable, Equatable {
     /// The first and last epoch of the fitted window.
     public var fitStartEpoch: Int? = nil
     public var fitEndEpoch: Int? = nil
+    /// Whether the data pin the floor down: the fit's exponent is inside its search range and the
+    /// bootstrap spread of L_inf is under half the gap still to go. An undetermined floor is
+    /// never stated.
+    public var floorDetermined: Bool? = nil
+    /// What may be said: `within-reach` (the bar is projected within about twice the epochs run
+    /// so far, with a finite range), `not-expected` (a determined floor above the bar),
+    /// `beyond-schedule` (further out, or a range that includes never), `undetermined`.
+    public var reach: String? = nil
+    /// False when the fitted window does not fall at its end (its last third is not lower than
+    /// the third before): the curve has stopped falling, whatever the fit says.
+    public var fallingAtEnd: Bool? = nil
 
     public init(lossInfinity: Double, amplitude: Double, alpha: Double, projectedEpoch: Double?,
                 projectedEpochLow: Double?, projectedEpochHigh: Double?, expectedToReach: Bool) {
@@ -286,6 +405,7 @@ public struct Projection: Codable, Sendable, Equatable {
         case lossInfinityStdDev = "loss_infinity_std_dev", reachProbability = "reach_probability"
         case projectedStep = "projected_step", withinPlannedEpochs = "within_planned_epochs"
         case fitPoints = "fit_points", fitStartEpoch = "fit_start_epoch", fitEndEpoch = "fit_end_epoch"
+        case floorDetermined = "floor_determined", reach, fallingAtEnd = "falling_at_end"
     }
 }
 
@@ -330,6 +450,10 @@ public struct MetricSummary: Codable, Sendable, Equatable {
     /// Loss metrics with a projection: (ln V - last) / (ln V - L_inf), the share of the
     /// reducible loss (down to the fitted floor) already covered.
     public var reducibleCoveredToFloor: Double? = nil
+    /// Loss metrics only: whether its values lie in the range of a V-way cross-entropy (about
+    /// ln V at the start, a floor a few nats below). Off that scale the default threshold, the
+    /// perplexity and the share of ln V covered do not apply.
+    public var vocabScale: Bool? = nil
 
     public init(kind: String, granularity: String, points: Int, first: ValueAt, last: ValueAt, best: ValueAt,
                 smoothedLast: Double? = nil, meanLast10Percent: Double? = nil, firstBelow: ValueAt? = nil,
@@ -359,6 +483,7 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         case threshold, thresholdBasis = "threshold_basis", staysBelowFromStep = "stays_below_from_step"
         case epochsToThreshold = "epochs_to_threshold", gpuHoursToThreshold = "gpu_hours_to_threshold"
         case reducibleCoveredToFloor = "reducible_covered_to_floor"
+        case vocabScale = "vocab_scale"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -388,6 +513,7 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         try c.encodeIfPresent(epochsToThreshold, forKey: .epochsToThreshold)
         try c.encodeIfPresent(gpuHoursToThreshold, forKey: .gpuHoursToThreshold)
         try c.encodeIfPresent(reducibleCoveredToFloor, forKey: .reducibleCoveredToFloor)
+        try c.encodeIfPresent(vocabScale, forKey: .vocabScale)
     }
 }
 
@@ -424,6 +550,10 @@ public struct Overfitting: Codable, Sendable, Equatable {
     public var regionStartStep: Int? = nil
     public var regionEndStep: Int? = nil
     public var lastStep: Int? = nil
+    /// Worse checks after the best one that the rule needed for `metric` (2 for sparse checks).
+    public var requiredChecks: Int? = nil
+    /// Every validation metric judged on its own (losses and accuracies), by name.
+    public var perMetric: [String: MetricOverfitting] = [:]
 
     public init(detected: Bool, metric: String?, bestEpoch: Int?, bestValue: Double?, onsetEpoch: Int?,
                 generalizationLoss: Double?, regionStartEpoch: Int?, regionEndEpoch: Int?,
@@ -447,6 +577,7 @@ public struct Overfitting: Codable, Sendable, Equatable {
         case trainingMetric = "training_metric", checks, lastValue = "last_value", lastEpoch = "last_epoch"
         case bestStep = "best_step", onsetStep = "onset_step", regionStartStep = "region_start_step"
         case regionEndStep = "region_end_step", lastStep = "last_step"
+        case requiredChecks = "required_checks", perMetric = "per_metric"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -470,6 +601,82 @@ public struct Overfitting: Codable, Sendable, Equatable {
         try c.encodeIfPresent(regionStartStep, forKey: .regionStartStep)
         try c.encodeIfPresent(regionEndStep, forKey: .regionEndStep)
         try c.encodeIfPresent(lastStep, forKey: .lastStep)
+        try c.encodeIfPresent(requiredChecks, forKey: .requiredChecks)
+        try c.encode(perMetric, forKey: .perMetric)
+    }
+}
+
+/// The overfitting rule on one validation metric.
+public struct MetricOverfitting: Codable, Sendable, Equatable {
+    /// `loss` (lower is better) or `accuracy` (higher is better).
+    public var kind: String
+    public var checks: Int
+    public var bestEpoch: Int?
+    public var bestStep: Int?
+    public var bestValue: Double
+    /// Checks after the best one, all worse than it, up to the end.
+    public var worseChecksAfterBest: Int
+    /// Worse checks the rule needs (depends on how far apart the checks are).
+    public var requiredChecks: Int
+    public var detected: Bool
+    /// The first check after the best one, when detected.
+    public var onsetEpoch: Int?
+    public var onsetStep: Int?
+    public var lastValue: Double
+    public var lastEpoch: Int?
+    public var lastStep: Int?
+    /// The training loss the rule compared with, and its smoothed values at the best check and at
+    /// the check that completed the evidence.
+    public var trainingMetric: String?
+    public var trainingAtBest: Double?
+    public var trainingAtEvidence: Double?
+    /// Whether the training loss fell over that stretch (nil when unknown).
+    public var trainingFell: Bool?
+
+    public init(kind: String, checks: Int, bestEpoch: Int?, bestStep: Int?, bestValue: Double, worseChecksAfterBest: Int,
+                requiredChecks: Int, detected: Bool, lastValue: Double, lastEpoch: Int?, lastStep: Int?) {
+        self.kind = kind
+        self.checks = checks
+        self.bestEpoch = bestEpoch
+        self.bestStep = bestStep
+        self.bestValue = bestValue
+        self.worseChecksAfterBest = worseChecksAfterBest
+        self.requiredChecks = requiredChecks
+        self.detected = detected
+        self.lastValue = lastValue
+        self.lastEpoch = lastEpoch
+        self.lastStep = lastStep
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, checks, detected
+        case bestEpoch = "best_epoch", bestStep = "best_step", bestValue = "best_value"
+        case worseChecksAfterBest = "worse_checks_after_best", requiredChecks = "required_checks"
+        case onsetEpoch = "onset_epoch", onsetStep = "onset_step"
+        case lastValue = "last_value", lastEpoch = "last_epoch", lastStep = "last_step"
+        case trainingMetric = "training_metric", trainingAtBest = "training_at_best"
+        case trainingAtEvidence = "training_at_evidence", trainingFell = "training_fell"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(checks, forKey: .checks)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        try c.encode(bestStep, forKey: .bestStep)
+        try c.encode(bestValue, forKey: .bestValue)
+        try c.encode(worseChecksAfterBest, forKey: .worseChecksAfterBest)
+        try c.encode(requiredChecks, forKey: .requiredChecks)
+        try c.encode(detected, forKey: .detected)
+        try c.encode(onsetEpoch, forKey: .onsetEpoch)
+        try c.encode(onsetStep, forKey: .onsetStep)
+        try c.encode(lastValue, forKey: .lastValue)
+        try c.encode(lastEpoch, forKey: .lastEpoch)
+        try c.encode(lastStep, forKey: .lastStep)
+        try c.encode(trainingMetric, forKey: .trainingMetric)
+        try c.encode(trainingAtBest, forKey: .trainingAtBest)
+        try c.encode(trainingAtEvidence, forKey: .trainingAtEvidence)
+        try c.encode(trainingFell, forKey: .trainingFell)
     }
 }
 
@@ -496,6 +703,11 @@ public struct EarlyStop: Codable, Sendable, Equatable {
     public var step: Int? = nil
     public var bestStep: Int? = nil
     public var stepsSaved: Int? = nil
+    /// `hours_saved` times the GPUs of the run, when both are known.
+    public var gpuHoursSaved: Double? = nil
+    /// Where the checkpoint of `best_epoch` is: VAR keeps `ar-ckpt-best.pth` by the lowest
+    /// `val/loss_tail` since the last launch, which may not be `best_epoch` (nil when unknown).
+    public var checkpointNote: String? = nil
 
     public init(epoch: Int?, metric: String, epochsSaved: Int?, hoursSaved: Double?) {
         self.epoch = epoch
@@ -509,6 +721,7 @@ public struct EarlyStop: Codable, Sendable, Equatable {
         case epochsSaved = "epochs_saved", hoursSaved = "hours_saved"
         case bestEpoch = "best_epoch", bestValue = "best_value", patience, minDelta = "min_delta", unit
         case step, bestStep = "best_step", stepsSaved = "steps_saved"
+        case gpuHoursSaved = "gpu_hours_saved", checkpointNote = "checkpoint_note"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -527,6 +740,8 @@ public struct EarlyStop: Codable, Sendable, Equatable {
         try c.encode(step, forKey: .step)
         try c.encodeIfPresent(bestStep, forKey: .bestStep)
         try c.encodeIfPresent(stepsSaved, forKey: .stepsSaved)
+        try c.encodeIfPresent(gpuHoursSaved, forKey: .gpuHoursSaved)
+        try c.encodeIfPresent(checkpointNote, forKey: .checkpointNote)
     }
 }
 
@@ -591,6 +806,15 @@ public struct Instability: Codable, Sendable, Equatable {
     public var lossScaleDropCount: Int = 0
     /// Windows in which an accuracy fell while its loss fell too.
     public var accuracyFallsWithLoss: [AccuracyLossDivergence] = []
+    /// Every NaN / Inf of a loss metric (at most `max_listed_spikes`, earliest first), and the
+    /// count in all.
+    public var nonFiniteValues: [NonFiniteValue] = []
+    public var nonFiniteCount: Int = 0
+    /// True when the run ends diverged: a loss ends non-finite, or far above its best without
+    /// coming back. Non-finite values followed by finite, recovering training are not that.
+    public var diverged: Bool = false
+    /// Why it counts as diverged (nil when it does not).
+    public var divergedReason: String? = nil
 
     public init(firstNonFinite: ValueAt? = nil, lossSpikes: [ValueAt] = [], gradNormSpikes: [ValueAt] = [],
                 gradClipFraction: Double? = nil, lossScaleDrops: [ValueAt] = []) {
@@ -617,6 +841,10 @@ public struct Instability: Codable, Sendable, Equatable {
         lossScaleDropCount = try c.decodeIfPresent(Int.self, forKey: .lossScaleDropCount) ?? lossScaleDrops.count
         accuracyFallsWithLoss = try c.decodeIfPresent([AccuracyLossDivergence].self,
                                                       forKey: .accuracyFallsWithLoss) ?? []
+        nonFiniteValues = try c.decodeIfPresent([NonFiniteValue].self, forKey: .nonFiniteValues) ?? []
+        nonFiniteCount = try c.decodeIfPresent(Int.self, forKey: .nonFiniteCount) ?? nonFiniteValues.count
+        diverged = try c.decodeIfPresent(Bool.self, forKey: .diverged) ?? false
+        divergedReason = try c.decodeIfPresent(String.self, forKey: .divergedReason)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -627,6 +855,8 @@ public struct Instability: Codable, Sendable, Equatable {
         case gradNormSpikeCount = "grad_norm_spike_count", spikes
         case nonFiniteGradNormCount = "non_finite_grad_norm_count", gradClipValue = "grad_clip_value"
         case lossScaleDropCount = "loss_scale_drop_count", accuracyFallsWithLoss = "accuracy_falls_with_loss"
+        case nonFiniteValues = "non_finite_values", nonFiniteCount = "non_finite_count", diverged
+        case divergedReason = "diverged_reason"
     }
 }
 
@@ -639,6 +869,8 @@ public struct NonFiniteValue: Codable, Sendable, Equatable {
     public var value: String
     /// The last finite value of the metric before it, if any.
     public var lastFiniteValue: Double?
+    /// `epoch` for an epoch average, `iteration` for a logged iteration (nil when unknown).
+    public var granularity: String? = nil
 
     public init(metric: String, epoch: Int?, step: Int?, value: String, lastFiniteValue: Double?) {
         self.metric = metric
@@ -649,7 +881,7 @@ public struct NonFiniteValue: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case metric, epoch, step, value
+        case metric, epoch, step, value, granularity
         case lastFiniteValue = "last_finite_value"
     }
 }

@@ -32,15 +32,23 @@ enum ThresholdAnalysis {
     static func apply(to m: inout MetricSummary, curve raw: Curve, context ctx: Context) {
         guard raw.name.isLoss else { return }
         let o = ctx.options
-        let thr = o.threshold(for: raw.name.rawValue)
         let lnV = VARNames.uniformLoss(vocabSize: max(o.vocabSize, 2))
+        let onScale = LossScale.onVocabScale(raw.values, uniformLoss: lnV) ?? true
+        m.vocabScale = onScale
+        // The default bar is VAR's 5.5 for a 4096-way token loss: it applies to losses on that
+        // scale only, unless the user set a bar (for all losses, or for this one).
+        let explicit = o.thresholds[raw.name.rawValue] != nil || o.thresholdExplicit
+        guard onScale || explicit else { return }
+        let thr = o.threshold(for: raw.name.rawValue)
         m.threshold = thr
         let judged = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.smoothingWeight(raw))
         m.thresholdBasis = raw.granularity == .epoch ? "epoch" : "smoothed-iteration"
         let (first, stays) = crossing(judged.values, threshold: thr)
+        // What it took to get there needs a curve: from a single point there is no "when".
+        let enoughPoints = judged.values.lazy.filter(\.isFinite).count >= 2
         if let f = first {
             m.firstBelow = judged.valueAt(f)
-            if let e = judged.epochs[f] {
+            if enoughPoints, let e = judged.epochs[f] {
                 m.epochsToThreshold = e + 1
                 let h = judged.granularity == .iteration
                     ? (positionHours(judged, f, ctx) ?? ctx.clock?.hours(endOfEpoch: e))
@@ -55,7 +63,7 @@ enum ThresholdAnalysis {
             if let e = judged.epochs[s] { m.staysBelowFrom = EpochRef(epoch: e) }
             m.staysBelowFromStep = judged.steps[s]
         }
-        if let last = m.smoothedLast {
+        if onScale, let last = m.smoothedLast {
             let p = exp(last)
             if p.isFinite { m.perplexity = p }
             if lnV != thr { m.reducibleCovered = (lnV - last) / (lnV - thr) }
@@ -64,7 +72,7 @@ enum ThresholdAnalysis {
         if stays == nil, ctx.options.scope == .full, MetricRoles.isHeadlineLoss(raw.name),
            let proj = projection(raw, threshold: thr, context: ctx) {
             m.projection = proj
-            if let last = m.smoothedLast, proj.amplitude > 0, lnV - proj.lossInfinity > 0 {
+            if onScale, proj.floorDetermined == true, let last = m.smoothedLast, proj.amplitude > 0, lnV - proj.lossInfinity > 0 {
                 m.reducibleCoveredToFloor = (lnV - last) / (lnV - proj.lossInfinity)
             }
         }
@@ -132,12 +140,57 @@ enum ThresholdAnalysis {
             p.reachProbability = mean < thr ? 1 : 0
         }
         p.threshold = thr
+        judgeReach(&p, fittedValues: fy, epochsRun: t[n - 1], stepsKnown: stepsKnown, options: o)
         p.fitPoints = ft.count
         p.fitStartEpoch = startEpoch
         p.fitEndEpoch = endEpoch
         if let pe = p.projectedEpoch, let planned = ctx.epochsPlanned { p.withinPlannedEpochs = pe <= Double(planned - 1) }
         return p
     }
+
+    /// Whether the floor is pinned down by the data (the fit's exponent inside its search range,
+    /// the bootstrap spread of L_inf under half the gap still to go), and what may be said about reaching the bar
+    /// (`Projection.reach`): a bar projected within about `reachFactor` times the epochs run so
+    /// far, with a finite range, is within reach; a determined floor above the bar is not
+    /// expected to reach it; anything else is beyond this schedule or undetermined, and no
+    /// epoch count is given for it.
+    static func judgeReach(_ p: inout Projection, fittedValues fy: [Double], epochsRun: Double, stepsKnown: Bool,
+                           options o: AnalysisOptions) {
+        let thr = p.threshold ?? o.threshold
+        guard p.amplitude > 0 else {
+            // Flat or rising: its "floor" is the mean of the window, and that is determined.
+            p.floorDetermined = true
+            p.reach = p.lossInfinity < thr ? "within-reach" : "not-expected"
+            return
+        }
+        // A falling fit over a window that rises at its end (a validation loss past its best)
+        // says nothing about reaching the bar: the curve is not falling.
+        let third = max(1, fy.count / 3)
+        let middle = fy.dropLast(third).suffix(third), end = fy.suffix(third)
+        if !middle.isEmpty, end.reduce(0, +) / Double(end.count) >= middle.reduce(0, +) / Double(middle.count) {
+            p.fallingAtEnd = false
+            p.floorDetermined = false
+            p.reach = "not-expected"
+            return
+        }
+        p.fallingAtEnd = true
+        let last = fy.last ?? p.lossInfinity
+        let gap = last - p.lossInfinity
+        let edge = p.alpha <= o.fitAlphaMin * 1.05 || p.alpha >= o.fitAlphaMax * 0.95
+        let spreadOK = p.lossInfinityStdDev.map { $0 < 0.5 * max(gap, 1e-9) } ?? false
+        p.floorDetermined = gap <= 0 || (!edge && spreadOK)
+        if let pe = p.projectedEpoch, stepsKnown {
+            let inReach = pe + 1 <= reachFactor * max(epochsRun, 1) && p.projectedEpochHigh != nil
+            p.reach = inReach ? "within-reach" : "beyond-schedule"
+        } else if p.lossInfinity >= thr, p.floorDetermined == true, (p.reachProbability ?? 1) < 0.16 {
+            p.reach = "not-expected"
+        } else {
+            p.reach = "undetermined"
+        }
+    }
+
+    /// A projection further out than this many times the epochs run so far is not given as a number.
+    static let reachFactor = 2.0
 
     /// Means of consecutive, equally sized groups (keeps the fit cheap on long curves).
     static func bin(_ t: [Double], _ y: [Double], into m: Int) -> ([Double], [Double]) {

@@ -17,8 +17,9 @@ extension ThresholdAnalysis {
         }
         var s = "\(name) did not reach \(bar) (last \(Format.num(m.last.value))"
         if let p = m.projection {
-            if p.amplitude > 0 { s += ", projected floor \(Format.num(p.lossInfinity))" }
-            else { s += ", not falling" }
+            if p.amplitude <= 0 || p.fallingAtEnd == false { s += ", not falling" }
+            else if p.reach == "not-expected" { s += ", fitted floor \(Format.num(p.lossInfinity))" }
+            else if p.reach != "within-reach" { s += ", not within reach of this schedule" }
         }
         return s + ")"
     }
@@ -39,8 +40,15 @@ extension ThresholdAnalysis {
                 if let r = m.reducibleCovered { context += ", \(Format.percent(r)) of the way from ln V = \(Format.num(lnV)) to \(t)" }
                 context += "."
             }
-            if let fb = m.firstBelow, m.staysBelowFrom != nil || m.staysBelowFromStep != nil {
-                var msg = "\(name) went below \(t) at \(Format.at(fb)) (\(Format.num(fb.value)))"
+            if let fb = m.firstBelow, m.points < 2 {
+                // One point (a validation result from VAR's final args): no "when", no cost.
+                out.append(Finding(kind: "threshold-crossed", severity: .info,
+                                   message: "\(name) was first validated below \(t) at \(Format.at(fb)) (\(Format.num(fb.value))), its only point in the logs: when it got there cannot be told from one point." + context,
+                                   epoch: fb.epoch, metric: name))
+            } else if let fb = m.firstBelow, m.staysBelowFrom != nil || m.staysBelowFromStep != nil {
+                var msg = n.isValidation
+                    ? "\(name) was first validated below \(t) at \(Format.at(fb)) (\(Format.num(fb.value)))"
+                    : "\(name) went below \(t) at \(Format.at(fb)) (\(Format.num(fb.value)))"
                 if let sb = m.staysBelowFrom { msg += " and stayed below from epoch \(sb.epoch)" } else { msg += " and stayed below" }
                 var cost: [String] = []
                 if let e = m.epochsToThreshold { cost.append("\(e) epoch\(e == 1 ? "" : "s")") }
@@ -63,7 +71,16 @@ extension ThresholdAnalysis {
                 var severity: Severity = anyConverged ? .info : .warning
                 if let p = m.projection {
                     let sd = p.lossInfinityStdDev.flatMap { $0 >= 0.0005 ? " ± \(Format.num($0))" : nil } ?? ""
-                    if p.amplitude <= 0 {
+                    let run = p.fitEndEpoch.map { "the \($0 + 1) epochs run so far" } ?? "the run so far"
+                    if p.amplitude > 0, p.reach == "beyond-schedule" || p.reach == "undetermined" {
+                        msg += p.reach == "beyond-schedule"
+                            ? " It is still falling, but not within reach of this schedule: a fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points would get there only beyond about twice \(run)\(p.projectedEpochHigh == nil && p.projectedEpoch != nil ? ", and its range includes never" : "")."
+                            : " It is still falling; where it levels off cannot be read from the data yet (a fit to its last \(p.fitPoints ?? 0) points does not pin the floor down), so it is not within reach of this schedule as far as the logs tell."
+                        rec = n.isValidation ? nil : "Judge it by the trend, not by a projection: train longer only if the curve is still clearly falling at the end."
+                    } else if p.fallingAtEnd == false {
+                        msg += " Over its last \(p.fitPoints ?? 0) points it has stopped falling (the last third of them is no lower than the third before), so it is not expected to reach \(t) without a change."
+                        rec = n.isValidation ? nil : "Lower the learning rate or stop early: the curve has flattened above the bar."
+                    } else if p.amplitude <= 0 {
                         msg += " Over its last \(p.fitPoints ?? 0) points it is not falling (mean \(Format.num(p.lossInfinity))), so it is not expected to reach \(t)."
                         rec = n.isValidation ? nil : "Lower the learning rate or stop early: the curve has flattened above the bar."
                     } else if !p.expectedToReach {
@@ -74,10 +91,12 @@ extension ThresholdAnalysis {
                     } else if let pe = p.projectedEpoch {
                         var range = ""
                         if let lo = p.projectedEpochLow { range = " (\(Format.num(lo, 0))–\(p.projectedEpochHigh.map { Format.num($0, 0) } ?? "never"))" }
-                        msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points (floor \(Format.num(p.lossInfinity))\(sd)) projects \(t) around epoch \(Format.num(pe, 0))\(range)"
+                        let floor = p.floorDetermined == true ? " (floor \(Format.num(p.lossInfinity))\(sd))" : ""
+                        msg += " A fit of L(t) = L_inf + A t^-alpha to its last \(p.fitPoints ?? 0) points\(floor) projects \(t) around epoch \(Format.num(pe, 0))\(range)"
                         if p.withinPlannedEpochs == false, let planned = epochsPlanned {
                             msg += ", beyond the planned \(planned) epochs."
-                            rec = "Train longer (about \(Int(clamping: pe.rounded(.up)) + 1) epochs) or accept the current value; the fit's range is wide when the curve is still steep."
+                            let more = max(1, Int(clamping: pe.rounded(.up)) + 1 - planned)
+                            rec = "Train about \(more) more epoch\(more == 1 ? "" : "s") (\(Int(clamping: pe.rounded(.up)) + 1) in all) or accept the current value."
                             severity = anyConverged ? .info : .warning
                         } else {
                             msg += "."

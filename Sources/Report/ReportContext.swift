@@ -154,9 +154,9 @@ public enum ReportContext {
 
     /// One sentence per loss metric saying whether and when it crossed the threshold.
     public static func crossingSentences(_ s: Summary) -> [[String: Any]] {
-        let bar = NumberFormat.compact(s.threshold)
         return orderedMetricNames(s).compactMap { name -> [String: Any]? in
-            guard let m = s.metrics[name], m.kind == "loss" else { return nil }
+            guard let m = s.metrics[name], m.kind == "loss", let threshold = m.threshold else { return nil }
+            let bar = NumberFormat.compact(threshold)
             let text: String
             if let fb = m.firstBelow {
                 var t = "\(name) went below \(bar) at epoch \(fb.epoch.map(String.init) ?? "?") (\(NumberFormat.loss(fb.value)))"
@@ -164,11 +164,16 @@ public enum ReportContext {
                 text = t + "."
             } else {
                 var t = "\(name) did not reach \(bar) (last \(NumberFormat.loss(m.last.value)), best \(NumberFormat.loss(m.best.value)))"
+                // Only what the analysis found well determined (`Projection.reach`).
                 if let p = m.projection {
-                    if p.expectedToReach, let e = p.projectedEpoch {
+                    if p.amplitude <= 0 || p.fallingAtEnd == false {
+                        t += "; no longer falling"
+                    } else if p.reach == "within-reach", let e = p.projectedEpoch {
                         t += "; projected to reach it near epoch \(Int(e.rounded()))"
+                    } else if p.reach == "not-expected" {
+                        t += "; not expected to reach it (fitted floor \(NumberFormat.loss(p.lossInfinity)))"
                     } else {
-                        t += "; not expected to reach it (projected floor \(NumberFormat.loss(p.lossInfinity)))"
+                        t += "; not within reach of this schedule"
                     }
                 }
                 text = t + "."

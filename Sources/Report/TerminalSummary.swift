@@ -19,7 +19,10 @@ public enum TerminalSummary {
         } else {
             out += "status \(s.run.status.rawValue), epochs \(epochs), restarts \(s.run.restarts)"
         }
+        if s.run.idleLaunches > 0 { out += " (\(s.run.launches) launches, \(s.run.idleLaunches) trained nothing)" }
         if let h = s.run.totalHours { out += ", \(NumberFormat.hours(h)) of training" }
+        // Why the status is what it is, unless the run simply finished.
+        if s.run.status != .finished, !s.run.statusReason.isEmpty { out += "\n" + s.run.statusReason }
         out += "\n\n"
         out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + ReportContext.headlineDetail(s) + "\n\n"
 

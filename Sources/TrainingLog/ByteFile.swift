@@ -53,6 +53,13 @@ enum ByteFile {
         return (st.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// When `path` was last modified, in Unix seconds (following symlinks); nil when unknown.
+    static func modificationTime(_ path: String) -> Double? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+    }
+
     static func fileSize(_ path: String) -> Int? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }

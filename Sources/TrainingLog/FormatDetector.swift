@@ -39,6 +39,13 @@ public enum FormatDetector {
         return nil
     }
 
+    /// Text, not a binary file: few control bytes in the prefix.
+    static func isText(_ prefix: [UInt8]) -> Bool {
+        var control = 0
+        for b in prefix where b < 0x09 || (b > 0x0D && b < 0x20) { control += 1 }
+        return control <= prefix.count / 10
+    }
+
     /// A TFRecord starts with a little-endian UInt64 length and the masked CRC-32C of those 8 bytes.
     static func isTFRecord(_ b: [UInt8]) -> Bool {
         guard b.count >= 12 else { return false }

@@ -24,6 +24,14 @@ public struct Run: Sendable {
     public var series: [Series]
     /// Every file read, with coverage and warnings.
     public var sources: [SourceInfo]
+    /// Every start of the training script the logs show, in order (RESTART banners, event
+    /// files); empty when the logs do not say (CSV, JSON Lines).
+    public var launches: [Launch] = []
+    /// Lines that say the process died (a traceback, `ChildFailedError`, an exit code, out of
+    /// memory, a scheduler's cancellation), with file and line, for the analysis to weigh.
+    public var crashEvidence: [CrashEvidence] = []
+    /// Where the logs say the run ended normally (`final args:` / `[PT finished]`), when they do.
+    public var endMarker: LineRef? = nil
 
     public init(name: String, path: String, config: [ConfigEntry] = [], iterationsPerEpoch: Int? = nil,
                 epochsPlanned: Int? = nil, parametersMillions: Double? = nil, restartEpochs: [Int] = [],
@@ -72,6 +80,58 @@ public struct Run: Sendable {
     public func epoch(ofStep step: Int) -> Int? {
         guard let ipe = iterationsPerEpoch, ipe > 0 else { return nil }
         return step / ipe
+    }
+}
+
+/// A line of a file.
+public struct LineRef: Sendable, Codable, Equatable {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+}
+
+/// One start of the training script, as the logs show it.
+public struct Launch: Sendable, Codable, Equatable {
+    /// The file that shows it, and the line of its RESTART banner (nil for a file's first launch,
+    /// which has no banner, and for a TensorBoard event file).
+    public var file: String
+    public var line: Int?
+    /// When it started, as printed (`12-31 22:28:45`; nil when unknown).
+    public var startedAt: String?
+    /// The epoch it said it resumes from (VAR's `[auto_resume success] resume from ep85`).
+    public var resumeEpoch: Int?
+    /// The first and last epoch and global step it logged training for (nil: it trained nothing).
+    public var firstEpoch: Int?
+    public var lastEpoch: Int?
+    public var firstStep: Int?
+    public var lastStep: Int?
+    /// Copies of its banner printed by other ranks at the same time, folded into this launch.
+    public var duplicateBanners: Int = 0
+
+    public init(file: String, line: Int? = nil, startedAt: String? = nil, resumeEpoch: Int? = nil,
+                firstEpoch: Int? = nil, lastEpoch: Int? = nil, firstStep: Int? = nil, lastStep: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.startedAt = startedAt
+        self.resumeEpoch = resumeEpoch
+        self.firstEpoch = firstEpoch
+        self.lastEpoch = lastEpoch
+        self.firstStep = firstStep
+        self.lastStep = lastStep
+    }
+
+    /// True when the launch logged any training (an iteration line, an epoch summary, a point).
+    public var trained: Bool { firstEpoch != nil || firstStep != nil }
+
+    /// The epochs at which launches resumed training that an earlier launch had begun: every
+    /// launch that trained after the first one that trained (launches that trained nothing, a
+    /// crash at start-up or a relaunch after the end, are not restarts).
+    public static func resumeEpochs(_ launches: [Launch]) -> [Int] {
+        guard let first = launches.firstIndex(where: \.trained) else { return [] }
+        return launches[(first + 1)...].filter(\.trained).compactMap { $0.resumeEpoch ?? $0.firstEpoch }
     }
 }
 

@@ -29,6 +29,7 @@ public enum RunLoader {
             throw Diagnostic(file: path, message: "unrecognised format: not a VAR stdout.txt or log.txt, a TensorBoard event file, CSV with a header row, or JSON Lines")
         }
         var run = try read(path, format, options)
+        for k in run.sources.indices { run.sources[k].modified = ByteFile.modificationTime(run.sources[k].path) }
         guard hasData(run) else {
             let why = run.warnings.first.map { ": \($0.description)" } ?? ""
             throw Diagnostic(file: path, message: "no usable data in this \(format.rawValue) file\(why)")
@@ -45,6 +46,7 @@ public enum RunLoader {
         case .tensorBoard: return try TensorBoardReader.read(path: path, options: options)
         case .csv: return try CSVReader.read(path: path, options: options)
         case .jsonLines: return try JSONLinesReader.read(path: path, options: options)
+        case .console: return try ConsoleLogReader.read(path: path, options: options)
         }
     }
 
@@ -71,10 +73,16 @@ public enum RunLoader {
                 }
                 guard ByteFile.isRegularFile(p) else { continue }
                 looked += 1
-                guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty,
-                      let format = FormatDetector.detect(path: p, prefix: prefix) else { continue }
-                // stderr.txt carries VAR's line prefix too, but no training lines.
-                if name.hasPrefix("stderr"), format == .varStdout, !FormatDetector.contains(prefix, "[Ep]:") { continue }
+                guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty else { continue }
+                let detected = FormatDetector.detect(path: p, prefix: prefix)
+                // stderr.txt (VAR's line prefix, but no training lines) and a scheduler's console
+                // files say how the run ended: read them for banners and crash evidence.
+                if isConsoleName(name), detected == nil || (detected == .varStdout && !FormatDetector.contains(prefix, "[Ep]:")),
+                   FormatDetector.isText(prefix) {
+                    found.append(Found(path: p, format: .console, dir: dir))
+                    continue
+                }
+                guard let format = detected else { continue }
                 found.append(Found(path: p, format: format, dir: dir))
             }
         }
@@ -82,10 +90,19 @@ public enum RunLoader {
         return (found.sorted { $0.path < $1.path }, looked)
     }
 
+    /// Names of console logs worth reading for how a run ended: `stderr.txt`, `*.err`, `*.out`
+    /// (Slurm's `slurm-123.out`, `nohup.out`), `*.log`.
+    static func isConsoleName(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return n.hasPrefix("stderr") || n.hasSuffix(".err") || n.hasSuffix(".out") || n.hasSuffix(".log")
+    }
+
     static func loadFolder(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
         let (found, looked) = scan(folder)
-        guard !found.isEmpty else {
-            throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
+        guard found.contains(where: { $0.format != .console }) else {
+            let consoles = found.map { RunNaming.lastComponent($0.path) }
+            let only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
+            throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep\(only)): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
         }
         // Jobs: each TensorBoard folder as one stream, every other file on its own.
         var jobs: [[Found]] = []
@@ -110,7 +127,9 @@ public enum RunLoader {
         var failures: [SourceInfo] = []
         for (i, r) in results.enumerated() {
             switch r {
-            case .success(let run): parts.append(run)
+            case .success(var run):
+                for k in run.sources.indices { run.sources[k].modified = ByteFile.modificationTime(run.sources[k].path) }
+                parts.append(run)
             case .failure(let e): failures.append(SourceInfo(path: jobs[i][0].path, format: jobs[i][0].format, warnings: [e]))
             }
         }

@@ -14,7 +14,8 @@
 ///   accuracy (an approximation, see `VARStdoutReader`) is not compared.
 /// - Config from stdout's `initial args`, then log.txt header keys it lacks; facts
 ///   (iterations per epoch, planned epochs, parameters) from stdout, then log.txt, then others;
-///   restart epochs from stdout, else from TensorBoard's backward steps.
+///   restart epochs from stdout, else from TensorBoard's backward steps; launches from the
+///   console that logged training, else from the event files; crash evidence from every file.
 public enum RunMerger {
     public static func merge(_ parts: [Run]) -> Run {
         let ordered = parts.enumerated().sorted { a, b in
@@ -35,7 +36,14 @@ public enum RunMerger {
         out.epochsPlanned = factOrder.lazy.compactMap(\.epochsPlanned).first
         out.parametersMillions = factOrder.lazy.compactMap(\.parametersMillions).first
         out.restartEpochs = stdout.isEmpty ? tb.flatMap(\.restartEpochs) : stdout.flatMap(\.restartEpochs)
+        // Launches from the console that logged training (stderr.txt repeats its banners), else
+        // from the TensorBoard folder's event files.
+        let consoles = stdout.filter { $0.launches.contains(where: \.trained) }
+        out.launches = consoles.max { $0.launches.filter(\.trained).count < $1.launches.filter(\.trained).count }?.launches
+            ?? tb.first(where: { !$0.launches.isEmpty })?.launches ?? []
+        out.crashEvidence = parts.flatMap(\.crashEvidence).sorted { ($0.file, $0.line) < ($1.file, $1.line) }
         out.finishedMarker = parts.contains { $0.finishedMarker }
+        out.endMarker = parts.compactMap(\.endMarker).last
         for p in stdout { out.finalValidation.merge(p.finalValidation) { _, new in new } }
         out.sources = parts.flatMap(\.sources)
 
@@ -83,7 +91,7 @@ public enum RunMerger {
         case .varStdout?: return g == .epoch && name?.isAccuracy == true ? 3 : 1
         case .varLogTxt?: return 2
         case .csv?, .jsonLines?: return 4
-        case nil: return 9
+        case .console?, nil: return 9
         }
     }
 

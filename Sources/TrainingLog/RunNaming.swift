@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// How runs are named in reports: after their folder, skipping VAR's generic `local_output`.
-enum RunNaming {
+public enum RunNaming {
     /// The last path component, without trailing slashes.
-    static func lastComponent(_ path: String) -> String {
+    public static func lastComponent(_ path: String) -> String {
         var p = Substring(path)
         while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
         if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }

@@ -5,6 +5,9 @@ public enum SourceFormat: String, Codable, Sendable, CaseIterable {
     case tensorBoard = "tfevents"
     case csv
     case jsonLines = "jsonl"
+    /// A console log without metrics (VAR's `stderr.txt`, a scheduler's `.err` / `.out`), read
+    /// only for restart banners and crash evidence.
+    case console
 }
 
 /// One file that contributed to a run: what it was, which epochs it covered, what went wrong.
@@ -18,6 +21,9 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     public var firstStep: Int?
     public var lastStep: Int?
     public var warnings: [Diagnostic]
+    /// When the file was last written (Unix seconds), when the loader could tell: the analysis
+    /// tells a run that is still being written from one that stopped.
+    public var modified: Double? = nil
 
     public init(path: String, format: SourceFormat, firstEpoch: Int? = nil, lastEpoch: Int? = nil,
                 firstStep: Int? = nil, lastStep: Int? = nil, warnings: [Diagnostic] = []) {

@@ -112,8 +112,15 @@ public enum TensorBoardReader {
         var dedupRestarts: [Int] = []
         for r in restarts where dedupRestarts.last != r { dedupRestarts.append(r) }
         let folder = RunNaming.parent(files[0])
-        return Run(name: RunNaming.name(forFile: files[0]), path: files.count == 1 ? files[0] : folder,
-                   restartEpochs: dedupRestarts, series: series, sources: sources)
+        var run = Run(name: RunNaming.name(forFile: files[0]), path: files.count == 1 ? files[0] : folder,
+                      restartEpochs: dedupRestarts, series: series, sources: sources)
+        // VAR opens a new event file at every start of the script: each file is a launch, and
+        // one without a scalar (the 88-byte files of relaunches that trained nothing) an idle one.
+        run.launches = parts.map {
+            Launch(file: $0.info.path, firstEpoch: $0.info.firstEpoch, lastEpoch: $0.info.lastEpoch,
+                   firstStep: $0.info.firstStep, lastStep: $0.info.lastStep)
+        }
+        return run
     }
 }
 

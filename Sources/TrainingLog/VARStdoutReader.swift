@@ -26,8 +26,12 @@ import Darwin
 ///   parametersMillions, `[dataloader] ... iters_train=1669` -> iterationsPerEpoch.
 /// - `final args:` block -> finishedMarker and finalValidation (`vL_mean` ... `vacc_tail`);
 ///   `[PT finished]` -> finishedMarker (its sentinel values are never data).
-/// - RESTART banners -> restartEpochs (the first epoch printed after each banner). Repeated
-///   epochs/iterations keep their later occurrence; identical lines from several ranks count once.
+/// - RESTART banners -> launches (copies printed by several ranks at once count once), each with
+///   the epoch it resumed from and the epochs it trained; restartEpochs are the resume epochs of
+///   the launches that trained after an earlier one had. Repeated epochs/iterations keep their
+///   later occurrence; identical lines from several ranks count once.
+/// - crash evidence (tracebacks, `ChildFailedError`, exit codes, out of memory, a scheduler's
+///   cancellation: `CrashEvidence`) with its line, and whether training was logged after it.
 /// - ` [*] [ep9]  (val 50000)` lines print TRAINING averages and are never read as validation.
 /// Loss and accuracy values of exactly -1 or 999 are VAR's "not computed" sentinels and are skipped.
 public enum VARStdoutReader {
@@ -54,6 +58,7 @@ struct VARStdoutParser: LineParser {
     var iter: SeriesCollector
     var epoch: SeriesCollector
     var clock = VARTimestampClock()
+    var launch: LaunchTracker
 
     // Facts
     var config: [ConfigEntry] = []
@@ -62,8 +67,8 @@ struct VARStdoutParser: LineParser {
     var itersFromLines: Int?
     var epochsFromLines: Int?
     var params: Double?
-    var restartEpochs: [Int] = []
     var finished = false
+    var endMarker: LineRef? = nil
     var pendingRestart = false
     var segment = 0
     var iterationLines = 0
@@ -103,6 +108,7 @@ struct VARStdoutParser: LineParser {
         warnings = WarningSink(file: path)
         iter = SeriesCollector(.iteration, source: path)
         epoch = SeriesCollector(.epoch, source: path)
+        launch = LaunchTracker(file: path)
     }
 
     mutating func feed(_ line: UnsafeBufferPointer<UInt8>, _ lineNo: Int) {
@@ -183,35 +189,48 @@ struct VARStdoutParser: LineParser {
             if ByteScan.matches(p, s, e, "[ep"), s + 3 < e, ByteScan.isDigit(p[s + 3]) {
                 parseSummary(p, s + 3, e, lineNo, wall); return
             }
-            if ByteScan.matches(p, s, e, "[*] [PT finished]") { finished = true; return }
+            if ByteScan.matches(p, s, e, "[*] [PT finished]") {
+                finished = true
+                endMarker = LineRef(file: path, line: lineNo)
+                return
+            }
             if ByteScan.matches(p, s, e, "[INIT][#para]") { parseParams(p, s, e); return }
             // `[auto_resume success] resume from ep85, it0`: the epoch a restart resumes at, even
             // when the relaunch trains nothing (a finished run started again).
-            if pendingRestart, ByteScan.matches(p, s, e, "[auto_resume success]"),
+            if ByteScan.matches(p, s, e, "[auto_resume success]"),
                let k = ByteScan.find(p, s, e, "resume from ep"), let (ep, _) = ByteScan.parseInt(p, k + 14, e), ep >= 0 {
-                noteEpoch(ep)
+                launch.resume(epoch: ep)
+                if pendingRestart { noteEpoch(ep) }
                 return
             }
             if ByteScan.matches(p, s, e, "[dataloader] "), let k = ByteScan.find(p, s, e, "iters_train=") {
                 if let (v, _) = ByteScan.parseInt(p, k + 12, e), v > 0 { itersFromDataloader = v }
                 return
             }
+            launch.look(p, s, e, line: lineNo)  // `[rank0]: Traceback ...` (torch >= 2.2)
             return
         }
         if c == 0x3D { // '=': RESTART banner
-            if ByteScan.find(p, s, e, " RESTART ") != nil {
-                pendingRestart = true
-                segment += 1
+            if let k = ByteScan.find(p, s, e, " RESTART ") {
+                let at = ByteScan.skipSpaces(p, k + 9, e)
+                let time = VARTimestampClock.parse(p, at, e)
+                let stamp = time != nil ? ByteScan.string(p, at + 1, at + 15) : nil
+                if launch.banner(line: lineNo, stamp: stamp, time: time) {
+                    pendingRestart = true
+                    segment += 1
+                }
             }
             return
         }
         if c == 0x69, ByteScan.matches(p, s, e, "initial args:") { block = .expectBrace(final: false, left: 3); return }
         if c == 0x66, ByteScan.matches(p, s, e, "final args:") {
             finished = true
+            endMarker = LineRef(file: path, line: lineNo)
             finalConfig = []
             block = .expectBrace(final: true, left: 3)
             return
         }
+        launch.look(p, s, e, line: lineNo)
     }
 
     /// A later `initial args` block (after a restart) updates earlier keys in place and adds new ones.
@@ -234,7 +253,6 @@ struct VARStdoutParser: LineParser {
 
     private mutating func noteEpoch(_ ep: Int) {
         if pendingRestart {
-            restartEpochs.append(ep)
             pendingRestart = false
             // The resumed run logs epoch `ep` onwards again: drop the earlier copies now rather
             // than at the end (the later occurrence wins either way).
@@ -264,6 +282,7 @@ struct VARStdoutParser: LineParser {
                 return
             }
             noteEpoch(ep)
+            launch.progress(epoch: ep, step: step, line: lineNo)
             itersFromLines = iters
             iterationLines += 1
             let wall = rawWall.map { clock.monotonic($0) }
@@ -278,6 +297,7 @@ struct VARStdoutParser: LineParser {
                 return
             }
             noteEpoch(ep)
+            launch.progress(epoch: ep, step: nil, line: lineNo)
             finishedEpochs.insert(ep)
             epoch.append(.secondsPerIteration, x: ep, value: v, wallTime: rawWall.map { clock.monotonic($0) })
         }
@@ -409,6 +429,7 @@ struct VARStdoutParser: LineParser {
             return
         }
         noteEpoch(ep)
+        launch.progress(epoch: ep, step: nil, line: lineNo)
         finishedEpochs.insert(ep)
         summaries.append(Summary(ep: ep, lm: lm, lt: lt, line: lineNo, segment: segment,
                                  wall: rawWall.map { clock.monotonic($0) }))
@@ -446,6 +467,7 @@ struct VARStdoutParser: LineParser {
     }
 
     static func isSentinel(_ v: Double) -> Bool { v == -1 || v == 999 }
+
 
     mutating func finish(_ stats: LineStats) -> Run {
         if stats.lastLineUnterminated {
@@ -499,8 +521,11 @@ struct VARStdoutParser: LineParser {
         var run = Run(name: "", path: path, config: cfg,
                       iterationsPerEpoch: itersFromDataloader ?? itersFromLines,
                       epochsPlanned: planned.flatMap { $0 > 0 ? $0 : nil }, parametersMillions: params,
-                      restartEpochs: restartEpochs, finishedMarker: finished,
+                      restartEpochs: Launch.resumeEpochs(launch.launches), finishedMarker: finished,
                       finalValidation: finalValidation, series: iterSeries + epochSeries, sources: [info])
+        run.launches = launch.launches
+        run.crashEvidence = launch.finishedEvidence()
+        run.endMarker = endMarker
         run.name = RunNaming.name(forFile: path)
         return run
     }

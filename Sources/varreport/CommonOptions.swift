@@ -36,7 +36,9 @@ struct CommonOptions: ParsableArguments {
 
     func analysisOptions(_ file: ConfigFile) -> AnalysisOptions {
         var o = file.analysis ?? AnalysisOptions()
+        if threshold != nil || file.threshold != nil { o.thresholdExplicit = true }
         o.threshold = threshold ?? file.threshold ?? o.threshold
+        o.now = Date().timeIntervalSince1970
         o.thresholds.merge(file.thresholds) { _, fromFile in fromFile }
         o.vocabSize = vocab ?? file.vocab ?? o.vocabSize
         if let w = file.emaWeight { o.emaWeight = w }

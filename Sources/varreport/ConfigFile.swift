@@ -89,9 +89,7 @@ struct ConfigFile {
         guard let dict = section as? [String: Any] else {
             throw ConfigError(file: path, message: "'analysis' must map setting names to values")
         }
-        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AnalysisOptions())) as? [String: Any] ?? [:]
-        var known = Set(defaults.keys)
-        known.insert("early_stop_start_epoch")  // optional, absent from the encoded defaults
+        let known = AnalysisOptions.configKeys
         for key in dict.keys.sorted() where !known.contains(key) {
             throw ConfigError(file: path, message: "unknown analysis setting 'analysis.\(key)' (see docs/ANALYSIS.md)")
         }

@@ -17,27 +17,33 @@ import TrainingLog
     }
 
     @Test func validationRuleOnTheOverfittingRun() throws {
-        // Checks every 10 epochs with the minimum at epoch 99: three checks without improvement
-        // stop the run at epoch 129, saving 70 epochs.
+        // Checks every 10 epochs with the minimum at epoch 99: at this cadence two checks
+        // without improvement are the evidence, so the rule stops at epoch 119, saving 80 epochs.
         let s = Analyzer.analyze(overfittingRun())
         let e = try #require(s.earlyStop)
-        #expect(e.epoch == 129)
+        #expect(e.epoch == 119)
         #expect(e.bestEpoch == 99)
         #expect(e.metric == "val/loss_mean")
-        #expect(e.epochsSaved == 70)
+        #expect(e.epochsSaved == 80)
+        #expect(e.patience == 2)
         #expect(e.unit == "validation checks")
         let f = try #require(Fixture.finding(s, "early-stop"))
         #expect(f.severity == .warning)
-        #expect(f.message.contains("would have stopped at epoch 129"))
+        #expect(f.message.contains("would have stopped at epoch 119"))
+        // A patience set by hand wins.
+        var o = AnalysisOptions(); o.earlyStopPatience = 3
+        #expect(Analyzer.analyze(overfittingRun(), options: o).earlyStop?.epoch == 129)
         #expect(f.recommendation?.hasPrefix("Stop early") == true)
     }
 
     @Test func hoursSavedFromSecondsPerIteration() throws {
         var run = overfittingRun()
         run.series.append(Fixture.epochSeries(.secondsPerIteration, Array(repeating: 1.8, count: 200)))
+        run.config += [ConfigEntry(key: "glb_batch_size", value: "768"), ConfigEntry(key: "batch_size", value: "48")]
         let e = try #require(Analyzer.analyze(run).earlyStop)
-        // 70 epochs * 100 iterations * 1.8 s = 3.5 h.
-        #expect(abs(try #require(e.hoursSaved) - 3.5) < 1e-9)
+        // 80 epochs * 100 iterations * 1.8 s = 4 h, on 16 GPUs 64 GPU-hours.
+        #expect(abs(try #require(e.hoursSaved) - 4.0) < 1e-9)
+        #expect(abs(try #require(e.gpuHoursSaved) - 64.0) < 1e-9)
     }
 
     @Test func trainingRuleWithoutValidationWaitsForTheDecay() throws {

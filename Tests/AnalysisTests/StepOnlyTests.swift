@@ -61,11 +61,11 @@ func stepOnlyRun(trainingTo lastTrainingStep: Int = 10990) -> Run {
         let gl = try #require(o.generalizationLoss)
         #expect(abs(gl - 100 * (5.69 / 5.6 - 1)) < 1e-9)
         #expect(s.verdict == .overfitting)
-        #expect(s.headline.hasPrefix("Overfitting: val/loss_mean was lowest at step 6999 (5.600) and rose from step 7499 while train/loss_mean kept falling"))
+        #expect(s.headline.hasPrefix("Overfitting: val/loss_mean was lowest at step 6999 (5.600) and has been worse at every check since step 7499 while train/loss_mean kept falling"))
         let f = try #require(Fixture.finding(s, "overfitting"))
         #expect(f.severity == .warning)   // GL 1.6 % <= 5 %
         #expect(f.epoch == nil)
-        #expect(f.message.hasPrefix("val/loss_mean was lowest at step 6999 (5.600) and lay above it at each of the next 3 validation checks from step 7499, while train/loss_mean kept falling"))
+        #expect(f.message.hasPrefix("val/loss_mean has risen since its best check: lowest 5.600 at step 6999, then 5.603 at step 7499, 5.610 at step 7999 (20 checks; 2 worse checks in a row are the evidence the rule needs), while train/loss_mean kept falling"))
         #expect(f.message.contains("at the last check (step 9999)"))
         #expect(!f.message.contains("epoch"))
         #expect(f.recommendation?.hasPrefix("Stop early: keep the checkpoint of step 6999") == true)
@@ -78,23 +78,24 @@ func stepOnlyRun(trainingTo lastTrainingStep: Int = 10990) -> Run {
     }
 
     @Test func earlyStopIsAtAStep() throws {
-        // Best at check 13 (step 6999); checks 14, 15, 16 do not improve: stop at step 8499.
+        // Best at check 13 (step 6999); 20 checks, so 2 without improvement are the evidence:
+        // checks 14 and 15 stop the run at step 7999.
         let s = Analyzer.analyze(stepOnlyRun())
         let e = try #require(s.earlyStop)
         #expect(e.epoch == nil)
-        #expect(e.step == 8499)
+        #expect(e.step == 7999)
         #expect(e.bestEpoch == nil)
         #expect(e.bestStep == 6999)
         #expect(e.bestValue == 5.6)
         #expect(e.epochsSaved == nil)
-        #expect(e.stepsSaved == 10990 - 8499)
+        #expect(e.stepsSaved == 10990 - 7999)
         #expect(e.hoursSaved == nil)
         #expect(e.unit == "validation checks")
         let f = try #require(Fixture.finding(s, "early-stop"))
         #expect(f.epoch == nil)
-        #expect(f.severity == .warning)   // 2491 of 10991 steps
-        #expect(f.message == "An early-stopping rule on val/loss_mean (patience 3 validation checks, min_delta 0) would have stopped at step 8499, keeping the best value 5.600 of step 6999, and saved 2491 of 10991 steps.")
-        #expect(f.recommendation == "Stop early: use the checkpoint of step 6999; next time stop at a patience of 3 validation checks or shorten the schedule.")
+        #expect(f.severity == .warning)   // 2991 of 10991 steps
+        #expect(f.message == "An early-stopping rule on val/loss_mean (patience 2 validation checks, min_delta 0) would have stopped at step 7999, keeping the best value 5.600 of step 6999, and saved 2991 of 10991 steps.")
+        #expect(f.recommendation == "Stop early: use the checkpoint of step 6999; next time stop at a patience of 2 validation checks or shorten the schedule.")
     }
 
     @Test func jsonHasTheStepFieldsAndANullEpoch() throws {
@@ -112,9 +113,9 @@ func stepOnlyRun(trainingTo lastTrainingStep: Int = 10990) -> Run {
         let es = try #require(root["early_stop"] as? [String: Any])
         #expect(es.keys.contains("epoch") && es["epoch"] is NSNull, "the contract's early_stop.epoch is written as null")
         #expect(es["epochs_saved"] is NSNull)
-        #expect(es["step"] as? Int == 8499)
+        #expect(es["step"] as? Int == 7999)
         #expect(es["best_step"] as? Int == 6999)
-        #expect(es["steps_saved"] as? Int == 2491)
+        #expect(es["steps_saved"] as? Int == 2991)
         #expect(root["verdict"] as? String == "overfitting")
         // And it reads back.
         #expect(try JSONDecoder().decode(Summary.self, from: Data(json.utf8)) == s)
@@ -134,8 +135,7 @@ func stepOnlyRun(trainingTo lastTrainingStep: Int = 10990) -> Run {
         #expect(s.verdict != .overfitting)
         #expect(s.earlyStop == nil)
         let f = try #require(Fixture.finding(s, "validation-no-overfitting"))
-        #expect(f.message.hasPrefix("val/loss_mean was lowest at step 6999 (5.600) and is "))
-        #expect(f.message.contains(" at the last check (step 7499); that does not meet the overfitting rule"))
+        #expect(f.message.hasPrefix("val/loss_mean was lowest at step 6999 (5.600); 1 worse check since (last 5.603 at step 7499), 2 needed to call it overfitting"))
     }
 
     @Test func epochRunsGetStepsToo() throws {
@@ -148,15 +148,15 @@ func stepOnlyRun(trainingTo lastTrainingStep: Int = 10990) -> Run {
         #expect(o.regionStartStep == 11_000 && o.regionEndStep == 20_000)
         #expect(o.lastEpoch == 199 && o.lastStep == 20_000)
         let e = try #require(s.earlyStop)
-        #expect(e.epoch == 129 && e.step == 13_000)
+        #expect(e.epoch == 119 && e.step == 12_000)
         #expect(e.bestStep == 10_000)
-        #expect(e.epochsSaved == 70 && e.stepsSaved == 7_000)
+        #expect(e.epochsSaved == 80 && e.stepsSaved == 8_000)
         // Without iterations per epoch the steps are unknown: null, epochs as before.
         var noIPE = overfittingRun()
         noIPE.iterationsPerEpoch = nil
         let t = Analyzer.analyze(noIPE)
         #expect(t.overfitting.bestEpoch == 99 && t.overfitting.bestStep == nil && t.overfitting.regionEndStep == nil)
-        #expect(t.earlyStop?.epoch == 129 && t.earlyStop?.step == nil && t.earlyStop?.stepsSaved == nil)
+        #expect(t.earlyStop?.epoch == 119 && t.earlyStop?.step == nil && t.earlyStop?.stepsSaved == nil)
         let json = try Fixture.json(t)
         #expect(json.contains("\"best_step\" : null") && json.contains("\"step\" : null"))
     }

@@ -38,9 +38,10 @@ func varLikeRun(epochs n: Int = 200, sigma: Double = 0, seed: UInt64 = 3, extra:
         #expect(abs(p.lossInfinity - 5.8) < 1e-6)
         #expect(p.expectedToReach == false)
         #expect(p.projectedEpoch == nil)
+        #expect(p.floorDetermined == true && p.reach == "not-expected")
         #expect(s.verdict == .converged)
         #expect(s.headline.hasPrefix("Converged: train/loss_tail went below 5.5 at epoch 64 and stayed below from epoch 64; train/loss_mean did not reach it (last "))
-        #expect(s.headline.contains("projected floor 5.800"))
+        #expect(s.headline.contains("fitted floor 5.800"))
         #expect(Fixture.finding(s, "threshold-crossed", metric: "train/loss_tail") != nil)
         let notReached = try #require(Fixture.finding(s, "threshold-not-reached", metric: "train/loss_mean"))
         #expect(notReached.message.contains("not expected to reach it"))
@@ -88,9 +89,36 @@ func varLikeRun(epochs n: Int = 200, sigma: Double = 0, seed: UInt64 = 3, extra:
         #expect(s.metrics["train/loss_tail"]?.threshold == 5.5)
     }
 
-    @Test func projectionOfACurveThatWillReachTheBar() throws {
-        // 100 of 400 epochs done; L = 5.0 + 8 (e+1)^-0.5 reaches 5.5 at t = 256, i.e. epoch 255.
+    /// A projection is a number only within about twice the epochs run so far.
+    @Test func projectionBeyondTwiceTheRunIsNotANumber() throws {
+        // 100 of 400 epochs done; L = 5.0 + 8 (e+1)^-0.5 reaches 5.5 at epoch 255: beyond 200.
         let lt = Fixture.powerLaw(n: 100, lInf: 5.0, a: 8.0, alpha: 0.5)
+        let s = Analyzer.analyze(Fixture.run([Fixture.epochSeries(.trainLossTail, lt)], ipe: 10, planned: 400))
+        let p = try #require(s.metrics["train/loss_tail"]?.projection)
+        #expect(abs(try #require(p.projectedEpoch) - 255) < 1e-3)   // kept in the JSON ...
+        #expect(p.reach == "beyond-schedule")                         // ... but not said
+        #expect(!s.headline.contains("projected"))
+        let f = try #require(Fixture.finding(s, "threshold-not-reached"))
+        #expect(f.message.contains("not within reach of this schedule"))
+        #expect(!f.message.contains("255") && !(f.recommendation ?? "").contains("epochs)"))
+    }
+
+    /// The field's case: a slow curve whose fit would put the bar thousands of epochs out and a
+    /// floor far below the data: no epoch count, no floor, no "train 17559 epochs".
+    @Test func farProjectionsAndUndeterminedFloorsAreNotStated() throws {
+        // L = 3.2 + 3.71 t^-0.06: 5.90 at epoch 199, 5.5 only near epoch 2900.
+        let lm = Fixture.powerLaw(n: 200, lInf: 3.2, a: 3.71, alpha: 0.06, sigma: 0.01, seed: 4)
+        let s = Analyzer.analyze(Fixture.run([Fixture.epochSeries(.trainLossMean, lm)], ipe: 10, planned: 200, finished: true))
+        let f = try #require(Fixture.finding(s, "threshold-not-reached", metric: "train/loss_mean"))
+        #expect(f.message.contains("not within reach of this schedule"))
+        #expect(!f.message.contains("floor L_inf") && !f.message.contains("projects"))
+        #expect(!(f.recommendation ?? "").contains("Train longer"))
+        #expect(!s.headline.contains("floor"))
+    }
+
+    @Test func projectionOfACurveThatWillReachTheBar() throws {
+        // 150 of 400 epochs done; L = 5.0 + 8 (e+1)^-0.5 reaches 5.5 at t = 256, i.e. epoch 255.
+        let lt = Fixture.powerLaw(n: 150, lInf: 5.0, a: 8.0, alpha: 0.5)
         let run = Fixture.run([Fixture.epochSeries(.trainLossTail, lt)], ipe: 10, planned: 400)
         let s = Analyzer.analyze(run)
         let p = try #require(s.metrics["train/loss_tail"]?.projection)

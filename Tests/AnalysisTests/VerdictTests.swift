@@ -21,10 +21,10 @@ import TrainingLog
     }
 
     @Test func orderOfTheRules() {
-        // Diverged beats overfitting.
+        // Diverged beats overfitting (a loss that ends NaN).
         var run = overfittingRun()
         var lm = Fixture.powerLaw(n: 200, lInf: 5.2, a: 3.0, alpha: 0.5)
-        lm[150] = .nan
+        lm[198] = .nan; lm[199] = .nan
         run.series[0] = Fixture.epochSeries(.trainLossMean, lm)
         #expect(Analyzer.analyze(run).verdict == .diverged)
         // Overfitting beats converged (train/loss_mean of the overfitting run is below 5.5 from early on).
@@ -92,5 +92,37 @@ import TrainingLog
         #expect(Format.short(1234567) == "1.23e+06")
         #expect(Format.num(-0.0001, 2) == "0.00")
         #expect(Format.bar(5.5) == "5.5" && Format.bar(6) == "6")
+    }
+
+    /// Validation first: a training loss below the bar is not convergence while its validation
+    /// counterpart ends above it; the headline says so.
+    @Test func validationAboveTheBarIsNotConverged() throws {
+        let epochs = Array(stride(from: 9, through: 99, by: 10))
+        let lt = Fixture.epochSeries(.trainLossTail, Fixture.powerLaw(n: 100, lInf: 5.0, a: 3.3, alpha: 0.6))
+        let above = Fixture.epochSeries(.valLossTail, epochs.map { 5.9 - 0.02 * Double($0) / 10 }, epochs: epochs)
+        let s = Analyzer.analyze(Fixture.run([lt, above], planned: 100))
+        #expect(s.metrics["train/loss_tail"]?.staysBelowFrom != nil)
+        #expect(s.verdict != .converged)
+        #expect(s.headline.contains("train/loss_tail is below 5.5, but val/loss_tail is above it at its last check (5.702 at epoch 99"))
+        // With the validation loss below the bar too, it is converged, read from validation first.
+        let below = Fixture.epochSeries(.valLossTail, epochs.map { 5.6 - 0.02 * Double($0) / 10 }, epochs: epochs)
+        let c = Analyzer.analyze(Fixture.run([lt, below], planned: 100))
+        #expect(c.verdict == .converged)
+        #expect(c.headline.hasPrefix("Converged: val/loss_tail went below 5.5 at epoch 59"))
+    }
+
+    /// From the single true validation point of a stdout-only log: "first validated below", and
+    /// no time to threshold.
+    @Test func aSingleValidationPointGivesNoTimeToThreshold() throws {
+        let lt = Fixture.powerLaw(n: 200, lInf: 5.0, a: 3.3, alpha: 0.6)
+        let run = Fixture.run([Fixture.epochSeries(.trainLossTail, lt)], planned: 200, finished: true,
+                              finalValidation: [.valLossTail: 5.308])
+        let s = Analyzer.analyze(run)
+        let m = try #require(s.metrics["val/loss_tail"])
+        #expect(m.firstBelow?.epoch == 199)
+        #expect(m.epochsToThreshold == nil && m.hoursToThreshold == nil)
+        let f = try #require(Fixture.finding(s, "threshold-crossed", metric: "val/loss_tail"))
+        #expect(f.message.hasPrefix("val/loss_tail was first validated below 5.5 at epoch 199 (5.308), its only point in the logs"))
+        #expect(!f.message.contains("getting there took"))
     }
 }

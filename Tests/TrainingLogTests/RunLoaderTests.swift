@@ -5,7 +5,8 @@ import Testing
     @Test func varFolderMergesStdoutAndLogTxt() throws {
         let run = try RunLoader.load(TestSupport.fixture("var-run/local_output"))
         #expect(run.name == "var-run")
-        #expect(run.sources.map { RunNaming.lastComponent($0.path) }.sorted() == ["log.txt", "stdout.txt"])
+        #expect(run.sources.map { RunNaming.lastComponent($0.path) }.sorted() == ["log.txt", "stderr.txt", "stdout.txt"])
+        #expect(run.sources.first { $0.path.hasSuffix("stderr.txt") }?.format == .console)
         // stdout's summaries are preferred to log.txt (3 decimals are within rounding of log.txt's).
         #expect(run.values(.trainLossMean, .epoch) == [7.9, 7.2, 6.75, 6.4])
         #expect(run.series(.trainLossMean, .epoch)?.source.hasSuffix("stdout.txt") == true)
@@ -56,6 +57,7 @@ import Testing
         TestSupport.write("[11-28 23:59:01] (/x/train.py  , line 123)=> warning\n", sub, "stderr.txt")
         do { _ = try RunLoader.load(sub); Issue.record("no error") } catch let d as Diagnostic {
             #expect(d.file == sub && d.message.contains("no recognised log"))
+            #expect(d.message.contains("only console output without metrics (stderr.txt)"))
         }
         // A header-only CSV is recognised but has no data: an error naming the file.
         let hdr = TestSupport.write("step,loss\n", dir, "only-header.csv")

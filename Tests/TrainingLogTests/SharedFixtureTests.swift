@@ -114,7 +114,9 @@ struct SharedVARFixtureTests {
         #expect(r.values(.trainLossMean, .epoch) == lm)
         #expect(r.values(.trainLossTail, .epoch) == lt)
         #expect(r.xs(.trainLossMean, .iteration).count == 60)
-        #expect(r.restartEpochs == [5, 12])
+        #expect(r.restartEpochs == [5])   // the relaunch at 12 (after the end) trained nothing
+        #expect(r.launches.map(\.trained) == [true, true, false])
+        #expect(r.launches.map(\.resumeEpoch) == [nil, 5, 12])
         #expect(r.finishedMarker)
         #expect(r.finalValidation[.valLossTail] == 5.32)
         #expect(r.warnings.contains { $0.message.contains("NUL") && $0.line != nil })
@@ -174,9 +176,12 @@ struct ExampleRunTests {
         #expect(lt.map { abs(($0.value(atX: 162) ?? 0) - 5.305068698780314) < 1e-5 } == true)
         #expect(lt?.xs.first { lt?.value(atX: $0) ?? 9 < 5.5 } == 44)
         #expect(r.xs(.valLossMean, .epoch) == Array(stride(from: 9, through: 199, by: 10)))
-        #expect(r.restartEpochs == [85, 200])
+        #expect(r.restartEpochs == [85])   // the relaunch at 200 (after the end) trained nothing
+        #expect(r.launches.count == 3 && r.launches[2].resumeEpoch == 200 && !r.launches[2].trained)
+        // stderr.txt: the first launch's CUDA error, and the idle relaunch's traceback at its end.
+        #expect(r.crashEvidence.filter { $0.file.hasSuffix("stderr.txt") }.map(\.terminal) == [false, true])
         #expect(!r.warnings.contains { $0.message.contains("disagree") })
         #expect(r.finishedMarker)
-        #expect(r.sources.count == 5)
+        #expect(r.sources.count == 6)     // stdout, stderr (console), log.txt, 3 event files
     }
 }

@@ -121,14 +121,18 @@ import Testing
         #expect(r2.sources.count == 1)
     }
 
-    @Test func relaunchAfterFinishIsARestartAtTheResumedEpoch() {
+    /// A finished run started again resumes at its end and trains nothing: a launch, not a restart.
+    @Test func relaunchAfterFinishIsAnIdleLaunch() {
         let text = "[Ep]: [   3/4]  [ 9/10]  Lm: 6.0 (6.0)\n"
             + "  [*] [PT finished]  Total Time: 0.1h,   Lm: 6.000 (6.0),   Lt: 5.000 (5.0)\n"
             + "\n\n\n\n\n\n\n" + String(repeating: "=", count: 55) + "   RESTART [01-01 11:07:48]   " + String(repeating: "=", count: 55) + "\n"
             + "[01-01 11:07:48] (t/tiger/run/VAR/train.py, line  64)=> [auto_resume success] resume from ep4, it0\n"
             + "  [*] [PT finished]  Total cost: 0.0h,   Lm: 999.000 (-1),   Lt: 999.000 (-1)\n"
         let r = VARStdoutReader.parse(Array(text.utf8), path: "stdout.txt")
-        #expect(r.restartEpochs == [4])
+        #expect(r.restartEpochs == [])
+        #expect(r.launches.count == 2)
+        #expect(r.launches[0].trained && r.launches[0].lastEpoch == 3)
+        #expect(!r.launches[1].trained && r.launches[1].resumeEpoch == 4 && r.launches[1].startedAt == "01-01 11:07:48")
         // Epoch 3's last iteration line was printed: it has an epoch-level accuracy; a crashed,
         // partial epoch has none.
         let partial = "[Ep]: [   0/4]  [ 9/10]  Accm: 1.0 (0.9)\n[Ep]: [   1/4]  [ 4/10]  Accm: 2.0 (1.5)\n"

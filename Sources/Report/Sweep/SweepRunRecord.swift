@@ -70,7 +70,7 @@ public struct SweepRunRecord: Codable, Sendable, Equatable {
             if let v = summary.run.config[key], v != "None", !v.isEmpty { hp[key] = v }
         }
         return SweepRunRecord(name: ref.name, path: ref.path, runName: summary.run.name,
-                              status: summary.run.status.rawValue, error: nil, reportDir: "runs/" + ref.name,
+                              status: contractStatus(summary.run.status), error: nil, reportDir: "runs/" + ref.name,
                               inputHash: inputHash, settingsHash: settingsHash, verdict: summary.verdict.rawValue,
                               epochsCompleted: summary.run.epochsCompleted, epochsPlanned: summary.run.epochsPlanned,
                               parametersMillions: summary.run.parametersMillions, hyperparameters: hp,
@@ -87,4 +87,15 @@ public struct SweepRunRecord: Codable, Sendable, Equatable {
     }
 
     public var failed: Bool { status == "failed" }
+
+    /// sweep.json's status words (`finished|incomplete|diverged|failed`, CONTRACT.md): a run that
+    /// is running, stopped, crashed or of unknown length is `incomplete` there; the run's own
+    /// report says which.
+    static func contractStatus(_ s: RunStatus) -> String {
+        switch s {
+        case .finished: return "finished"
+        case .diverged: return "diverged"
+        case .running, .stopped, .crashed, .unknown: return "incomplete"
+        }
+    }
 }
