@@ -105,9 +105,15 @@ import Testing
         #expect(fit.nPoints == 4)
     }
 
-    @Test func needsTwoModelSizes() {
-        let same = [ScalingPoint(name: "a", parameters: 3e8, loss: 5.4), ScalingPoint(name: "b", parameters: 3e8, loss: 5.3)]
+    @Test func needsTwoModelSizesAndThreeRuns() {
+        let same = [ScalingPoint(name: "a", parameters: 3e8, loss: 5.4), ScalingPoint(name: "b", parameters: 3e8, loss: 5.3),
+                    ScalingPoint(name: "c", parameters: 3e8, loss: 5.35)]
         #expect(ScalingLaw.fit(metric: "m", kind: "raw", irreducible: nil, points: same) == nil)
+        // Two runs of two sizes lie on a line (r² = 1 always): no fit.
+        let two = [ScalingPoint(name: "a", parameters: 3e8, loss: 5.4), ScalingPoint(name: "b", parameters: 6e8, loss: 5.2)]
+        #expect(ScalingLaw.fit(metric: "m", kind: "raw", irreducible: nil, points: two) == nil)
+        #expect(ScalingLaw.fit(metric: "m", kind: "raw", irreducible: nil,
+                               points: two + [ScalingPoint(name: "c", parameters: 1e9, loss: 5.0)]) != nil)
     }
 
     @Test func parameterCountsFromDepthMatchTheVARPaper() {
@@ -160,6 +166,24 @@ import Testing
         #expect(c.excluded.first { $0.name == "d24-bad" }?.reason == "diverged")
         #expect(c.excluded.first { $0.name == "d30-part" }?.reason.hasPrefix("unfinished") == true)
         #expect(c.fits.contains { $0.kind == "reducible" && $0.irreducible == 4.5 })
+    }
+
+    /// A two-run sweep has no scaling law, and says why; a run below the irreducible loss is
+    /// left out of the reducible fit with its reason, not silently dropped.
+    @Test func fitsSayWhatTheyLeftOut() throws {
+        let two = [record("d16", depth: "16", lr: "1e-4", loss: 5.4), record("d20", depth: "20", lr: "1e-4", loss: 5.2)]
+        let c2 = SweepComparison(entries: two, threshold: 5.5, irreducible: ["train/loss_tail": 4.5])
+        #expect(c2.scaling == nil && c2.fits.isEmpty)
+        #expect(c2.scalingNote?.contains("at least 3 finished runs") == true)
+        #expect(c2.scalingNote?.contains("this sweep has 2 usable runs of 2 sizes") == true)
+        let four = two + [record("d24", depth: "24", lr: "1e-4", loss: 4.9), record("d30", depth: "30", lr: "1e-4", loss: 4.36)]
+        let c4 = SweepComparison(entries: four, threshold: 5.5, irreducible: ["train/loss_tail": 4.5])
+        #expect(c4.scaling?.nPoints == 4)
+        let red = try #require(c4.fits.first { $0.kind == "reducible" })
+        #expect(red.nPoints == 3)
+        #expect(red.excluded == [ScalingExclusion(name: "d30", reason: "its final train/loss_tail 4.360 is not above the irreducible loss 4.5 assumed for the reducible fit")])
+        #expect(c4.allExclusions.contains { $0.name == "d30" && $0.reason.hasPrefix("left out of the reducible fit of train/loss_tail") })
+        #expect(c4.excluded.isEmpty)   // the raw fit kept it
     }
 
     @Test func aFullGridOfTwoHyperparametersGivesTheMeanPerCell() throws {

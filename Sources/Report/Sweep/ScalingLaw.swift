@@ -17,14 +17,27 @@ public struct ScalingFit: Codable, Sendable, Equatable {
     public var nPoints: Int
     /// The fitted points: run name, parameters, loss (raw or reducible).
     public var points: [ScalingPoint]
+    /// Runs this fit left out that the others kept, with the reason (a final loss below the
+    /// irreducible loss of a reducible fit).
+    public var excluded: [ScalingExclusion] = []
 
     enum CodingKeys: String, CodingKey {
-        case metric, kind, irreducible, alpha, beta, r2, r, points
+        case metric, kind, irreducible, alpha, beta, r2, r, points, excluded
         case nPoints = "n_points"
     }
 
     /// The fitted loss at N parameters.
     public func loss(atParameters n: Double) -> Double { pow(beta * n, alpha) }
+}
+
+/// A run left out of a fit, and why.
+public struct ScalingExclusion: Codable, Sendable, Equatable {
+    public var name: String
+    public var reason: String
+    public init(name: String, reason: String) {
+        self.name = name
+        self.reason = reason
+    }
 }
 
 /// One run in a scaling plot.
@@ -35,10 +48,14 @@ public struct ScalingPoint: Codable, Sendable, Equatable {
 }
 
 public enum ScalingLaw {
-    /// Least squares on (ln N, ln L); nil with fewer than two distinct N or non-positive values.
+    /// Fewest runs a fit is made from: two points always lie on a line (r² = 1 says nothing).
+    public static let minimumRuns = 3
+
+    /// Least squares on (ln N, ln L); nil with fewer than `minimumRuns` usable points, fewer than
+    /// two distinct N, or non-positive values.
     public static func fit(metric: String, kind: String, irreducible: Double?, points: [ScalingPoint]) -> ScalingFit? {
         let usable = points.filter { $0.parameters > 0 && $0.loss > 0 && $0.parameters.isFinite && $0.loss.isFinite }
-        guard usable.count >= 2, Set(usable.map(\.parameters)).count >= 2 else { return nil }
+        guard usable.count >= minimumRuns, Set(usable.map(\.parameters)).count >= 2 else { return nil }
         let xs = usable.map { log($0.parameters) }, ys = usable.map { log($0.loss) }
         let n = Double(xs.count)
         let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n

@@ -48,8 +48,12 @@ public struct SweepComparison: Sendable {
     public var scaling: ScalingFit?
     /// Every fit made: raw and reducible, tail and mean.
     public var fits: [ScalingFit]
-    /// Runs left out of the fit, with the reason.
+    /// Runs left out of every fit, with the reason (failed, diverged, unfinished, ...).
     public var excluded: [(name: String, reason: String)]
+    /// Every run left out of any fit: `excluded`, then each fit's own exclusions, named by fit.
+    public var allExclusions: [(name: String, reason: String)] {
+        excluded + fits.flatMap { f in f.excluded.map { ($0.name, "left out of the \(f.kind) fit of \(f.metric): \($0.reason)") } }
+    }
     /// Why there is no scaling law, when there is none.
     public var scalingNote: String?
 
@@ -172,15 +176,27 @@ public struct SweepComparison: Sendable {
             }
             if let f = ScalingLaw.fit(metric: m, kind: "raw", irreducible: nil, points: raw) { fits.append(f) }
             if let irr = irreducible[m] {
-                let red = raw.map { ScalingPoint(name: $0.name, parameters: $0.parameters, loss: $0.loss - irr) }
-                if let f = ScalingLaw.fit(metric: m, kind: "reducible", irreducible: irr, points: red) { fits.append(f) }
+                // The reducible loss L - L_irr must be positive to be fitted in log-log axes: a run
+                // at or below the assumed irreducible loss is left out, and said to be.
+                var below: [ScalingExclusion] = []
+                let red = raw.compactMap { p -> ScalingPoint? in
+                    guard p.loss > irr else {
+                        below.append(ScalingExclusion(name: p.name, reason: "its final \(m) \(NumberFormat.fixed(p.loss, 3)) is not above the irreducible loss \(NumberFormat.compact(irr)) assumed for the reducible fit"))
+                        return nil
+                    }
+                    return ScalingPoint(name: p.name, parameters: p.parameters, loss: p.loss - irr)
+                }
+                if var f = ScalingLaw.fit(metric: m, kind: "reducible", irreducible: irr, points: red) {
+                    f.excluded = below
+                    fits.append(f)
+                }
             }
         }
         self.fits = fits
         scaling = fits.first { $0.metric == pm && $0.kind == "raw" }
         let sizes = Set(fitRuns.compactMap { entries[$0].parameters })
         scalingNote = scaling != nil ? nil
-            : "No scaling law: it needs finished runs of at least two model sizes; this sweep has \(fitRuns.count) usable run\(fitRuns.count == 1 ? "" : "s") of \(sizes.count) size\(sizes.count == 1 ? "" : "s")."
+            : "No scaling law: a fit needs at least \(ScalingLaw.minimumRuns) finished runs of at least two model sizes (two points always lie on a line); this sweep has \(fitRuns.count) usable run\(fitRuns.count == 1 ? "" : "s") of \(sizes.count) size\(sizes.count == 1 ? "" : "s")."
     }
 
     /// The first pair of hyperparameters (in column order) whose values form a full grid of at

@@ -107,8 +107,8 @@ public enum SweepContext {
             },
             "has_scaling": c.scaling != nil,
             "scaling_note": c.scalingNote ?? "",
-            "excluded": c.excluded.map { ["name": $0.name, "reason": $0.reason] },
-            "has_excluded": !c.excluded.isEmpty,
+            "excluded": c.allExclusions.map { ["name": $0.name, "reason": $0.reason] },
+            "has_excluded": !c.allExclusions.isEmpty,
             "params_from_depth": c.entries.contains { $0.parametersSource == "depth" },
         ]
         if let b = c.best {

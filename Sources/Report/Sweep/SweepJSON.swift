@@ -26,7 +26,9 @@ public enum SweepJSON {
             try k.encode(c.primaryMetric, forKey: .primary_metric)
             try k.encode(c.varyingKeys, forKey: .varying_hyperparameters)
             try k.encode(c.colorKey, forKey: .color_by)
-            try k.encode(c.scaling.map { ScalingJSON(fit: $0, excluded: c.excluded) }, forKey: .scaling_law)
+            try k.encode(c.scaling.map { f in
+                ScalingJSON(fit: f, excluded: c.excluded + f.excluded.map { ($0.name, $0.reason) })
+            }, forKey: .scaling_law)
             try k.encode(c.fits, forKey: .scaling_fits)
             try k.encode(c.scalingNote, forKey: .scaling_note)
             try k.encode(c.seedGroups.map { g in

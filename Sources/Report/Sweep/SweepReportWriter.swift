@@ -87,9 +87,9 @@ struct SweepPDF {
                            cFormat("%.4g", f.beta), cFormat("%.4f", f.r), cFormat("%.4f", f.r2), "\(f.nPoints)"]
                       })
         }
-        if !c.excluded.isEmpty {
+        if !c.allExclusions.isEmpty {
             doc.heading("Left out of the fit", level: 2)
-            doc.table(header: ["run", "reason"], rows: c.excluded.map { [$0.name, $0.reason] })
+            doc.table(header: ["run", "reason"], rows: c.allExclusions.map { [$0.name, $0.reason] })
         }
         if c.failedCount > 0 {
             doc.heading("Failed runs", level: 1)
