@@ -61,7 +61,7 @@ enum DivergenceRules {
         if let e = endsNonFinite.min(by: { ($0.metric, $0.granularity.rawValue) < ($1.metric, $1.granularity.rawValue) }) {
             out.diverged = true
             out.reason = "\(e.metric.rawValue) ends non-finite: its last \(e.trailing == 1 ? "logged value is" : "\(e.trailing) logged values are") NaN or Inf (from \(e.from))"
-        } else if let name = MetricRoles.trainingLosses(Array(curves.keys)).first, let c = curves[name],
+        } else if o.scope == .full, let name = MetricRoles.trainingLosses(Array(curves.keys)).first, let c = curves[name],
                   let blow = blowUp(c, options: o) {
             out.diverged = true
             out.reason = blow

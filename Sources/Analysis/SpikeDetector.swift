@@ -26,9 +26,15 @@ public enum SpikeDetector {
 
     public static func spikes(_ values: [Double], half: Int, z: Double, minRelativeJump: Double,
                               minRatio: Double = 0, parts: Int = 1) -> [Hit] {
+        // Non-finite values are left out (most series have none: then no copy is made).
+        let allFinite = values.allSatisfy(\.isFinite)
         var finite: [Double] = [], index: [Int] = []
-        finite.reserveCapacity(values.count); index.reserveCapacity(values.count)
-        for (i, v) in values.enumerated() where v.isFinite { finite.append(v); index.append(i) }
+        if !allFinite {
+            finite.reserveCapacity(values.count); index.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() where v.isFinite { finite.append(v); index.append(i) }
+        } else {
+            finite = values
+        }
         let h = max(half, 2)
         let n = finite.count
         let f = finite
@@ -56,7 +62,7 @@ public enum SpikeDetector {
                 }
             }
         }
-        return out.map { Hit(index: index[$0.index], baseline: $0.baseline, z: $0.z) }
+        return out.map { Hit(index: allFinite ? $0.index : index[$0.index], baseline: $0.baseline, z: $0.z) }
     }
 
     /// A run of consecutive spike points: its highest point, and where the run starts and ends.
@@ -86,15 +92,21 @@ public enum SpikeDetector {
             // symmetric neighbours is the curve's own level, so a trend is not a spike.
             let k = min(h, j, n - 1 - j)
             let wantLo = j - k, wantHi = j + k + 1
-            while hi < wantHi { insert(f[hi], into: &sorted); hi += 1 }
-            while lo < wantLo { remove(f[lo], from: &sorted); lo += 1 }
+            if wantHi == hi + 1, wantLo == lo + 1 {
+                // The steady state: one value in, one out (a single shift of the sorted copy).
+                replace(f[lo], with: f[hi], in: &sorted)
+                lo += 1; hi += 1
+            } else {
+                while hi < wantHi { insert(f[hi], into: &sorted); hi += 1 }
+                while lo < wantLo { remove(f[lo], from: &sorted); lo += 1 }
+            }
             let m = sorted.count - 1  // neighbours
             // Neighbours on both sides: a one-sided window on a falling curve (the first points
             // of a run) would make its first point look high.
             guard m >= 4 else { continue }
             let x = f[j]
             // The median of the window without x.
-            let p = position(x, in: sorted)
+            let p = countBelow(x, in: sorted)
             @inline(__always) func rank(_ r: Int) -> Double { sorted[r < p ? r : r + 1] }
             let base = m % 2 == 1 ? rank(m / 2) : (rank(m / 2 - 1) + rank(m / 2)) / 2
             let jump = x - base
@@ -132,6 +144,37 @@ public enum SpikeDetector {
         var a = 0, b = v.count
         while a < b { let m = (a + b) / 2; if v[m] < x { a = m + 1 } else { b = m } }
         return a
+    }
+
+    /// How many values of `v` are below x (its position when sorted): one branch-free pass,
+    /// which the compiler vectorises and which beats a binary search's unpredictable branches on
+    /// a window this short.
+    @inline(__always) private static func countBelow(_ x: Double, in v: [Double]) -> Int {
+        v.withUnsafeBufferPointer { b in
+            var c = 0
+            for e in b { c &+= Int(unsafeBitCast(e < x, to: UInt8.self)) }
+            return c
+        }
+    }
+
+    /// Replaces `old` (which `v` holds) by `new`, keeping `v` sorted: both positions in one
+    /// counting pass, then one shift.
+    @inline(__always) private static func replace(_ old: Double, with new: Double, in v: inout [Double]) {
+        v.withUnsafeMutableBufferPointer { b in
+            var k = 0, p = 0
+            for e in b {
+                k &+= Int(unsafeBitCast(e < old, to: UInt8.self))
+                p &+= Int(unsafeBitCast(e < new, to: UInt8.self))
+            }
+            guard let base = b.baseAddress else { return }
+            if p > k {
+                (base + k).update(from: base + k + 1, count: p - 1 - k)
+                base[p - 1] = new
+            } else {
+                (base + p + 1).update(from: base + p, count: k - p)
+                base[p] = new
+            }
+        }
     }
 
     @inline(__always) private static func insert(_ x: Double, into v: inout [Double]) {

@@ -45,7 +45,7 @@ enum ThresholdAnalysis {
         m.thresholdBasis = raw.granularity == .epoch ? "epoch" : "smoothed-iteration"
         let (first, stays) = crossing(judged.values, threshold: thr)
         // What it took to get there needs a curve: from a single point there is no "when".
-        let enoughPoints = judged.values.lazy.filter(\.isFinite).count >= 2
+        let enoughPoints = judged.values.lazy.filter(\.isFinite).prefix(2).count >= 2
         if let f = first {
             m.firstBelow = judged.valueAt(f)
             if enoughPoints, let e = judged.epochs[f] {
