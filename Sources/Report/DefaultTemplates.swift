@@ -58,9 +58,9 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 <div class="verdict {{verdict_class}}"><strong>{{labels.verdict}}: {{verdict_label}}.</strong> {{headline_detail}}</div>
 
 <div class="facts">
-  <div class="fact"><div class="k">{{labels.status}}</div><div class="v">{{run.status}}</div></div>
+  <div class="fact"><div class="k">{{labels.status}}</div><div class="v" title="{{run.status_reason}}">{{run.status}}</div></div>
   <div class="fact"><div class="k">{{labels.epochs}}</div><div class="v">{{run.epochs_text}}</div></div>
-  <div class="fact"><div class="k">{{labels.restarts}}</div><div class="v">{{run.restarts}}</div></div>
+  <div class="fact"><div class="k">{{labels.restarts}}</div><div class="v">{{run.restarts_text}}</div></div>
   <div class="fact"><div class="k">{{labels.parameters}}</div><div class="v">{{run.parameters}}</div></div>
   <div class="fact"><div class="k">{{labels.time}}</div><div class="v">{{run.total_hours}}</div></div>
   <div class="fact"><div class="k">{{labels.threshold}}</div><div class="v">{{threshold}}</div></div>
@@ -129,9 +129,9 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 | {{labels.run}} | |
 | --- | --- |
-| {{labels.status}} | {{run.status}} |
+| {{labels.status}} | {{run.status}}: {{run.status_reason}} |
 | {{labels.epochs}} | {{run.epochs_text}} |
-| {{labels.restarts}} | {{run.restarts}} |
+| {{labels.restarts}} | {{run.restarts_text}} |
 | {{labels.parameters}} | {{run.parameters}} |
 | {{labels.time}} | {{run.total_hours}} ({{run.seconds_per_iteration}} {{labels.per_iteration}}) |
 | {{labels.threshold}} | {{threshold}} |

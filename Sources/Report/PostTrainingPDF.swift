@@ -73,10 +73,9 @@ struct PostTrainingPDF {
         let s = summary
         doc.heading(labels["run"], level: 1)
         var facts: [(String, String)] = [
-            (labels["status"], s.run.status.rawValue),
+            (labels["status"], s.run.statusReason.isEmpty ? s.run.status.rawValue : "\(s.run.status.rawValue): \(s.run.statusReason)"),
             (labels["epochs"], s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"),
-            (labels["restarts"], s.run.restartEpochs.isEmpty ? "\(s.run.restarts)"
-                : "\(s.run.restarts) (epoch \(s.run.restartEpochs.map(String.init).joined(separator: ", ")))"),
+            (labels["restarts"], ReportContext.restartsText(s.run)),
         ]
         if let p = s.run.parametersMillions { facts.append((labels["parameters"], cFormat("%.1f M", p))) }
         if let ipe = s.run.iterationsPerEpoch { facts.append(("iterations per epoch", "\(ipe)")) }

@@ -73,8 +73,12 @@ public enum ReportContext {
             "epochs_completed": r.epochsCompleted,
             "epochs_planned": r.epochsPlanned.map(String.init) ?? "?",
             "epochs_text": r.epochsPlanned.map { "\(r.epochsCompleted) / \($0)" } ?? "\(r.epochsCompleted)",
+            "status_reason": r.statusReason,
             "restarts": r.restarts,
             "restart_epochs": r.restartEpochs.map(String.init).joined(separator: ", "),
+            "restarts_text": restartsText(r),
+            "launches": r.launches,
+            "idle_launches": r.idleLaunches,
             "parameters": r.parametersMillions.map { cFormat("%.1f M", $0) } ?? "–",
             "iterations_per_epoch": r.iterationsPerEpoch.map(String.init) ?? "–",
             "seconds_per_iteration": r.secondsPerIteration.map { cFormat("%.3f s", $0) } ?? "–",
@@ -82,6 +86,14 @@ public enum ReportContext {
             "eta_hours": NumberFormat.hours(r.etaHours),
             "has_eta": r.etaHours != nil,
         ]
+    }
+
+    /// "1 (epoch 85); 3 launches, 1 trained nothing", or "0".
+    static func restartsText(_ r: RunFacts) -> String {
+        var t = "\(r.restarts)"
+        if !r.restartEpochs.isEmpty { t += " (epoch\(r.restartEpochs.count == 1 ? "" : "s") \(r.restartEpochs.map(String.init).joined(separator: ", ")))" }
+        if r.idleLaunches > 0 { t += "; \(r.launches) launches, \(r.idleLaunches) trained nothing" }
+        return t
     }
 
     /// The metrics the key-numbers table shows, losses first, in a fixed order.
