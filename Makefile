@@ -44,6 +44,7 @@ examples:
 	python3 scripts/make_example_run.py Examples/var-d16 --seed 25 \
 	  --answers Examples/var-d16.answers.json --readme Examples/README.md
 	python3 scripts/make_fixtures.py
+	python3 scripts/make_diagnosis_runs.py
 
 # Speed and memory against the targets and the anchors (docs/PERFORMANCE.md); never part of `make test`.
 # BENCH_QUICK=1: small cases only; BENCH_ANCHORS=1: also run EventAccumulator and tbparse (minutes each).

@@ -20,11 +20,10 @@ import json
 import math
 import os
 import random
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from varsim import prefix, time_str, timedelta_str, tfrecord, UNIFORM_LOSS  # noqa: E402
+from varsim import prefix, time_str, timedelta_str, tfrecord, event_bytes, UNIFORM_LOSS  # noqa: E402
 
 REPO = "/home/user/VAR"
 TRAIN_PY, MISC_PY = REPO + "/train.py", REPO + "/utils/misc.py"
@@ -33,37 +32,11 @@ HOST = "gpu-node-07"
 
 
 # ----------------------------------------------------------------------------------------
-# TensorBoard events, hand-encoded (Event{wall_time=1, step=2, file_version=3, summary=5})
+# TensorBoard events (varsim.event_bytes)
 # ----------------------------------------------------------------------------------------
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    n &= (1 << 64) - 1
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field(num: int, wire: int, payload: bytes) -> bytes:
-    return _varint(num << 3 | wire) + payload
-
-
 def event(wall: float, step: int, tag: str | None = None, value: float | None = None, version: bool = False) -> bytes:
-    ev = _field(1, 1, struct.pack("<d", wall)) + _field(2, 0, _varint(step))
-    if version:
-        v = b"brain.Event:2"
-        ev += _field(3, 2, _varint(len(v)) + v)
-    else:
-        t = tag.encode()
-        val = _field(1, 2, _varint(len(t)) + t) + _field(2, 5, struct.pack("<f", value))
-        summ = _field(1, 2, _varint(len(val)) + val)
-        ev += _field(5, 2, _varint(len(summ)) + summ)
-    return ev
+    return event_bytes(wall, step, tag, value, file_version="brain.Event:2" if version else None)
 
 
 # ----------------------------------------------------------------------------------------

@@ -28,11 +28,10 @@ import math
 import os
 import random
 import shutil
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from varsim import UNIFORM_LOSS, prefix, tfrecord, time_str, timedelta_str  # noqa: E402
+from varsim import UNIFORM_LOSS, event_bytes, prefix, tfrecord, time_str, timedelta_str  # noqa: E402
 
 PN = "1_2_3_4_5_6_8_10_13_16"
 TRAIN_PY = "/opt/tiger/run/VAR/train.py"
@@ -101,35 +100,9 @@ def acc_from_loss(loss: float, tail: bool) -> float:
 # TensorBoard event encoding (protobuf by hand: Event{wall_time, step, file_version | summary})
 # ----------------------------------------------------------------------------------------
 
-def _varint(n: int) -> bytes:
-    n &= 0xFFFFFFFFFFFFFFFF
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field(num: int, wire: int, payload: bytes) -> bytes:
-    key = _varint((num << 3) | wire)
-    if wire == 2:
-        return key + _varint(len(payload)) + payload
-    return key + payload
-
-
 def event(wall: float, step: int, tag: str | None = None, value: float | None = None,
           file_version: str | None = None) -> bytes:
-    msg = _field(1, 1, struct.pack("<d", wall)) + _field(2, 0, _varint(step))
-    if file_version is not None:
-        msg += _field(3, 2, file_version.encode())
-    else:
-        val = _field(1, 2, tag.encode()) + _field(2, 5, struct.pack("<f", value))
-        msg += _field(5, 2, _field(1, 2, val))
-    return tfrecord(msg)
+    return tfrecord(event_bytes(wall, step, tag, value, file_version))
 
 
 # ----------------------------------------------------------------------------------------

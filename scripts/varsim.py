@@ -107,6 +107,42 @@ def split_records(blob: bytes):
 
 
 # ----------------------------------------------------------------------------------------
+# TensorBoard events by hand (protobuf: Event{wall_time=1, step=2, file_version=3, summary=5})
+# ----------------------------------------------------------------------------------------
+
+def _varint(n: int) -> bytes:
+    n &= 0xFFFFFFFFFFFFFFFF
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _field(num: int, wire: int, payload: bytes) -> bytes:
+    key = _varint((num << 3) | wire)
+    if wire == 2:
+        return key + _varint(len(payload)) + payload
+    return key + payload
+
+
+def event_bytes(wall: float, step: int, tag: str | None = None, value: float | None = None,
+                file_version: str | None = None) -> bytes:
+    """One serialized Event: a file_version, or a simple_value scalar (float32)."""
+    msg = _field(1, 1, struct.pack("<d", wall)) + _field(2, 0, _varint(step))
+    if file_version is not None:
+        msg += _field(3, 2, file_version.encode())
+    else:
+        val = _field(1, 2, tag.encode()) + _field(2, 5, struct.pack("<f", value))
+        msg += _field(5, 2, _field(1, 2, val))
+    return msg
+
+
+# ----------------------------------------------------------------------------------------
 # Deterministic tensorboardX writing
 # ----------------------------------------------------------------------------------------
 
