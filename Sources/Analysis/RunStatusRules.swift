@@ -49,20 +49,29 @@ enum RunStatusRules {
                             reason: "the logs do not say how many epochs were planned, so \(done) epoch\(done == 1 ? "" : "s") may or may not be the whole run",
                             evidence: nil)
         }
-        let lastWrite = run.sources.filter { $0.format != .console }.compactMap(\.modified).max()
+        let stale = max(o.staleMinutes * 60, o.staleEpochs * (hoursPerEpoch ?? 0) * 3600)
+        var lastWrite = run.sources.filter { $0.format != .console }.compactMap(\.modified).max()
+        // A run folder copied without its times (cp -r, scp) has files "written" just now: when the
+        // logs carry real clock times (TensorBoard's wall times) and the files are newer than the
+        // last of them by more than the stale window, the logged time is what counts.
+        var copied = false
+        if let w = lastWrite, let logged = lastLoggedUnixTime(run), w - logged > stale {
+            lastWrite = logged
+            copied = true
+        }
         guard let now = o.now, let w = lastWrite else {
             return Decision(status: .unknown,
                             reason: "\(done) of \(p) epochs were logged, with no end marker and no crash evidence; when the logs were last written is unknown",
                             evidence: nil)
         }
         let age = max(0, now - w)
-        let stale = max(o.staleMinutes * 60, o.staleEpochs * (hoursPerEpoch ?? 0) * 3600)
+        let basis = copied ? " (by the last time logged in them: the files themselves are newer, copied or touched since)" : ""
         if age <= stale {
             return Decision(status: .running,
-                            reason: "\(done) of \(p) epochs so far, and the logs were written \(ago(age)) ago", evidence: nil)
+                            reason: "\(done) of \(p) epochs so far, and the logs were written \(ago(age)) ago\(basis)", evidence: nil)
         }
         return Decision(status: .stopped,
-                        reason: "\(done) of \(p) epochs were logged and nothing was written for \(ago(age)), with no end marker and no crash evidence in the logs",
+                        reason: "\(done) of \(p) epochs were logged and nothing was written for \(ago(age))\(basis), with no end marker and no crash evidence in the logs",
                         evidence: nil)
     }
 
@@ -83,6 +92,15 @@ enum RunStatusRules {
             if a.isFatalByItself != b.isFatalByItself { return !a.isFatalByItself }
             return (a.file, a.line) < (b.file, b.line)
         }
+    }
+
+    /// The latest wall time in the logs that is a real clock time (Unix seconds: TensorBoard,
+    /// a CSV's wall_time), not the year-less time of VAR's console; nil when there is none.
+    static func lastLoggedUnixTime(_ run: Run) -> Double? {
+        run.series.compactMap { s -> Double? in
+            guard s.hasWallTimes, let t = s.wallTimes.last(where: \.isFinite), t > 1e9 else { return nil }
+            return t
+        }.max()
     }
 
     static func place(_ c: CrashEvidence) -> String { "\(RunNaming.lastComponent(c.file)) line \(c.line)" }

@@ -56,6 +56,22 @@ import TrainingLog
         #expect(u.run.status == .unknown && u.run.etaHours == nil)
     }
 
+    /// A run folder copied without its file times: the files look just written, but the last
+    /// logged (TensorBoard) time is days old: stopped, not running.
+    @Test func copiedFilesDoNotMakeAStoppedRunLookAlive() throws {
+        let t0 = 1_700_000_000.0   // a real Unix time, as TensorBoard logs
+        var run = Self.halfRun(written: t0 + 5 * 86400)
+        run.series.append(Fixture.epochSeries(.trainLossMean, Fixture.powerLaw(n: 50, lInf: 5.6, a: 3, alpha: 0.5),
+                                              wallTimes: (0..<50).map { t0 - 200 * Double(49 - $0) }))
+        let s = Analyzer.analyze(run, options: Self.at(t0 + 5 * 86400 + 60))
+        #expect(s.run.status == .stopped)
+        #expect(s.run.statusReason.contains("nothing was written for 5.0 days (by the last time logged in them"))
+        // Files written at the time of their last log line: no correction.
+        var fresh = Self.halfRun(written: t0)
+        fresh.series = run.series
+        #expect(Analyzer.analyze(fresh, options: Self.at(t0 + 60)).run.status == .running)
+    }
+
     /// A fine-tune that crashed at epoch 8 of 20 (`ChildFailedError`, `exitcode: -9` at the end
     /// of its log): crashed, with the line, and no "hours remain".
     @Test func crashEvidenceAtTheEndMakesItCrashed() throws {
