@@ -153,17 +153,17 @@ struct LaunchTracker {
 
     /// Training was logged at `line`: an epoch (and a global step, when known).
     mutating func progress(epoch: Int?, step: Int?, line: Int) {
-        var l = launches[current]
+        // In place: this runs for every training line of a multi-GB log.
+        let c = current
         if let e = epoch {
-            if l.firstEpoch == nil { l.firstEpoch = e }
-            l.lastEpoch = max(l.lastEpoch ?? e, e)
+            if launches[c].firstEpoch == nil { launches[c].firstEpoch = e }
+            if e > launches[c].lastEpoch ?? Int.min { launches[c].lastEpoch = e }
         }
         if let s = step {
-            if l.firstStep == nil { l.firstStep = s }
-            l.lastStep = max(l.lastStep ?? s, s)
+            if launches[c].firstStep == nil { launches[c].firstStep = s }
+            if s > launches[c].lastStep ?? Int.min { launches[c].lastStep = s }
         }
-        launches[current] = l
-        lastProgressLine[current] = line
+        lastProgressLine[c] = line
         openTraceback = nil
     }
 
