@@ -98,7 +98,8 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
 
     // MARK: Instability
 
-    /// Robust z-score (against the trailing median and MAD) above which a loss point is a spike.
+    /// Robust z-score (against the median of the neighbours, noise from their differences;
+    /// `SpikeDetector`) above which a loss point is a spike.
     public var spikeZ: Double = 6.0
     /// Neighbours on each side of a point that its local baseline is taken from.
     public var spikeWindow: Int = 10

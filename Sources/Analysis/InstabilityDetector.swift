@@ -2,9 +2,9 @@ import Foundation
 import Parallel
 import TrainingLog
 
-/// Signs of an unstable run: the first NaN/Inf loss (the run diverged), loss and gradient-norm
-/// spikes (robust z-score against the trailing median and MAD), a gradient norm sitting at the
-/// clip value, drops of the fp16 loss scale, and accuracy that falls while its loss falls.
+/// Signs of an unstable run: NaN/Inf losses and divergence (`DivergenceRules`), loss and
+/// gradient-norm spikes (`SpikeDetector`), a gradient norm sitting at the clip value, drops of the
+/// fp16 loss scale, and accuracy that falls while its loss falls.
 public enum InstabilityDetector {
     static func analyze(run: Run, curves: [MetricName: Curve], options o: AnalysisOptions) -> (Instability, [Finding]) {
         var inst = Instability()

@@ -886,13 +886,13 @@ public struct NonFiniteValue: Codable, Sendable, Equatable {
     }
 }
 
-/// One spike: a point far above the rolling median of the points before it.
+/// One spike: a point far above the median of its neighbours (`SpikeDetector`).
 public struct Spike: Codable, Sendable, Equatable {
     public var metric: String
     public var value: Double
     public var epoch: Int?
     public var step: Int?
-    /// The rolling median it is compared with, and the robust z-score 0.6745 (x - median) / MAD.
+    /// The local baseline it is compared with, and its robust z-score (x - baseline) / sigma.
     public var baseline: Double
     public var robustZ: Double
 
