@@ -45,9 +45,14 @@ enum RunStatusRules {
                             evidence: LogPlace(path: c.file, line: c.line), crash: c)
         }
         guard let p = planned else {
-            return Decision(status: .unknown,
-                            reason: "the logs do not say how many epochs were planned, so \(done) epoch\(done == 1 ? "" : "s") may or may not be the whole run",
-                            evidence: nil)
+            let lastStep = run.series.filter { $0.granularity == .iteration }.compactMap(\.xs.last).filter { $0 >= 0 }.max()
+            let reason: String
+            if done == 0, let step = lastStep {
+                reason = "training was logged up to step \(Int(step)); the logs do not say how long it was meant to run"
+            } else {
+                reason = "the logs do not say how many epochs were planned, so \(done) epoch\(done == 1 ? "" : "s") may or may not be the whole run"
+            }
+            return Decision(status: .unknown, reason: reason, evidence: nil)
         }
         let stale = max(o.staleMinutes * 60, o.staleEpochs * (hoursPerEpoch ?? 0) * 3600)
         var lastWrite = run.sources.filter { $0.format != .console }.compactMap(\.modified).max()
