@@ -113,4 +113,11 @@ import TrainingLog
         #expect(t.metrics["loss"]?.threshold == 0.5 && t.metrics["loss"]?.firstBelow != nil)
         #expect(t.metrics["loss"]?.perplexity == nil)
     }
+
+    @Test func aStepOnlyRunWithNoPlannedLengthSaysHowFarItWasLogged() throws {
+        let s = try Self.analyse("small-loss")
+        #expect(s.run.status == .unknown)
+        #expect(s.run.statusReason.contains("up to step 19900"))
+        #expect(!s.run.statusReason.contains("0 epochs"))
+    }
 }
