@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,12 +37,20 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // Settings resolved once (command line > config file > default) and the one
+        // load -> analyse -> write pipeline every command uses.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "TrainingLog", "Analysis", "Render", "Report",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "varreport",
             dependencies: [
-                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel",
+                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "TrainingLogTests", dependencies: ["TrainingLog"]),
@@ -49,6 +58,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TrainingLog"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "TrainingLog"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Report", "Analysis", "Render", "TrainingLog"]),
         .testTarget(name: "varreportTests", dependencies: ["varreport"]),
     ]
 )

@@ -106,6 +106,7 @@ public enum Analyzer {
                         overfitting: over.overfitting, earlyStop: earlyStop, plateau: plateau, instability: instability,
                         verdict: verdict, headline: headline, findings: findings)
         s.plateaus = plateaus
+        s.smoothing = SmoothingUsed(emaWeight: o.emaWeight, emaAutoSpan: o.emaAutoSpan)
         return s.sanitized()
     }
 }

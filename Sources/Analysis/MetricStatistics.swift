@@ -10,13 +10,16 @@ enum MetricStatistics {
         let higher = MetricRoles.higherIsBetter(c.name)
         var bi = fi
         for i in finite where higher ? c.values[i] > c.values[bi] : c.values[i] < c.values[bi] { bi = i }
-        let smoothed = Smoothing.debiasedEMA(c.values, weight: options.smoothingWeight(c))
+        let weight = options.smoothingWeight(c)
+        let smoothed = Smoothing.debiasedEMA(c.values, weight: weight)
         let smoothedLast = smoothed.last { $0.isFinite }
         let share = min(max(options.lastFraction, 0), 1)
         let k = max(1, Int(clamping: (Double(c.count) * share).rounded(.up)))
         let meanLast = Stats.mean(c.values[(c.count - min(k, c.count))...])
-        return MetricSummary(kind: MetricRoles.kind(c.name), granularity: c.granularity.rawValue, points: c.count,
-                             first: c.valueAt(fi), last: c.valueAt(li), best: c.valueAt(bi),
-                             smoothedLast: smoothedLast, meanLast10Percent: meanLast)
+        var m = MetricSummary(kind: MetricRoles.kind(c.name), granularity: c.granularity.rawValue, points: c.count,
+                              first: c.valueAt(fi), last: c.valueAt(li), best: c.valueAt(bi),
+                              smoothedLast: smoothedLast, meanLast10Percent: meanLast)
+        m.smoothingWeight = weight
+        return m
     }
 }

@@ -25,6 +25,9 @@ public struct Summary: Codable, Sendable, Equatable {
     /// One sentence that states the verdict with its key evidence.
     public var headline: String
     public var findings: [Finding]
+    /// The smoothing the analysis used (TensorBoard's debiased EMA): figures draw their bold
+    /// curves with it, so that a crossing is drawn on the curve it was judged on.
+    public var smoothing: SmoothingUsed = SmoothingUsed()
 
     public init(run: RunFacts, threshold: Double, vocabSize: Int, uniformLoss: Double,
                 metrics: [String: MetricSummary], overfitting: Overfitting, earlyStop: EarlyStop?,
@@ -46,6 +49,7 @@ public struct Summary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, run, threshold, metrics, overfitting, plateau, plateaus, instability, verdict, headline, findings
+        case smoothing
         case vocabSize = "vocab_size", uniformLoss = "uniform_loss", earlyStop = "early_stop"
     }
 
@@ -65,6 +69,7 @@ public struct Summary: Codable, Sendable, Equatable {
         verdict = try c.decode(Verdict.self, forKey: .verdict)
         headline = try c.decode(String.self, forKey: .headline)
         findings = try c.decode([Finding].self, forKey: .findings)
+        smoothing = try c.decodeIfPresent(SmoothingUsed.self, forKey: .smoothing) ?? SmoothingUsed()
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -83,6 +88,31 @@ public struct Summary: Codable, Sendable, Equatable {
         try c.encode(verdict, forKey: .verdict)
         try c.encode(headline, forKey: .headline)
         try c.encode(findings, forKey: .findings)
+        try c.encode(smoothing, forKey: .smoothing)
+    }
+}
+
+/// The smoothing settings the analysis ran with (`ema_weight`, `ema_auto_span` of
+/// docs/ANALYSIS.md). One home: the figures ask it for a series' weight instead of keeping their
+/// own copy of the settings.
+public struct SmoothingUsed: Codable, Sendable, Equatable {
+    /// TensorBoard's smoothing weight, for epoch-level curves and the least for iteration curves.
+    public var emaWeight: Double = 0.6
+    /// For iteration curves, the share of the curve the average spans at least.
+    public var emaAutoSpan: Double = 0.01
+
+    public init(emaWeight: Double = 0.6, emaAutoSpan: Double = 0.01) {
+        self.emaWeight = emaWeight
+        self.emaAutoSpan = emaAutoSpan
+    }
+
+    /// The weight a curve of `points` points at `granularity` is smoothed with.
+    public func weight(points: Int, granularity: Granularity) -> Double {
+        Smoothing.weight(base: emaWeight, points: points, autoSpan: emaAutoSpan, granularity: granularity)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case emaWeight = "ema_weight", emaAutoSpan = "ema_auto_span"
     }
 }
 
@@ -422,6 +452,9 @@ public struct MetricSummary: Codable, Sendable, Equatable {
     public var best: ValueAt
     /// Last value of TensorBoard's debiased EMA.
     public var smoothedLast: Double?
+    /// The EMA weight `smoothed_last` (and, for an iteration series, the threshold crossing) was
+    /// computed with: `ema_weight`, raised for long iteration series (`ema_auto_span`).
+    public var smoothingWeight: Double? = nil
     /// Mean of the last 10 % of the points.
     public var meanLast10Percent: Double?
     /// Loss metrics only: the first epoch-level value below the threshold.
@@ -483,7 +516,7 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         case threshold, thresholdBasis = "threshold_basis", staysBelowFromStep = "stays_below_from_step"
         case epochsToThreshold = "epochs_to_threshold", gpuHoursToThreshold = "gpu_hours_to_threshold"
         case reducibleCoveredToFloor = "reducible_covered_to_floor"
-        case vocabScale = "vocab_scale"
+        case vocabScale = "vocab_scale", smoothingWeight = "smoothing_weight"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -495,6 +528,7 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         try c.encode(last, forKey: .last)
         try c.encode(best, forKey: .best)
         try c.encodeIfPresent(smoothedLast, forKey: .smoothedLast)
+        try c.encodeIfPresent(smoothingWeight, forKey: .smoothingWeight)
         try c.encodeIfPresent(meanLast10Percent, forKey: .meanLast10Percent)
         if kind == "loss" {
             try c.encode(firstBelow, forKey: .firstBelow)

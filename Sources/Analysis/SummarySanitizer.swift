@@ -54,6 +54,7 @@ extension MetricSummary {
         m.last = m.last.sanitized()
         m.best = m.best.sanitized()
         m.smoothedLast = m.smoothedLast.opt
+        m.smoothingWeight = m.smoothingWeight.opt
         m.meanLast10Percent = m.meanLast10Percent.opt
         m.firstBelow = m.firstBelow?.sanitized()
         m.hoursToThreshold = m.hoursToThreshold.opt

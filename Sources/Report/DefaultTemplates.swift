@@ -74,9 +74,9 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 <h2>{{labels.key_numbers}}</h2>
 <div class="table-wrap"><table>
-<thead><tr><th>{{labels.metric}}</th><th class="num">{{labels.last}}</th><th class="num">{{labels.best}}</th><th class="num">{{labels.best_epoch}}</th><th class="num">{{labels.smoothed}}</th><th class="num">{{labels.first_below}}</th><th class="num">{{labels.stays_below}}</th></tr></thead>
+<thead><tr><th>{{labels.metric}}</th><th class="num">{{labels.last}}</th><th class="num">{{labels.best}}</th><th class="num">{{labels.best_epoch}}</th><th class="num">{{labels.smoothed}}</th><th class="num">{{labels.threshold}}</th><th class="num">{{labels.first_below}}</th><th class="num">{{labels.stays_below}}</th></tr></thead>
 <tbody>
-{{#key_metrics}}<tr><td>{{name}}</td><td class="num">{{last}}</td><td class="num">{{best}}</td><td class="num">{{best_epoch}}</td><td class="num">{{smoothed}}</td><td class="num">{{first_below}}</td><td class="num">{{stays_below}}</td></tr>
+{{#key_metrics}}<tr><td>{{name}}</td><td class="num">{{last}}</td><td class="num">{{best}}</td><td class="num">{{best_epoch}}</td><td class="num">{{smoothed}}</td><td class="num">{{threshold}}</td><td class="num">{{first_below}}</td><td class="num">{{stays_below}}</td></tr>
 {{/key_metrics}}
 </tbody></table></div>
 
@@ -143,10 +143,10 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 ## {{labels.key_numbers}}
 
-| {{labels.metric}} | {{labels.last}} | {{labels.best}} | {{labels.best_epoch}} | {{labels.smoothed}} | {{labels.first_below}} | {{labels.stays_below}} |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| {{labels.metric}} | {{labels.last}} | {{labels.best}} | {{labels.best_epoch}} | {{labels.smoothed}} | {{labels.threshold}} | {{labels.first_below}} | {{labels.stays_below}} |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {{#key_metrics}}
-| {{name}} | {{last}} | {{best}} | {{best_epoch}} | {{smoothed}} | {{first_below}} | {{stays_below}} |
+| {{name}} | {{last}} | {{best}} | {{best_epoch}} | {{smoothed}} | {{threshold}} | {{first_below}} | {{stays_below}} |
 {{/key_metrics}}
 
 ## {{labels.findings}}

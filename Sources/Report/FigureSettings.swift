@@ -20,26 +20,15 @@ public struct FigureSettings: Sendable {
     /// Size of one figure in points (1 pt = 1 px at PNG scale 1).
     public var width: Double = 1000
     public var height: Double = 560
-    /// TensorBoard smoothing weight for the bold curves (of epoch-level data, and the least for
-    /// iteration data).
-    public var emaWeight: Double = 0.6
-    /// For iteration curves, the share of the curve the average spans at least, as in the
-    /// analysis (`AnalysisOptions.emaAutoSpan`), so the bold curve is the one the crossings are
-    /// judged on.
-    public var emaAutoSpan: Double = 0.01
-
-    /// The weight the bold curve of `series` is smoothed with (raised for long iteration series).
-    public func smoothingWeight(_ series: Series) -> Double {
-        Smoothing.weight(base: emaWeight, points: series.count, autoSpan: emaAutoSpan, granularity: series.granularity)
-    }
+    // The smoothing of the bold curves is not a figure setting: it is what the analysis used,
+    // read from `Summary.smoothing`, so that a crossing is drawn on the curve it was judged on.
 
     public init(xAxis: XAxisUnit = .epoch, theme: Theme = .light, transparent: Bool = false,
-                width: Double = 1000, height: Double = 560, emaWeight: Double = 0.6) {
+                width: Double = 1000, height: Double = 560) {
         self.xAxis = xAxis
         self.theme = theme
         self.transparent = transparent
         self.width = width
         self.height = height
-        self.emaWeight = emaWeight
     }
 }

@@ -8,10 +8,11 @@ import TextFormat
 /// findings with recommendations); then the figures, full width; then configuration, sources and
 /// warnings. Every section is a PDF bookmark; pages are numbered.
 struct PostTrainingPDF {
-    let summary: Summary
-    let run: Run
+    let model: ReportModel
     let figures: [NamedFigure]
-    let labels: Labels
+
+    var summary: Summary { model.summary }
+    var labels: Labels { model.labels }
 
     func document() -> PDFDocument {
         let s = summary
@@ -40,32 +41,35 @@ struct PostTrainingPDF {
         let keyConfig = ["depth", "bs", "ep", "tblr", "twd", "pn", "fp16"].compactMap { k in s.run.config[k].map { "\(k)=\($0)" } }
         if !keyConfig.isEmpty { subtitle += "   " + keyConfig.joined(separator: "  ") }
         doc.text(subtitle)
-        let epochs = s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"
-        var facts = "\(labels["status"]): \(s.run.status.rawValue) · \(labels["epochs"]): \(epochs) · \(labels["restarts"]): \(s.run.restarts)"
+        var facts = "\(labels["status"]): \(s.run.status.rawValue) · \(labels["epochs"]): \(model.epochsText) · \(labels["restarts"]): \(s.run.restarts)"
         if let h = s.run.totalHours { facts += " · \(labels["time"]): \(NumberFormat.hours(h))" }
         if let p = s.run.parametersMillions { facts += " · " + cFormat("%.1f M", p) + " " + labels["parameters"].lowercased() }
         doc.text(facts)
         doc.space(6)
 
-        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(verdictColour)\">\(labels["verdict"]): \(escape(labels["verdict_" + s.verdict.rawValue]))</span>")
-        doc.paragraph(escape(ReportContext.headlineDetail(s)))
+        doc.paragraph("<span size=\"x-large\" weight=\"bold\" foreground=\"\(verdictColour)\">\(labels["verdict"]): \(escape(model.verdictLabel))</span>")
+        doc.paragraph(escape(model.headlineDetail))
         doc.space(4)
 
         doc.heading(labels["key_numbers"], level: 2)
-        let rows = ReportContext.keyMetricRows(s).map { r in
-            ["name", "last", "best", "best_epoch", "smoothed", "first_below", "stays_below"].map { r[$0] as? String ?? "" }
+        // A column of thresholds only when the losses were judged against different ones (the
+        // line under the table says the threshold either way); a page has room for 7 columns.
+        let perRow = model.commonThreshold == nil
+        let rows = model.keyRows.map { r in
+            [r.name, r.last, r.best, r.bestAt, r.smoothed] + (perRow ? [r.threshold.map { NumberFormat.compact($0) } ?? ""] : [])
+                + [r.firstBelow, r.staysBelow]
         }
-        doc.table(header: [labels["metric"], labels["last"], labels["best"], labels["best_epoch"], labels["smoothed"],
-                           labels["first_below"], labels["stays_below"]],
+        doc.table(header: [labels["metric"], labels["last"], labels["best"], labels["best_epoch"], labels["smoothed"]]
+                      + (perRow ? [labels["threshold"]] : []) + [labels["first_below"], labels["stays_below"]],
                   rows: rows,
-                  columnAlignments: [.leading, .trailing, .trailing, .trailing, .trailing, .trailing, .trailing])
-        doc.text("\(labels["threshold"]) \(NumberFormat.compact(s.threshold)); \(labels["uniform_loss"]) \(NumberFormat.loss(s.uniformLoss)) (V = \(s.vocabSize)).")
+                  columnAlignments: [.leading] + Array(repeating: .trailing, count: perRow ? 7 : 6))
+        doc.text("\(labels["threshold"]) \(model.thresholdText); \(labels["uniform_loss"]) \(NumberFormat.loss(s.uniformLoss)) (V = \(s.vocabSize)).")
 
         doc.heading(labels["findings"], level: 2)
-        let attention = s.findings.filter { $0.severity != .info }
+        let attention = model.findings.filter { $0.severity != .info }
         if attention.isEmpty { doc.text(labels["no_findings"]) }
         for f in attention { finding(f, doc) }
-        let more = s.findings.count - attention.count
+        let more = model.findings.count - attention.count
         if more > 0 { doc.text("\(more) more findings (info) on the next page.") }
     }
 
@@ -74,8 +78,8 @@ struct PostTrainingPDF {
         doc.heading(labels["run"], level: 1)
         var facts: [(String, String)] = [
             (labels["status"], s.run.statusReason.isEmpty ? s.run.status.rawValue : "\(s.run.status.rawValue): \(s.run.statusReason)"),
-            (labels["epochs"], s.run.epochsPlanned.map { "\(s.run.epochsCompleted) / \($0)" } ?? "\(s.run.epochsCompleted)"),
-            (labels["restarts"], ReportContext.restartsText(s.run)),
+            (labels["epochs"], model.epochsText),
+            (labels["restarts"], model.restartsText),
         ]
         if let p = s.run.parametersMillions { facts.append((labels["parameters"], cFormat("%.1f M", p))) }
         if let ipe = s.run.iterationsPerEpoch { facts.append(("iterations per epoch", "\(ipe)")) }
@@ -86,7 +90,7 @@ struct PostTrainingPDF {
         }
         if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }
         doc.keyValueTable(facts)
-        let info = s.findings.filter { $0.severity == .info }
+        let info = model.findings.filter { $0.severity == .info }
         if !info.isEmpty {
             doc.heading(labels["findings"] + " (info)", level: 2)
             for f in info { finding(f, doc) }
@@ -98,7 +102,7 @@ struct PostTrainingPDF {
         doc.heading(labels["sources"], level: 1)
         doc.table(header: [labels["file"], labels["format"], labels["covered"], labels["warnings"]],
                   rows: s.run.sources.map { src in
-                      [src.path, src.format, ReportContext.coverage(first: src.firstEpoch, last: src.lastEpoch), "\(src.warnings.count)"]
+                      [src.path, src.format, ReportModel.coverage(first: src.firstEpoch, last: src.lastEpoch), "\(src.warnings.count)"]
                   },
                   columnAlignments: [.leading, .leading, .leading, .trailing])
         let warnings = s.run.sources.flatMap(\.warnings)
@@ -106,14 +110,14 @@ struct PostTrainingPDF {
         if warnings.isEmpty { doc.text(labels["no_warnings"]) }
         for w in warnings.prefix(200) { doc.text("• " + w) }
         if warnings.count > 200 { doc.text("… and \(warnings.count - 200) more (see summary.json)") }
-        let config = ReportContext.displayedConfig(s)
+        let config = model.displayedConfig
         if !config.isEmpty {
             doc.heading(labels["config"], level: 2)
             doc.table(header: [labels["key"], labels["value"]], rows: config.map { [$0.key, $0.value] })
         }
     }
 
-    func finding(_ f: Finding, _ doc: PDFDocument) {
+    func finding(_ f: FindingText, _ doc: PDFDocument) {
         let sev: String
         switch f.severity {
         case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">critical</span>"
@@ -126,7 +130,7 @@ struct PostTrainingPDF {
     }
 
     var verdictColour: String {
-        switch ReportContext.verdictClass(summary.verdict) {
+        switch model.verdictClass {
         case "ok": return "#1a7f37"
         case "bad": return "#c62828"
         default: return "#b26a00"

@@ -8,9 +8,10 @@ import TextFormat
 public enum ReportContext {
     public static let toolVersion = "0.1.0"
 
-    public static func make(summary: Summary, figures: [FigureOutput], labels: Labels) -> [String: Any] {
-        let metricRows = keyMetricRows(summary)
-        let findings = summary.findings.map { f -> [String: Any] in
+    /// The template context of `model`; `figures` are the figure files written for it.
+    public static func make(model: ReportModel, figures: [FigureOutput]) -> [String: Any] {
+        let summary = model.summary
+        let findings = model.findings.map { f -> [String: Any] in
             [
                 "kind": f.kind,
                 "severity": f.severity.rawValue,
@@ -25,29 +26,35 @@ public enum ReportContext {
             [
                 "path": s.path,
                 "format": s.format,
-                "covered": coverage(first: s.firstEpoch, last: s.lastEpoch),
+                "covered": ReportModel.coverage(first: s.firstEpoch, last: s.lastEpoch),
                 "warnings": s.warnings.map { ["text": $0] },
                 "warning_count": s.warnings.count,
                 "has_warnings": !s.warnings.isEmpty,
             ]
         }
-        let config = displayedConfig(summary).map { ["key": $0.key, "value": $0.value] }
+        let config = model.displayedConfig.map { ["key": $0.key, "value": $0.value] }
         let warningsTotal = summary.run.sources.reduce(0) { $0 + $1.warnings.count }
         return [
             "tool": ["name": "varreport", "version": toolVersion],
-            "labels": labels.words,
-            "run": runContext(summary.run),
+            "labels": model.labels.words,
+            "lang": model.language.rawValue,
+            "run": runContext(model),
             "verdict": summary.verdict.rawValue,
-            "verdict_label": labels["verdict_" + summary.verdict.rawValue],
-            "verdict_class": verdictClass(summary.verdict),
+            "verdict_label": model.verdictLabel,
+            "verdict_class": model.verdictClass,
             "headline": summary.headline,
-            "headline_detail": headlineDetail(summary),
-            "other_metrics": otherMetricRows(summary),
-            "threshold": NumberFormat.compact(summary.threshold),
+            "headline_detail": model.headlineDetail,
+            "other_metrics": model.otherRows.map { ["name": $0.name, "last": $0.last] },
+            "threshold": model.thresholdText,
+            "thresholds": model.thresholds.map { t -> [String: Any] in
+                ["value": NumberFormat.compact(t.value), "metrics": t.metrics.joined(separator: ", ")]
+            },
             "vocab_size": summary.vocabSize,
             "uniform_loss": NumberFormat.loss(summary.uniformLoss),
-            "key_metrics": metricRows,
-            "crossings": crossingSentences(summary),
+            "key_metrics": model.keyRows.map(keyMetricRow),
+            "crossings": model.crossings.map { c -> [String: Any] in
+                ["metric": c.metric, "crossed": c.crossed, "threshold": NumberFormat.compact(c.threshold), "text": c.sentence]
+            },
             "findings": findings,
             "has_findings": !findings.isEmpty,
             "overfitting": overfittingContext(summary.overfitting),
@@ -65,18 +72,19 @@ public enum ReportContext {
         ]
     }
 
-    static func runContext(_ r: RunFacts) -> [String: Any] {
-        [
+    static func runContext(_ model: ReportModel) -> [String: Any] {
+        let r = model.run
+        return [
             "name": r.name,
             "path": r.path,
             "status": r.status.rawValue,
             "epochs_completed": r.epochsCompleted,
             "epochs_planned": r.epochsPlanned.map(String.init) ?? "?",
-            "epochs_text": r.epochsPlanned.map { "\(r.epochsCompleted) / \($0)" } ?? "\(r.epochsCompleted)",
+            "epochs_text": model.epochsText,
             "status_reason": r.statusReason,
             "restarts": r.restarts,
             "restart_epochs": r.restartEpochs.map(String.init).joined(separator: ", "),
-            "restarts_text": restartsText(r),
+            "restarts_text": model.restartsText,
             "launches": r.launches,
             "idle_launches": r.idleLaunches,
             "parameters": r.parametersMillions.map { cFormat("%.1f M", $0) } ?? "–",
@@ -88,110 +96,13 @@ public enum ReportContext {
         ]
     }
 
-    /// "1 (epoch 85); 3 launches, 1 trained nothing", or "0".
-    static func restartsText(_ r: RunFacts) -> String {
-        var t = "\(r.restarts)"
-        if !r.restartEpochs.isEmpty { t += " (epoch\(r.restartEpochs.count == 1 ? "" : "s") \(r.restartEpochs.map(String.init).joined(separator: ", ")))" }
-        if r.idleLaunches > 0 { t += "; \(r.launches) launches, \(r.idleLaunches) trained nothing" }
-        return t
-    }
-
-    /// The metrics the key-numbers table shows, losses first, in a fixed order.
-    static func keyMetricRows(_ s: Summary) -> [[String: Any]] {
-        var rows: [[String: Any]] = []
-        for name in orderedMetricNames(s) {
-            guard let m = s.metrics[name] else { continue }
-            rows.append(keyMetricRow(name: name, m))
-        }
-        return rows
-    }
-
-    static func keyMetricRow(name: String, _ m: MetricSummary) -> [String: Any] {
-        let isLoss = m.kind == "loss"
-        let isAccuracy = m.kind == "accuracy"
-        func format(_ v: Double?) -> String { isAccuracy ? NumberFormat.percent(v) : NumberFormat.compact(v) }
-        var firstBelow = ""
-        var staysBelow = ""
-        if isLoss {
-            // By epoch, or by step for a run logged only by steps.
-            firstBelow = m.firstBelow.flatMap { Format.at(epoch: $0.epoch, step: $0.step) } ?? "not reached"
-            staysBelow = Format.at(epoch: m.staysBelowFrom?.epoch, step: m.staysBelowFromStep) ?? "–"
-        }
-        var row: [String: Any] = [:]
-        row["name"] = name
-        row["kind"] = m.kind
-        row["is_loss"] = isLoss
-        row["last"] = format(m.last.value)
-        row["last_epoch"] = m.last.epoch.map { String($0) } ?? ""
-        // "Best" means lowest loss or highest accuracy; a learning rate has no best.
-        let hasBest = isLoss || isAccuracy
-        row["best"] = hasBest ? format(m.best.value) : "–"
-        // The epoch of the best value; for a run known only by steps, "step N".
-        row["best_epoch"] = hasBest ? (m.best.epoch.map { String($0) } ?? m.best.step.map { "step \($0)" } ?? "–") : "–"
-        row["smoothed"] = format(m.smoothedLast)
-        row["first_below"] = firstBelow
-        row["stays_below"] = staysBelow
-        row["crossed"] = m.firstBelow != nil
-        return row
-    }
-
-    /// The metrics a reader judges a VAR run by, in the order the key-numbers table shows them.
-    static let keyMetricNames = ["train/loss_tail", "train/loss_mean", "val/loss_tail", "val/loss_mean",
-                                 "train/acc_tail", "train/acc_mean", "val/acc_tail", "val/acc_mean",
-                                 "opt/lr", "opt/grad_norm"]
-
-    /// The key metrics the run has, then any other loss or accuracy (a fork's `loss`, `val_loss`):
-    /// losses first, train before val, tail before mean.
-    static func orderedMetricNames(_ s: Summary) -> [String] {
-        let present = keyMetricNames.filter { s.metrics[$0] != nil }
-        let extra = s.metrics.filter { name, m in
-            !keyMetricNames.contains(name) && !name.hasPrefix("scale/") && (m.kind == "loss" || m.kind == "accuracy")
-        }.keys.sorted()
-        return present + extra
-    }
-
-    /// Every other metric (per-scale, schedule, timing, ...): name and last value, for completeness.
-    static func otherMetricRows(_ s: Summary) -> [[String: Any]] {
-        let shown = Set(orderedMetricNames(s))
-        return s.metrics.keys.filter { !shown.contains($0) }.sorted().map { name in
-            ["name": name, "last": NumberFormat.compact(s.metrics[name]?.last.value)]
-        }
-    }
-
-    /// The headline without a leading "Verdict-label: ", for templates that print the label themselves.
-    static func headlineDetail(_ s: Summary) -> String {
-        let prefix = verdictLabel(s.verdict) + ": "
-        return s.headline.hasPrefix(prefix) ? String(s.headline.dropFirst(prefix.count)) : s.headline
-    }
-
-    /// One sentence per loss metric saying whether and when it crossed the threshold.
-    public static func crossingSentences(_ s: Summary) -> [[String: Any]] {
-        return orderedMetricNames(s).compactMap { name -> [String: Any]? in
-            guard let m = s.metrics[name], m.kind == "loss", let threshold = m.threshold else { return nil }
-            let bar = NumberFormat.compact(threshold)
-            let text: String
-            if let fb = m.firstBelow {
-                var t = "\(name) went below \(bar) at epoch \(fb.epoch.map(String.init) ?? "?") (\(NumberFormat.loss(fb.value)))"
-                if let stay = m.staysBelowFrom { t += " and stayed below from epoch \(stay.epoch)" }
-                text = t + "."
-            } else {
-                var t = "\(name) did not reach \(bar) (last \(NumberFormat.loss(m.last.value)), best \(NumberFormat.loss(m.best.value)))"
-                // Only what the analysis found well determined (`Projection.reach`).
-                if let p = m.projection {
-                    if p.amplitude <= 0 || p.fallingAtEnd == false {
-                        t += "; no longer falling"
-                    } else if p.reach == "within-reach", let e = p.projectedEpoch {
-                        t += "; projected to reach it near epoch \(Int(e.rounded()))"
-                    } else if p.reach == "not-expected" {
-                        t += "; not expected to reach it (fitted floor \(NumberFormat.loss(p.lossInfinity)))"
-                    } else {
-                        t += "; not within reach of this schedule"
-                    }
-                }
-                text = t + "."
-            }
-            return ["metric": name, "crossed": m.firstBelow != nil, "text": text]
-        }
+    static func keyMetricRow(_ r: KeyNumberRow) -> [String: Any] {
+        [
+            "name": r.name, "kind": r.kind, "is_loss": r.isLoss, "last": r.last, "last_epoch": r.lastEpoch,
+            "best": r.best, "best_epoch": r.bestAt, "smoothed": r.smoothed,
+            "threshold": r.threshold.map { NumberFormat.compact($0) } ?? "",
+            "first_below": r.firstBelow, "stays_below": r.staysBelow, "crossed": r.crossed,
+        ]
     }
 
     static func overfittingContext(_ o: Overfitting) -> [String: Any] {
@@ -220,42 +131,5 @@ public enum ReportContext {
                 "epochs_saved": e.epochsSaved.map(String.init) ?? "–",
                 "steps_saved": e.stepsSaved.map(String.init) ?? "–", "saved": saved ?? "–",
                 "hours_saved": NumberFormat.hours(e.hoursSaved)]
-    }
-
-    /// The configuration worth showing: VAR's args block also carries the training state
-    /// (`L_mean`, `cur_ep`, `remain_time`, ...), which is not configuration.
-    static func displayedConfig(_ s: Summary) -> [(key: String, value: String)] {
-        let state: Set<String> = ["L_mean", "L_tail", "acc_mean", "acc_tail", "vL_mean", "vL_tail", "vacc_mean",
-                                  "vacc_tail", "grad_norm", "cur_lr", "cur_wd", "cur_it", "cur_ep", "remain_time",
-                                  "finish_time"]
-        return s.run.config.keys.sorted().filter { !state.contains($0) }.map { ($0, s.run.config[$0] ?? "") }
-    }
-
-    static func coverage(first: Int?, last: Int?) -> String {
-        switch (first, last) {
-        case let (f?, l?) where f == l: return "epoch \(f)"
-        case let (f?, l?): return "epochs \(f)–\(l)"
-        default: return "–"
-        }
-    }
-
-    public static func verdictLabel(_ v: Verdict) -> String {
-        switch v {
-        case .converged: return "Converged"
-        case .converging: return "Converging"
-        case .plateaued: return "Plateaued"
-        case .overfitting: return "Overfitting"
-        case .diverged: return "Diverged"
-        case .insufficientData: return "Insufficient data"
-        }
-    }
-
-    /// ok / warn / bad: the colour a verdict is shown in.
-    public static func verdictClass(_ v: Verdict) -> String {
-        switch v {
-        case .converged: return "ok"
-        case .converging, .plateaued, .insufficientData: return "warn"
-        case .overfitting, .diverged: return "bad"
-        }
     }
 }

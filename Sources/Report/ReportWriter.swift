@@ -51,7 +51,8 @@ public struct ReportWriter: Sendable {
         try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
         try FileManager.default.createDirectory(atPath: dir + "/figures", withIntermediateDirectories: true)
 
-        let named = VARFigures.all(run: run, summary: summary, settings: settings.figures)
+        let model = ReportModel(summary: summary, language: settings.language)
+        let named = VARFigures.all(run: run, model: model, settings: settings.figures)
         let (outputs, figurePaths) = try FigureOutput.write(named, into: dir, pngScale: settings.pngScale,
                                                             inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
 
@@ -59,15 +60,13 @@ public struct ReportWriter: Sendable {
                                 summaryJSON: dir + "/summary.json", figures: figurePaths)
         try AtomicFile.write(try SummaryJSON.encode(summary), to: files.summaryJSON)
 
-        let labels = Labels.forLanguage(settings.language)
-        var context = ReportContext.make(summary: summary, figures: outputs, labels: labels)
-        context["lang"] = settings.language.rawValue
+        let context = ReportContext.make(model: model, figures: outputs)
         (files.markdown, files.html) = try templates.writePages("report", context, into: dir,
                                                                 markdown: settings.writeMarkdown, html: settings.writeHTML)
         if settings.writePDF {
             progress?("PDF")
             files.pdf = dir + "/report.pdf"
-            try PostTrainingPDF(summary: summary, run: run, figures: named, labels: labels)
+            try PostTrainingPDF(model: model, figures: named)
                 .write(to: files.pdf!)
         }
         return files

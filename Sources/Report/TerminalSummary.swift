@@ -3,10 +3,11 @@ import Foundation
 
 /// The summary as a readable terminal table (`varreport summary RUN`).
 public enum TerminalSummary {
-    public static func render(_ s: Summary, color: Bool) -> String {
+    public static func render(_ model: ReportModel, color: Bool) -> String {
+        let s = model.summary
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         let verdictColour: String
-        switch ReportContext.verdictClass(s.verdict) {
+        switch model.verdictClass {
         case "ok": verdictColour = "1;32"
         case "bad": verdictColour = "1;31"
         default: verdictColour = "1;33"
@@ -24,23 +25,24 @@ public enum TerminalSummary {
         // Why the status is what it is, unless the run simply finished.
         if s.run.status != .finished, !s.run.statusReason.isEmpty { out += "\n" + s.run.statusReason }
         out += "\n\n"
-        out += paint(ReportContext.verdictLabel(s.verdict), verdictColour) + ": " + ReportContext.headlineDetail(s) + "\n\n"
+        out += paint(model.verdictLabel, verdictColour) + ": " + model.headlineDetail + "\n\n"
 
-        let header = ["metric", "last", "best", "best at", "smoothed", "first < \(NumberFormat.compact(s.threshold))", "stays below"]
-        var rows: [[String]] = []
-        for name in ReportContext.orderedMetricNames(s) {
-            guard let m = s.metrics[name] else { continue }
-            let row = ReportContext.keyMetricRow(name: name, m)
-            rows.append([name, row["last"] as? String ?? "", row["best"] as? String ?? "", row["best_epoch"] as? String ?? "",
-                         row["smoothed"] as? String ?? "", row["first_below"] as? String ?? "",
-                         row["stays_below"] as? String ?? ""])
+        // One threshold for every judged loss goes in the header; several get a column of their own.
+        let common = model.commonThreshold
+        var header = ["metric", "last", "best", "best at", "smoothed"]
+        header += common.map { ["first < \(NumberFormat.compact($0))"] } ?? ["bar", "first below"]
+        header.append("stays below")
+        let rows: [[String]] = model.keyRows.map { r in
+            var row = [r.name, r.last, r.best, r.bestAt, r.smoothed]
+            if common == nil { row.append(r.threshold.map { NumberFormat.compact($0) } ?? "") }
+            return row + [r.firstBelow, r.staysBelow]
         }
         out += table(header: header, rows: rows, rightAligned: Set(1..<header.count))
-        let others = ReportContext.otherMetricRows(s).count
+        let others = model.otherRows.count
         if others > 0 { out += "(\(others) more metrics in --json)\n" }
-        if !s.findings.isEmpty {
+        if !model.findings.isEmpty {
             out += "\nfindings:\n"
-            for f in s.findings {
+            for f in model.findings {
                 let tag: String
                 switch f.severity {
                 case .critical: tag = paint("critical", "31")

@@ -25,10 +25,11 @@ public enum VARFigures {
     /// Reddish purple: the early-stop rule.
     static let earlyStopColor = Palette.color(4)
 
-    public static func all(run: Run, summary: Summary, settings: FigureSettings) -> [NamedFigure] {
-        [
-            loss(run: run, summary: summary, settings: settings),
-            accuracy(run: run, summary: summary, settings: settings),
+    public static func all(run: Run, model: ReportModel, settings: FigureSettings) -> [NamedFigure] {
+        let summary = model.summary
+        return [
+            loss(run: run, model: model, settings: settings),
+            accuracy(run: run, model: model, settings: settings),
             optimizer(run: run, summary: summary, settings: settings),
             gradientNorm(run: run, summary: summary, settings: settings),
             throughput(run: run, summary: summary, settings: settings),
@@ -38,7 +39,8 @@ public enum VARFigures {
 
     /// The figure for a `plot --metric ...` request: the named metrics on one chart, with the
     /// threshold and crossings when they are losses.
-    public static func metrics(_ names: [MetricName], run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func metrics(_ names: [MetricName], run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
+        let summary = model.summary
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         var ys: [[Double]] = []
@@ -50,7 +52,7 @@ public enum VARFigures {
                 marks += validationMarks(s, name: name, color: color, x: x)
                 ys.append(s.values)
             } else {
-                let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
+                let drawn = curveMarks(run: run, name: name, color: color, x: x, smoothing: summary.smoothing)
                 marks += drawn.marks
                 ys.append(drawn.focusValues)
                 if let m = drawn.rawMinimum { ys.append([m]) }
@@ -65,7 +67,7 @@ public enum VARFigures {
         let chart = Chart(
             title: names.map(\.rawValue).joined(separator: ", "),
             x: Axis(x.axisLabel), y: Axis(allLoss ? "loss" : names.count == 1 ? names[0].rawValue : "value",
-                                          domain: allLoss ? focusedLossDomain(ys, summary: summary) : nil),
+                                          domain: allLoss ? focusedLossDomain(ys, summary: summary, names: names) : nil),
             marks: marks)
         return NamedFigure(id: "plot", title: chart.title ?? "", caption: "",
                            figure: figure(chart, settings: settings, title: run.name))
@@ -93,13 +95,14 @@ public enum VARFigures {
 
     /// The four panels people look at first, in one figure: loss, accuracy, learning rate and
     /// gradient norm (`varreport plot RUN --figure overview`).
-    public static func overview(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    public static func overview(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
+        let summary = model.summary
         let x = XMapping(run: run, requested: settings.xAxis)  // one mapping, so shared x arrays are mapped once
         var loss = lossChart(run: run, summary: summary, settings: settings, compact: true, xMapping: x)
         loss?.subtitle = nil  // four panels share the width: keep each panel's text short
         let charts = [
             loss,
-            accuracyChart(run: run, settings: settings, xMapping: x),
+            accuracyChart(run: run, summary: summary, settings: settings, xMapping: x),
             learningRateChart(run: run, settings: settings, xMapping: x),
             gradientNormChart(run: run, summary: summary, settings: settings, xMapping: x),
         ].compactMap { $0 }
@@ -112,43 +115,67 @@ public enum VARFigures {
 
     // MARK: - Loss
 
-    public static func loss(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
-        guard let chart = lossChart(run: run, summary: summary, settings: settings) else { return nil }
-        let crossing = ReportContext.crossingSentences(summary).map { $0["text"] as? String ?? "" }.joined(separator: " ")
+    public static func loss(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
+        guard let chart = lossChart(run: run, summary: model.summary, settings: settings) else { return nil }
+        let crossing = model.crossings.map(\.sentence).joined(separator: " ")
         return NamedFigure(id: "loss", title: "Loss", caption: crossing,
                            figure: figure(chart, settings: settings, title: run.name))
+    }
+
+    /// The losses a loss chart draws: the training losses (VAR's tail and mean, or a fork's
+    /// `loss`, `train/loss`) as curves and the validation losses (`val/loss_*`, `val_loss`,
+    /// `eval/loss`) as points, each validation metric in the colour of its training counterpart.
+    static func roleColors(train: [MetricName], validation: [MetricName]) -> [(MetricName, Color)] {
+        var used = Set<Int>()
+        var byName: [MetricName: Color] = [:]
+        var out: [(MetricName, Color)] = []
+        for n in train {
+            let c = colorFor(n, used: &used)
+            byName[n] = c
+            out.append((n, c))
+        }
+        for n in validation {
+            let c = MetricRoles.trainingCounterpart(n).flatMap { byName[$0] } ?? colorFor(n, used: &used)
+            out.append((n, c))
+        }
+        return out
     }
 
     /// The loss chart. `compact` (for a panel among several) keeps the marks but leaves out the
     /// text annotations, which would crowd a small panel.
     static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false, xMapping: XMapping? = nil) -> Chart? {
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
-        let losses: [(MetricName, Color)] = [(.trainLossTail, tailColor), (.trainLossMean, meanColor)]
+        let names = run.metricNames
+        let train = MetricRoles.trainingLosses(names).filter { !MetricRoles.isPerScale($0) }
+        let validation = MetricRoles.validationLosses(names)
         var marks: [any Mark] = []
         var focus: [[Double]] = []
         var boldIsEpochAverage = false
-        for (name, color) in losses {
-            let drawn = curveMarks(run: run, name: name, color: color, x: x, settings: settings)
+        for (name, color) in roleColors(train: train, validation: validation) {
+            if name.isValidation {
+                guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
+                marks += validationMarks(s, name: name, color: color, x: x)
+                focus.append(s.values)
+                continue
+            }
+            let drawn = curveMarks(run: run, name: name, color: color, x: x, smoothing: summary.smoothing)
             marks += drawn.marks
             focus.append(drawn.focusValues)
             boldIsEpochAverage = boldIsEpochAverage || drawn.boldIsEpochAverage
             if let m = drawn.rawMinimum { focus.append([m]) }
         }
-        let vals: [(MetricName, Color)] = [(.valLossTail, tailColor), (.valLossMean, meanColor)]
-        for (name, color) in vals {
-            guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
-            marks += validationMarks(s, name: name, color: color, x: x)
-            focus.append(s.values)
-        }
         guard !marks.isEmpty else { return nil }
+        let colors = Dictionary(roleColors(train: train, validation: validation), uniquingKeysWith: { a, _ in a })
         marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
-        marks += thresholdMarks(summary: summary, names: [.trainLossTail, .trainLossMean], x: x)
-        marks += validationAndStopMarks(summary: summary, x: x)
+        marks += thresholdMarks(summary: summary, names: train + validation, x: x, colors: colors)
+        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors)
+        marks += earlyStopMarks(summary: summary, x: x)
         if compact { marks = marks.filter { !($0 is TextMark) } }
 
-        let domain = focusedLossDomain(focus, summary: summary)
-        let weight = [MetricName.trainLossTail, .trainLossMean].compactMap { run.series($0, .iteration) }
-            .filter { $0.count >= 2 }.map(settings.smoothingWeight).max() ?? settings.emaWeight
+        let domain = focusedLossDomain(focus, summary: summary, names: train + validation)
+        let weight = train.compactMap { run.series($0, .iteration) }
+            .filter { $0.count >= 2 }.map { summary.smoothing.weight(points: $0.count, granularity: $0.granularity) }.max()
+            ?? summary.smoothing.emaWeight
         var subtitle = boldIsEpochAverage
             ? "faint: logged iterations; bold: epoch averages; points: validation"
             : "faint: raw; bold: TensorBoard-smoothed (weight \(cFormat("%.4g", weight))); points: validation"
@@ -163,7 +190,8 @@ public enum VARFigures {
     /// threshold and the values after the first few percent of the run, so that the start at
     /// 8.3 does not squash the region near the threshold.
     /// `parts` are the curves' values (kept apart: a million-point run's are not copied twice).
-    static func focusedLossDomain(_ parts: [[Double]], summary: Summary) -> ClosedRange<Double>? {
+    static func focusedLossDomain(_ parts: [[Double]], summary: Summary, names: [MetricName]) -> ClosedRange<Double>? {
+        let bars = thresholds(summary: summary, names: names).map(\.value)
         var finite: [Double] = []
         finite.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         var lowest = Double.infinity
@@ -176,30 +204,44 @@ public enum VARFigures {
         guard !finite.isEmpty else { return nil }
         let lo = lowest
         let p95 = OrderStatistics.kthSmallest(&finite, min(finite.count - 1, Int(Double(finite.count - 1) * 0.97)))
-        var top = max(p95, summary.threshold + 0.2)
+        var top = max(p95, (bars.max() ?? -.infinity) + 0.2)
         top = min(top, summary.uniformLoss + 0.1)
-        let bottom = min(lo, summary.threshold) - 0.05 * max(top - lo, 0.1)
+        let bottom = min(lo, bars.min() ?? lo) - 0.05 * max(top - lo, 0.1)
         guard top > bottom else { return nil }
         return bottom...(top + 0.03 * (top - bottom))
     }
 
-    /// The threshold rule and, for each loss metric that crossed, a star at the first crossing
-    /// and a dotted rule where it stays below.
-    static func thresholdMarks(summary: Summary, names: [MetricName], x: XMapping) -> [any Mark] {
-        var marks: [any Mark] = [
-            RuleMark(y: summary.threshold, color: thresholdColor, width: 1.2, dash: .dashed,
-                     label: "threshold \(NumberFormat.compact(summary.threshold))"),
-        ]
+    /// The distinct thresholds the losses `names` were judged against (each metric's own, from
+    /// the summary), with the metrics of each, in the order of `names`.
+    static func thresholds(summary: Summary, names: [MetricName]) -> [(value: Double, metrics: [MetricName])] {
+        var out: [(value: Double, metrics: [MetricName])] = []
+        for n in names {
+            guard let t = summary.metrics[n.rawValue]?.threshold else { continue }
+            if let i = out.firstIndex(where: { $0.value == t }) { out[i].metrics.append(n) } else { out.append((t, [n])) }
+        }
+        return out
+    }
+
+    /// One rule per distinct threshold of the drawn losses (named by its metrics when there are
+    /// several), the uniform baseline, and for each loss that crossed, a star at the first
+    /// crossing labelled with its own threshold and a dotted rule where it stays below.
+    static func thresholdMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color] = [:]) -> [any Mark] {
+        let bars = thresholds(summary: summary, names: names)
+        var marks: [any Mark] = bars.map { bar in
+            let label = bars.count == 1 ? "threshold \(NumberFormat.compact(bar.value))"
+                : "threshold \(NumberFormat.compact(bar.value)) (\(bar.metrics.map(shortName).joined(separator: ", ")))"
+            return RuleMark(y: bar.value, color: thresholdColor, width: 1.2, dash: .dashed, label: label)
+        }
         if summary.uniformLoss.isFinite {
             marks.append(RuleMark(y: summary.uniformLoss, color: Color(hex: 0x888888), width: 0.8, dash: .dotted,
                                   label: "uniform ln V = \(NumberFormat.loss(summary.uniformLoss))"))
         }
         for name in names {
-            guard let m = summary.metrics[name.rawValue], let fb = m.firstBelow,
+            guard let m = summary.metrics[name.rawValue], let bar = m.threshold, let fb = m.firstBelow,
                   let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
-            let color = name == .trainLossMean ? meanColor : tailColor
+            let color = colors[name] ?? (name.rawValue.hasSuffix("_mean") ? meanColor : tailColor)
             marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
-            var text = "\(shortName(name)) < \(NumberFormat.compact(summary.threshold)): \((Format.at(epoch: fb.epoch, step: fb.step) ?? "?"))"
+            var text = "\(shortName(name)) < \(NumberFormat.compact(bar)): \((Format.at(epoch: fb.epoch, step: fb.step) ?? "?"))"
             // Where it stays below: by epoch, or by step for a run known only by steps.
             let stayEpoch = m.staysBelowFrom?.epoch
             let stayStep = stayEpoch == nil ? m.staysBelowFromStep : nil
@@ -215,20 +257,30 @@ public enum VARFigures {
         return marks
     }
 
-    static func validationAndStopMarks(summary: Summary, x: XMapping) -> [any Mark] {
+    /// A diamond at each validation metric's best check (lowest loss, highest accuracy), as the
+    /// key table reports it; the metric the overfitting rule leads with gets its text.
+    static func validationBestMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color]) -> [any Mark] {
         var marks: [any Mark] = []
-        let o = summary.overfitting
-        if let v = o.bestValue, let px = x.x(epoch: o.bestEpoch, step: o.bestStep) {
-            let color = o.metric == MetricName.valLossMean.rawValue ? meanColor : tailColor
-            marks.append(PointMark(x: px, y: v, symbol: .diamond, size: 12, color: color, outlined: true))
-            marks.append(TextMark(x: px, y: v, text: "best validation \(NumberFormat.loss(v)) (\((Format.at(epoch: o.bestEpoch, step: o.bestStep) ?? "?")))",
-                                  offset: (-40, 30), color: color))
-        }
-        if let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch, step: stop.step) {
-            marks.append(RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
-                                  label: "early stop: \((Format.at(epoch: stop.epoch, step: stop.step) ?? "?"))"))
+        let lead = summary.overfitting.metric
+        for name in names {
+            guard let m = summary.metrics[name.rawValue], m.best.value.isFinite,
+                  let px = x.x(epoch: m.best.epoch, step: m.best.step) else { continue }
+            let color = colors[name] ?? tailColor
+            marks.append(PointMark(x: px, y: m.best.value, symbol: .diamond, size: 12, color: color, outlined: true))
+            if name.rawValue == lead || (lead == nil && name == names.first) {
+                let value = name.isAccuracy ? NumberFormat.percent(m.best.value) : NumberFormat.loss(m.best.value)
+                marks.append(TextMark(x: px, y: m.best.value,
+                                      text: "best \(name.rawValue) \(value) (\(Format.at(epoch: m.best.epoch, step: m.best.step) ?? "?"))",
+                                      offset: (-40, name.isAccuracy ? -30 : 30), color: color))
+            }
         }
         return marks
+    }
+
+    static func earlyStopMarks(summary: Summary, x: XMapping) -> [any Mark] {
+        guard let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch, step: stop.step) else { return [] }
+        return [RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
+                         label: "early stop: \((Format.at(epoch: stop.epoch, step: stop.step) ?? "?"))")]
     }
 
     static func overfittingMarks(summary: Summary, x: XMapping) -> [any Mark] {
@@ -252,29 +304,37 @@ public enum VARFigures {
 
     // MARK: - Accuracy, optimiser, gradients, throughput
 
-    public static func accuracy(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
-        guard let chart = accuracyChart(run: run, settings: settings) else { return nil }
+    public static func accuracy(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
+        let summary = model.summary
+        guard let chart = accuracyChart(run: run, summary: summary, settings: settings) else { return nil }
         var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
-        if let m = summary.metrics[MetricName.trainAccTail.rawValue] {
-            caption += " Last train/acc_tail \(NumberFormat.percent(m.last.value))."
+        if let row = model.keyRows.first(where: { $0.kind == "accuracy" }) {
+            caption += " Last \(row.name) \(row.last)."
         }
         return NamedFigure(id: "accuracy", title: "Token accuracy", caption: caption,
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
-    static func accuracyChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
+    static func accuracyChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
+        let names = run.metricNames
+        let train = MetricRoles.trainingAccuracies(names)
+        let validation = MetricRoles.validationAccuracies(names)
+        let roles = roleColors(train: train, validation: validation)
         var marks: [any Mark] = []
-        for (name, color) in [(MetricName.trainAccTail, tailColor), (.trainAccMean, meanColor)] {
-            marks += curveMarks(run: run, name: name, color: color, x: x, settings: settings).marks
-        }
-        for (name, color) in [(MetricName.valAccTail, tailColor), (.valAccMean, meanColor)] {
-            guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
-            marks += validationMarks(s, name: name, color: color, x: x)
+        for (name, color) in roles {
+            if name.isValidation {
+                guard let s = run.preferredSeries(name), !s.isEmpty else { continue }
+                marks += validationMarks(s, name: name, color: color, x: x)
+            } else {
+                marks += curveMarks(run: run, name: name, color: color, x: x, smoothing: summary.smoothing).marks
+            }
         }
         guard !marks.isEmpty else { return nil }
-        marks = restartMarks(run: run, x: x) + marks
-        return Chart(title: "Token accuracy", subtitle: "top-1 token accuracy, percent",
+        let colors = Dictionary(roles, uniquingKeysWith: { a, _ in a })
+        marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
+        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors)
+        return Chart(title: "Token accuracy", subtitle: "top-1 token accuracy, percent; points: validation",
                      x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
     }
 
@@ -318,7 +378,7 @@ public enum VARFigures {
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x)
         marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
-        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: settings.smoothingWeight(g)),
+        marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: summary.smoothing.weight(points: g.count, granularity: g.granularity)),
                               color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
@@ -393,7 +453,7 @@ public enum VARFigures {
     /// A raw curve (faint) and its TensorBoard-smoothed version (bold) for one metric: the
     /// iteration series when there is one, otherwise the epoch series. Returns the values that
     /// should decide a focused y range (the smoothed curve, not the noise).
-    static func curveMarks(run: Run, name: MetricName, color: Color, x: XMapping, settings: FigureSettings)
+    static func curveMarks(run: Run, name: MetricName, color: Color, x: XMapping, smoothing: SmoothingUsed)
         -> (marks: [any Mark], focusValues: [Double], boldIsEpochAverage: Bool, rawMinimum: Double?)
     {
         let iter = run.series(name, .iteration).flatMap { $0.count >= 2 ? $0 : nil }
@@ -410,7 +470,7 @@ public enum VARFigures {
             marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
             return (marks, epoch.values, true, rawMinimum)
         }
-        let smoothed = Smoothing.debiasedEMA(raw.values, weight: settings.smoothingWeight(raw))
+        let smoothed = Smoothing.debiasedEMA(raw.values, weight: smoothing.weight(points: raw.count, granularity: raw.granularity))
         marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
         return (marks, smoothed, false, rawMinimum)
     }

@@ -53,12 +53,25 @@ public struct MetricName: RawRepresentable, Hashable, Comparable, Codable, Senda
         let last = rawValue.split(separator: "/").last.map(String.init) ?? rawValue
         return last.hasPrefix("acc")
     }
+    /// The prefixes trainers give validation metrics: VAR's canonical `val/`, and the `val_`,
+    /// `eval/`, `valid/` of forks and of Hugging Face / Lightning style logs.
+    static let validationFolders = ["val/", "eval/", "valid/", "validation/"]
+    static let validationPrefixes = ["val_", "eval_", "valid_", "validation_"]
+
     /// A validation metric (only exists at validation epochs).
-    public var isValidation: Bool { rawValue.hasPrefix("val/") || rawValue.hasPrefix("val_") }
-    /// The training metric a validation metric is compared with (`val/loss_tail` -> `train/loss_tail`).
+    public var isValidation: Bool {
+        Self.validationFolders.contains { rawValue.hasPrefix($0) } || Self.validationPrefixes.contains { rawValue.hasPrefix($0) }
+    }
+    /// The training metric a validation metric is compared with (`val/loss_tail` ->
+    /// `train/loss_tail`, `eval/loss` -> `train/loss`, `val_loss` -> `loss`).
     public var trainingCounterpart: MetricName? {
-        guard rawValue.hasPrefix("val/") else { return nil }
-        return MetricName("train/" + rawValue.dropFirst(4))
+        if let folder = Self.validationFolders.first(where: { rawValue.hasPrefix($0) }) {
+            return MetricName("train/" + rawValue.dropFirst(folder.count))
+        }
+        if let prefix = Self.validationPrefixes.first(where: { rawValue.hasPrefix($0) }) {
+            return MetricName(String(rawValue.dropFirst(prefix.count)))
+        }
+        return nil
     }
     /// The validation metric of a training metric (`train/loss_tail` -> `val/loss_tail`).
     public var validationCounterpart: MetricName? {

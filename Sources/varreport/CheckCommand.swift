@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Pipeline
 import TrainingLog
 import TextFormat
 
@@ -46,8 +47,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try common.configFile()
-        let (_, summary) = try common.loadAndAnalyse(runPath, file)
+        let (_, summary) = try common.loadAndAnalyse(runPath, try common.settings())
         guard let m = summary.metrics[metric] else {
             let known = summary.metrics.keys.sorted().joined(separator: ", ")
             ExitStatus.printError("\(runPath): no data for metric '\(metric)'; the run has: \(known)")

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Pipeline
 import Report
 import TextFormat
 import TrainingLog
@@ -34,38 +35,31 @@ struct CommonOptions: ParsableArguments {
         try config.map(ConfigFile.load) ?? ConfigFile()
     }
 
-    func analysisOptions(_ file: ConfigFile) -> AnalysisOptions {
-        var o = file.analysis ?? AnalysisOptions()
-        if threshold != nil || file.threshold != nil { o.thresholdExplicit = true }
-        o.threshold = threshold ?? file.threshold ?? o.threshold
-        o.now = Date().timeIntervalSince1970
-        o.thresholds.merge(file.thresholds) { _, fromFile in fromFile }
-        o.vocabSize = vocab ?? file.vocab ?? o.vocabSize
-        if let w = file.emaWeight { o.emaWeight = w }
-        if let a = file.emaAutoSpan { o.emaAutoSpan = a }
-        return o
+    /// Every setting, resolved once: these options and `more` (a command's own) over the config
+    /// file over the defaults.
+    func settings(_ more: (inout CommandLineSettings) -> Void = { _ in }) throws -> Settings {
+        var cli = CommandLineSettings(threshold: threshold, vocab: vocab)
+        more(&cli)
+        return try Settings.resolve(cli, config: try configFile(), configPath: config ?? "config")
     }
 
-    func loadOptions(_ file: ConfigFile) -> LoadOptions {
-        LoadOptions(nameMap: file.names)
-    }
-
-    /// Reads and analyses one run, printing its warnings when --verbose (a count otherwise).
-    /// Reads and analyses a run. `tuning` adjusts the analysis options after the config file's
-    /// (`plot` narrows the analysis to what its figures draw).
-    func loadAndAnalyse(_ path: String, _ file: ConfigFile, progress: ProgressLine? = nil,
+    /// Reads and analyses a run through the pipeline, with a progress line and, with
+    /// --verbose, each phase's time and every warning the readers found (a count otherwise).
+    /// `tuning` adjusts the analysis options (`plot` narrows the analysis to what it draws).
+    func loadAndAnalyse(_ path: String, _ settings: Settings, progress: ProgressLine? = nil,
                         tuning: (inout AnalysisOptions) -> Void = { _ in }) throws -> (Run, Summary) {
         let clock = PhaseClock(enabled: verbose)
         let line = progress ?? ProgressLine(quiet: quiet)
         defer { if progress == nil { line.finish() } }
-        line.update("reading \(path)")
-        let run = try RunLoader.load(path, options: loadOptions(file))
-        line.update("analysing \(run.name)")
-        clock.lap("read \(path): \(run.series.count) series, \(run.series.reduce(0) { $0 + $1.count }) points")
-        var options = analysisOptions(file)
-        tuning(&options)
-        let summary = Analyzer.analyze(run, options: options)
-        clock.lap("analysed")
+        let (run, summary) = try RunPipeline.analyse(path, settings: settings, tuning: tuning) { step in
+            switch step {
+            case .reading(let p): line.update("reading \(p)")
+            case .read(let run):
+                line.update("analysing \(run.name)")
+                clock.lap("read \(path): \(run.series.count) series, \(run.series.reduce(0) { $0 + $1.count }) points")
+            case .analysed: clock.lap("analysed")
+            }
+        }
         line.finish()
         reportWarnings(run)
         return (run, summary)

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Pipeline
 import Parallel
 import Render
 import Report
@@ -104,11 +105,11 @@ struct PlotCommand: ParsableCommand {
     /// output: at the one output's own density, or at 2 pixels per point (or the PNG scale, if
     /// higher) for several, so that each vector output is the same as it would be alone.
     private func reducedFigure(for formats: [OutputFormat], clock: PhaseClock) throws -> Figure {
-        let file = try common.configFile()
+        let resolved = try common.settings { figureOptions.apply(to: &$0) }
         // Only what the figures draw: crossings, best points, regions, gradient-norm spikes.
-        let (loaded, summary) = try common.loadAndAnalyse(runPath, file) { $0.scope = .figures }
+        let (loaded, summary) = try common.loadAndAnalyse(runPath, resolved) { $0.scope = .figures }
         clock.restart()
-        var settings = try figureOptions.settings(file)
+        var settings = resolved.report.figures
         if let (w, h) = parsedSize { settings.width = w; settings.height = h }
         let names = metric.map { MetricName($0) }
         let missing = names.filter { loaded.preferredSeries($0) == nil }
@@ -116,12 +117,13 @@ struct PlotCommand: ParsableCommand {
             ExitStatus.printError("\(runPath): no data for \(missing.map { $0.rawValue }.joined(separator: ", ")); the run has: \(loaded.metricNames.map { $0.rawValue }.joined(separator: ", "))")
             throw ExitCode(ExitStatus.usage)
         }
+        let model = ReportModel(summary: summary)
         let drawn: NamedFigure?
         switch figure {
-        case .overview?: drawn = VARFigures.overview(run: loaded, summary: summary, settings: settings)
-        case .loss?: drawn = VARFigures.loss(run: loaded, summary: summary, settings: settings)
-        case .accuracy?: drawn = VARFigures.accuracy(run: loaded, summary: summary, settings: settings)
-        case nil: drawn = VARFigures.metrics(names, run: loaded, summary: summary, settings: settings)
+        case .overview?: drawn = VARFigures.overview(run: loaded, model: model, settings: settings)
+        case .loss?: drawn = VARFigures.loss(run: loaded, model: model, settings: settings)
+        case .accuracy?: drawn = VARFigures.accuracy(run: loaded, model: model, settings: settings)
+        case nil: drawn = VARFigures.metrics(names, run: loaded, model: model, settings: settings)
         }
         guard var figure = drawn?.figure else {
             ExitStatus.printError("\(runPath): nothing to draw")

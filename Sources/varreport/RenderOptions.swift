@@ -1,6 +1,7 @@
 import ArgumentParser
 import Report
 import Render
+import Pipeline
 
 extension XAxisUnit: ExpressibleByArgument {}
 extension ReportLanguage: ExpressibleByArgument {}
@@ -18,15 +19,10 @@ struct FigureOptions: ParsableArguments {
     @Flag(help: "Leave the background transparent (for docs with their own background).")
     var transparent = false
 
-    func settings(_ file: ConfigFile) throws -> FigureSettings {
-        var s = FigureSettings()
-        if let x = x ?? file.x.flatMap(XAxisUnit.init(rawValue:)) { s.xAxis = x }
-        else if let raw = file.x { throw ConfigError(file: "config", message: "'x' must be epoch, step or hours, not '\(raw)'") }
-        let themeName = theme ?? file.theme.flatMap(ThemeName.init(rawValue:)) ?? .light
-        s.theme = themeName == .dark ? .dark : .light
-        s.transparent = transparent
-        if let w = file.emaWeight { s.emaWeight = w }
-        if let a = file.emaAutoSpan ?? file.analysis?.emaAutoSpan { s.emaAutoSpan = a }
-        return s
+    /// Puts these options into the command line's settings (resolved by `Settings`).
+    func apply(to cli: inout CommandLineSettings) {
+        cli.x = x
+        cli.theme = theme?.rawValue
+        cli.transparent = transparent
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Report
 import TrainingLog
 
@@ -39,12 +40,12 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try common.configFile()
-        var settings = ReportSettings()
-        settings.figures = try figureOptions.settings(file)
-        settings.templateDirectory = template ?? file.template
-        if let l = lang ?? file.lang.flatMap(ReportLanguage.init(rawValue:)) { settings.language = l }
-        let writer = try ReportWriter(settings: settings)
+        let settings = try common.settings { cli in
+            figureOptions.apply(to: &cli)
+            cli.template = template
+            cli.language = lang
+        }
+        let writer = try ReportWriter(settings: settings.report)
         var failed = 0
         let progress = ProgressLine(quiet: common.quiet)
         defer { progress.finish() }
@@ -52,7 +53,7 @@ struct ReportCommand: ParsableCommand {
         let folderNames = OutputNaming.uniqueNames(for: runs)
         for (index, path) in runs.enumerated() {
             do {
-                let (run, summary) = try common.loadAndAnalyse(path, file, progress: progress)
+                let (run, summary) = try common.loadAndAnalyse(path, settings, progress: progress)
                 let dir: String
                 if runs.count == 1 { dir = output ?? "report-" + OutputNaming.sanitise(run.name) }
                 else { dir = (output ?? "reports") + "/" + folderNames[index] }
@@ -61,7 +62,7 @@ struct ReportCommand: ParsableCommand {
                 }
                 progress.finish()
                 if !common.quiet {
-                    print("\(run.name): \(ReportContext.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
+                    print("\(run.name): \(ReportModel.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
                     for f in [files.pdf, files.html, files.markdown, files.summaryJSON].compactMap({ $0 }) {
                         print("  \(f)")
                     }

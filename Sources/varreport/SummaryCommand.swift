@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Report
 
 /// `varreport summary RUN [--json]`
@@ -23,12 +24,11 @@ struct SummaryCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let file = try common.configFile()
-        let (_, summary) = try common.loadAndAnalyse(runPath, file)
+        let (_, summary) = try common.loadAndAnalyse(runPath, try common.settings())
         if json {
             FileHandle.standardOutput.write(try SummaryJSON.encode(summary))
         } else {
-            print(TerminalSummary.render(summary, color: isatty(1) == 1), terminator: "")
+            print(TerminalSummary.render(ReportModel(summary: summary), color: isatty(1) == 1), terminator: "")
         }
     }
 }

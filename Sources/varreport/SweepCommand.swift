@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Report
 import TrainingLog
 import TextFormat
@@ -80,16 +81,18 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try common.configFile()
-        var report = ReportSettings()
-        report.figures = try figureOptions.settings(file)
-        report.templateDirectory = template ?? file.template
+        let resolved = try common.settings { cli in
+            figureOptions.apply(to: &cli)
+            cli.template = template
+            cli.language = lang
+        }
+        var report = resolved.report
         report.pngScale = pngScale
-        if let l = lang ?? file.lang.flatMap(ReportLanguage.init(rawValue:)) { report.language = l }
         let out = output ?? runs[0]
         var settings = SweepSettings(output: out)
         settings.report = report
-        settings.analysis = common.analysisOptions(file)
+        settings.analysis = resolved.analysis
+        settings.load = resolved.load
         settings.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         settings.force = force
         settings.shard = shard.flatMap(SweepShard.init(parsing:))
@@ -112,7 +115,7 @@ struct SweepCommand: ParsableCommand {
     func sweep(settings: SweepSettings) throws {
         let paths = try SweepInputs.discover(runs, excluding: settings.output)
         let plan = SweepPlan(paths: paths)
-        let loadOptions = common.loadOptions(try common.configFile())
+        let loadOptions = settings.load
         let runner = SweepRunner(settings: settings, loader: { try RunLoader.load($0, options: loadOptions) })
         let progress = SweepProgress(terminal: Console.stderrIsTerminal, quiet: common.quiet)
         let outcomes = try runner.render(plan: plan) { progress.handle($0) }

@@ -35,7 +35,7 @@ import TrainingLog
         let crossing = try #require(summary.metrics["train/loss_tail"]?.firstBelow?.epoch)
         #expect(crossing == 29)
         let text = try #require(tool("pdftotext", ["-layout", files.pdf!, "-"]))
-        #expect(text.contains(ReportContext.verdictLabel(summary.verdict)))
+        #expect(text.contains(ReportModel.verdictLabel(summary.verdict)))
         #expect(text.contains("went below 5.5 at epoch 29"))
         #expect(text.contains("train/loss_mean did not reach 5.5"))
         let info = try #require(tool("pdfinfo", [files.pdf!]))

@@ -12,6 +12,8 @@ public struct SweepSettings: Sendable {
     public var output: String
     public var report = ReportSettings()
     public var analysis = AnalysisOptions()
+    /// How runs are read (the config file's name mappings).
+    public var load = LoadOptions()
     /// Parallel renders; at least 1.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Render every run even when its inputs have not changed.
@@ -33,8 +35,9 @@ public struct SweepSettings: Sendable {
     public func settingsHash() -> String {
         var parts: [String] = ["varreport \(ReportContext.toolVersion)"]
         if let data = try? SweepJSONCoding.encode(analysis) { parts.append(String(decoding: data, as: UTF8.self)) }
+        parts.append(load.nameMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
         let f = report.figures
-        parts.append("\(f.xAxis.rawValue)|\(f.theme)|\(f.transparent)|\(f.width)x\(f.height)|\(f.emaWeight)|\(f.emaAutoSpan)")
+        parts.append("\(f.xAxis.rawValue)|\(f.theme)|\(f.transparent)|\(f.width)x\(f.height)")
         parts.append("\(report.language.rawValue)|\(report.pngScale)|\(report.writePDF)\(report.writeHTML)\(report.writeMarkdown)")
         if let dir = report.templateDirectory {
             parts.append(dir)

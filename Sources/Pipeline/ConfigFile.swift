@@ -20,24 +20,28 @@ import Yams
 ///   overfitting_patience: 2
 /// ```
 /// Options given on the command line win over the file.
-struct ConfigFile {
-    var threshold: Double?
-    var thresholds: [String: Double] = [:]
-    var vocab: Int?
-    var names: [String: String] = [:]
-    var theme: String?
-    var lang: String?
-    var template: String?
-    var x: String?
-    var emaWeight: Double?
-    var emaAutoSpan: Double?
+public struct ConfigFile: Sendable {
+    public var threshold: Double?
+    public var thresholds: [String: Double] = [:]
+    public var vocab: Int?
+    public var names: [String: String] = [:]
+    public var theme: String?
+    public var lang: String?
+    public var template: String?
+    public var x: String?
+    public var emaWeight: Double?
+    public var emaAutoSpan: Double?
     /// The `analysis:` section: every rule's setting, over the defaults.
-    var analysis: AnalysisOptions?
+    public var analysis: AnalysisOptions?
 
     static let knownKeys: Set<String> = ["threshold", "thresholds", "vocab", "names", "theme", "lang",
                                          "template", "x", "ema_weight", "ema_auto_span", "analysis"]
 
-    static func load(_ path: String) throws -> ConfigFile {
+    public init() {}
+
+    /// Reads and checks a config file; every unknown key or wrongly typed value is an error
+    /// naming the file and the key.
+    public static func load(_ path: String) throws -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, message: "cannot read the file")
         }
@@ -115,8 +119,12 @@ struct ConfigFile {
     }
 }
 
-struct ConfigError: Error, CustomStringConvertible {
-    var file: String
-    var message: String
-    var description: String { "\(file): \(message)" }
+public struct ConfigError: Error, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+    public var description: String { "\(file): \(message)" }
 }
