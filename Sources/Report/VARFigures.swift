@@ -380,6 +380,11 @@ public enum VARFigures {
         marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
         marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: summary.smoothing.weight(points: g.count, granularity: g.granularity)),
                               color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
+        // The epoch-level values (log.txt's grad_norm) are what the key table reports: drawn too.
+        if g.granularity == .iteration, let e = run.series(.gradNorm, .epoch), !e.isEmpty {
+            marks.append(PointMark(xs: x.xs(e), ys: e.values.map { $0 > 0 ? $0 : .nan }, symbol: .circle, size: 5,
+                                   color: Palette.color(4), outlined: false, label: "opt/grad_norm (per epoch)"))
+        }
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
         }
