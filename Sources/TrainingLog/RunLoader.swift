@@ -90,6 +90,24 @@ public enum RunLoader {
         return (found.sorted { $0.path < $1.path }, looked)
     }
 
+    /// The files loading the folder `folder` reads (recognised by content, as `load` does),
+    /// sorted by path; files under `excluding` (a report or sweep folder kept inside the run
+    /// folder) are left out. What a sweep hashes to know that a run has not changed.
+    public static func logFiles(in folder: String, excluding: String? = nil) -> [String] {
+        let excluded = excluding.map { RunNaming.absolute($0) + "/" }
+        return scan(RunNaming.absolute(folder)).found.map(\.path).filter { p in excluded.map { !p.hasPrefix($0) } ?? true }
+    }
+
+    /// True when `folder` itself holds a recognised training log (by content, as `load` reads
+    /// it), or a VAR `tb-*` folder of event files does: a run folder rather than a folder of runs.
+    public static func holdsLogs(_ folder: String) -> Bool {
+        if scan(folder, maxDepth: 0).found.contains(where: { $0.format != .console }) { return true }
+        guard let names = ByteFile.listDirectory(folder) else { return false }
+        return names.contains { name in
+            name.hasPrefix("tb-") && scan(RunNaming.join(folder, name), maxDepth: 0).found.contains { $0.format == .tensorBoard }
+        }
+    }
+
     /// Names of console logs worth reading for how a run ended: `stderr.txt`, `*.err`, `*.out`
     /// (Slurm's `slurm-123.out`, `nohup.out`), `*.log`.
     static func isConsoleName(_ name: String) -> Bool {

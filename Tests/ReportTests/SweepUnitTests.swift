@@ -34,6 +34,28 @@ import Testing
         #expect(found.map { URL(fileURLWithPath: $0).lastPathComponent } == SweepFixture.runNames)
     }
 
+    /// What a run is, is decided by content as `RunLoader` decides it: a CSV named
+    /// `metrics.txt` makes a run folder, and a folder of such runs is searched.
+    @Test func aRunFolderIsFoundByTheContentOfItsLogs() throws {
+        let dir = SweepFixture.temporaryDirectory("by-content")
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + name, withIntermediateDirectories: true)
+            let rows = (0..<20).map { "\($0),\(8.3 - 0.1 * Double($0))" }.joined(separator: "\n")
+            try ("epoch,train/loss_tail\n" + rows + "\n").write(toFile: dir + "/\(name)/metrics.txt", atomically: true, encoding: .utf8)
+        }
+        try "notes about this run".write(toFile: dir + "/a/README", atomically: true, encoding: .utf8)
+        #expect(SweepInputs.isRunFolder(dir + "/a"))
+        #expect(!SweepInputs.isRunFolder(dir))
+        let found = try SweepInputs.discover([dir])
+        #expect(found.map { URL(fileURLWithPath: $0).lastPathComponent } == ["a", "b"])
+        // The hash covers the log, not the notes beside it.
+        let h0 = try SweepHash.run(dir + "/a")
+        try "more notes".write(toFile: dir + "/a/README", atomically: true, encoding: .utf8)
+        #expect(try SweepHash.run(dir + "/a") == h0)
+        try "epoch,train/loss_tail\n0,8.3\n".write(toFile: dir + "/a/metrics.txt", atomically: true, encoding: .utf8)
+        #expect(try SweepHash.run(dir + "/a") != h0)
+    }
+
     @Test func aRunFolderIsTakenAsItIs() throws {
         let run = SweepFixture.root + "/d20-seed0"
         #expect(try SweepInputs.discover([run]) == [run])
@@ -207,16 +229,16 @@ import Testing
     @Test func changesWithTheLogsButNotWithCheckpointsOrTheSweepFolder() throws {
         let dir = SweepFixture.temporaryDirectory("hash")
         let run = try SweepFixture.copy(["d16-seed0"], to: dir)[0]
-        let h0 = try SweepHash.inputs(of: run)
-        #expect(try SweepHash.inputs(of: run) == h0)
+        let h0 = try SweepHash.run(run)
+        #expect(try SweepHash.run(run) == h0)
         try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: run + "/ar-ckpt-last.pth"))
         try FileManager.default.createDirectory(atPath: run + "/sweep/runs", withIntermediateDirectories: true)
         try "x".write(toFile: run + "/sweep/runs/log.txt", atomically: true, encoding: .utf8)
-        #expect(try SweepHash.inputs(of: run, excluding: run + "/sweep") == h0)
+        #expect(try SweepHash.run(run, excluding: run + "/sweep") == h0)
         let h = try #require(FileHandle(forWritingAtPath: run + "/stdout.txt"))
         h.seekToEndOfFile()
         h.write(Data(" ".utf8))
         try h.close()
-        #expect(try SweepHash.inputs(of: run, excluding: run + "/sweep") != h0)
+        #expect(try SweepHash.run(run, excluding: run + "/sweep") != h0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrainingLog
 
 /// Content hashes for the incremental sweep: a 64-bit hash of every input file of a run
 /// (relative path, size and bytes, in sorted path order), so that a re-run can tell that a
@@ -9,10 +10,10 @@ public enum SweepHash {
     static let skippedExtensions: Set<String> = ["pth", "pt", "ckpt", "safetensors", "bin", "npz", "npy", "h5",
                                                  "png", "jpg", "jpeg", "gif", "pdf", "zip", "tar", "gz", "tgz"]
 
-    /// The hash of a run folder or of one log file, as 16 hex digits. In a folder, every regular
-    /// file up to three levels deep is hashed (where the readers look), except hidden files,
-    /// the kinds in `skippedExtensions` and anything under `excluding` (a sweep folder inside
-    /// the run folder).
+    /// The hash of a folder of any files (a template folder) or of one file, as 16 hex digits.
+    /// In a folder, every regular file up to three levels deep is hashed, except hidden files,
+    /// the kinds in `skippedExtensions` and anything under `excluding`. Runs are hashed by
+    /// `run(_:excluding:)`, over the files the readers read.
     public static func inputs(of path: String, excluding: String? = nil) throws -> String {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -42,6 +43,26 @@ public enum SweepHash {
         for rel in files.sorted() {
             h.add(string: rel)
             try h.add(file: path + "/" + rel)
+        }
+        return h.hex
+    }
+
+    /// The hash of a run: of the files `RunLoader` reads from it (a folder) or of the file
+    /// itself, so that discovering, hashing and loading a run agree on what its logs are.
+    public static func run(_ path: String, excluding: String? = nil) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw SweepError.input(path: path, reason: "no such file or folder")
+        }
+        var h = Hasher64()
+        guard isDir.boolValue else {
+            try h.add(file: path)
+            return h.hex
+        }
+        let root = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        for file in RunLoader.logFiles(in: path, excluding: excluding) {
+            h.add(string: file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file)
+            try h.add(file: file)
         }
         return h.hex
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TrainingLog
 
 /// Turns the RUNS arguments of `varreport sweep` into run paths: a run folder is taken as it
 /// is, a parent folder is searched for run folders (sorted, hidden folders and the output
@@ -24,7 +25,7 @@ public enum SweepInputs {
                 if isRunFolder(arg) { add(arg); continue }
                 let runs = searchRuns(under: arg, excluded: excluded, depth: 0)
                 if runs.isEmpty {
-                    throw SweepError.input(path: arg, reason: "no run folders found under it (a run folder holds stdout.txt, log.txt, TensorBoard event files, CSV or JSON Lines)")
+                    throw SweepError.input(path: arg, reason: "no run folders found under it (a run folder holds a training log: VAR's stdout.txt or log.txt, TensorBoard event files, CSV or JSON Lines, whatever their names)")
                 }
                 runs.forEach(add)
             } else if let list = try runList(arg) {
@@ -37,18 +38,15 @@ public enum SweepInputs {
         return found
     }
 
-    /// True when the folder itself holds logs (not only in sub-folders, except VAR's `tb-*`).
+    /// True when the folder itself holds logs (not only in sub-folders, except VAR's `tb-*`),
+    /// recognised by content as `RunLoader` reads them: a CSV named `metrics.txt` counts. A
+    /// folder with a file named as VAR names its logs (`stdout.txt`, `log.txt`, an event file)
+    /// is a run too, even when that file cannot be read: it fails in the sweep, with its reason,
+    /// instead of being passed over in silence.
     public static func isRunFolder(_ path: String) -> Bool {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: path) else { return false }
-        for n in names {
-            if n == "stdout.txt" || n == "log.txt" || n.contains("tfevents") { return true }
-            let lower = n.lowercased()
-            if !n.hasPrefix("."), lower.hasSuffix(".csv") || lower.hasSuffix(".jsonl") { return true }
-            if n.hasPrefix("tb-"), let inner = try? fm.contentsOfDirectory(atPath: path + "/" + n),
-               inner.contains(where: { $0.contains("tfevents") }) { return true }
-        }
-        return false
+        if RunLoader.holdsLogs(path) { return true }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
+        return names.contains { $0 == "stdout.txt" || $0 == "log.txt" || $0.contains("tfevents") }
     }
 
     static func searchRuns(under path: String, excluded: String?, depth: Int) -> [String] {

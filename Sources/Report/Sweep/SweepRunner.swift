@@ -117,7 +117,7 @@ public struct SweepRunner: Sendable {
         let recordPath = dir + "/" + SweepRunRecord.fileName
         var inputHash: String? = nil
         do {
-            let hash = try SweepHash.inputs(of: ref.path, excluding: settings.output)
+            let hash = try SweepHash.run(ref.path, excluding: settings.output)
             inputHash = hash
             if !settings.force, let old = try? SweepJSONCoding.decode(SweepRunRecord.self, from: recordPath),
                old.inputHash == hash, old.settingsHash == settingsHash, !old.failed, old.path == ref.path,
