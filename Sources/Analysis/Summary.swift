@@ -982,15 +982,31 @@ public struct Finding: Codable, Sendable, Equatable {
     public var epoch: Int?
     public var metric: String?
     public var recommendation: String?
+    /// The numbers the sentence states that the rest of the summary does not hold (a trend's
+    /// from and to), so that a report can word the finding in another language. Most findings
+    /// need none: their facts are the summary's own (metrics, overfitting, early_stop, ...).
+    public var facts: [String: Fact] = [:]
 
     public init(kind: String, severity: Severity, message: String, epoch: Int? = nil, metric: String? = nil,
-                recommendation: String? = nil) {
+                recommendation: String? = nil, facts: [String: Fact] = [:]) {
         self.kind = kind
         self.severity = severity
         self.message = message
         self.epoch = epoch
         self.metric = metric
         self.recommendation = recommendation
+        self.facts = facts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(String.self, forKey: .kind)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        message = try c.decode(String.self, forKey: .message)
+        epoch = try c.decodeIfPresent(Int.self, forKey: .epoch)
+        metric = try c.decodeIfPresent(String.self, forKey: .metric)
+        recommendation = try c.decodeIfPresent(String.self, forKey: .recommendation)
+        facts = try c.decodeIfPresent([String: Fact].self, forKey: .facts) ?? [:]
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -1001,6 +1017,44 @@ public struct Finding: Codable, Sendable, Equatable {
         try c.encode(epoch, forKey: .epoch)
         try c.encodeIfPresent(metric, forKey: .metric)
         try c.encodeIfPresent(recommendation, forKey: .recommendation)
+        if !facts.isEmpty { try c.encode(facts, forKey: .facts) }
     }
-    enum CodingKeys: String, CodingKey { case kind, severity, message, epoch, metric, recommendation }
+    enum CodingKeys: String, CodingKey { case kind, severity, message, epoch, metric, recommendation, facts }
+}
+
+/// A number, count, word or yes/no a finding states (JSON: a number, string or boolean).
+public enum Fact: Codable, Sendable, Equatable {
+    case number(Double)
+    case count(Int)
+    case text(String)
+    case flag(Bool)
+
+    public var number: Double? {
+        switch self {
+        case .number(let d): return d
+        case .count(let i): return Double(i)
+        default: return nil
+        }
+    }
+    public var count: Int? { if case .count(let i) = self { return i }; return nil }
+    public var text: String? { if case .text(let t) = self { return t }; return nil }
+    public var flag: Bool? { if case .flag(let b) = self { return b }; return nil }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .flag(b) }
+        else if let i = try? c.decode(Int.self) { self = .count(i) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .text(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let d): try c.encode(d)
+        case .count(let i): try c.encode(i)
+        case .text(let t): try c.encode(t)
+        case .flag(let b): try c.encode(b)
+        }
+    }
 }

@@ -29,11 +29,13 @@ struct Trend: Sendable {
     var finding: Finding {
         let span = toEpoch - fromEpoch
         let what = "its smoothed value went from \(Format.num(from)) at epoch \(fromEpoch) to \(Format.num(to)) at epoch \(toEpoch) (\(change <= 0 ? "" : "+")\(Format.num(change)), \(Format.percent(relativeChange, 2)) over \(span) epoch\(span == 1 ? "" : "s"))"
+        let facts: [String: Fact] = ["from": .number(from), "to": .number(to), "from_epoch": .count(fromEpoch),
+                                     "to_epoch": .count(toEpoch), "improving": .flag(improving)]
         if improving {
             return Finding(kind: "trend", severity: .info, message: "\(metric.rawValue) is still improving: \(what).",
-                           epoch: toEpoch, metric: metric.rawValue)
+                           epoch: toEpoch, metric: metric.rawValue, facts: facts)
         }
         return Finding(kind: "trend", severity: .info, message: "\(metric.rawValue) is no longer improving: \(what).",
-                       epoch: toEpoch, metric: metric.rawValue)
+                       epoch: toEpoch, metric: metric.rawValue, facts: facts)
     }
 }

@@ -42,6 +42,12 @@ public final class PDFDocument {
     /// A4 in points.
     public static let a4 = (width: 595.2756, height: 841.8898)
 
+    /// The footer of page N of M (M nil when unknown); "page N of M" unless set (a report in
+    /// another language words it its own way).
+    public var footerText: @Sendable (Int, Int?) -> String = { page, total in
+        total.map { "page \(page) of \($0)" } ?? "page \(page)"
+    }
+
     public init(title: String? = nil, author: String? = nil, subject: String? = nil, creator: String? = nil,
                 pageSize: (width: Double, height: Double) = PDFDocument.a4, margin: Double = 56.7,
                 fontFamily: String = "DejaVu Sans", bodySize: Double = 9.5) {
@@ -162,7 +168,7 @@ public final class PDFDocument {
         var body: TextStyle { TextStyle(size: doc.bodySize, color: foreground) }
 
         func drawFooter() {
-            let text = totalPages.map { "page \(page) of \($0)" } ?? "page \(page)"
+            let text = doc.footerText(page, totalPages)
             let style = TextStyle(size: doc.bodySize * 0.8, color: secondary)
             canvas.text(text, at: Point(x: doc.pageSize.width / 2, y: bottom + doc.margin * 0.45), h: .center, v: .middle, style)
         }

@@ -58,7 +58,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 <div class="verdict {{verdict_class}}"><strong>{{labels.verdict}}: {{verdict_label}}.</strong> {{headline_detail}}</div>
 
 <div class="facts">
-  <div class="fact"><div class="k">{{labels.status}}</div><div class="v" title="{{run.status_reason}}">{{run.status}}</div></div>
+  <div class="fact"><div class="k">{{labels.status}}</div><div class="v" title="{{run.status_reason}}">{{run.status_label}}</div></div>
   <div class="fact"><div class="k">{{labels.epochs}}</div><div class="v">{{run.epochs_text}}</div></div>
   <div class="fact"><div class="k">{{labels.restarts}}</div><div class="v">{{run.restarts_text}}</div></div>
   <div class="fact"><div class="k">{{labels.parameters}}</div><div class="v">{{run.parameters}}</div></div>
@@ -82,7 +82,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 <h2>{{labels.findings}}</h2>
 {{#has_findings}}<ul class="findings">
-{{#findings}}<li class="{{severity}}"><span class="sev">{{severity}}</span>{{message}}{{#has_recommendation}}<span class="rec">{{labels.recommendation}}: {{recommendation}}</span>{{/has_recommendation}}</li>
+{{#findings}}<li class="{{severity}}"><span class="sev">{{severity_label}}</span>{{message}}{{#has_recommendation}}<span class="rec">{{labels.recommendation}}: {{recommendation}}</span>{{/has_recommendation}}</li>
 {{/findings}}
 </ul>{{/has_findings}}
 {{^has_findings}}<p>{{labels.no_findings}}</p>{{/has_findings}}
@@ -129,7 +129,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 | {{labels.run}} | |
 | --- | --- |
-| {{labels.status}} | {{run.status}}: {{run.status_reason}} |
+| {{labels.status}} | {{run.status_label}}: {{run.status_reason}} |
 | {{labels.epochs}} | {{run.epochs_text}} |
 | {{labels.restarts}} | {{run.restarts_text}} |
 | {{labels.parameters}} | {{run.parameters}} |
@@ -152,7 +152,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 ## {{labels.findings}}
 
 {{#findings}}
-- **{{severity}}**: {{message}}{{#has_recommendation}} *{{labels.recommendation}}:* {{recommendation}}{{/has_recommendation}}
+- **{{severity_label}}**: {{message}}{{#has_recommendation}} *{{labels.recommendation}}:* {{recommendation}}{{/has_recommendation}}
 {{/findings}}
 {{^findings}}
 {{labels.no_findings}}

@@ -8,11 +8,9 @@ public struct Labels: Sendable {
     public let words: [String: String]
     public subscript(_ key: String) -> String { words[key] ?? key }
 
+    /// The words of `language` (its wording's labels, over English for any it lacks).
     public static func forLanguage(_ language: ReportLanguage) -> Labels {
-        switch language {
-        case .en: return Labels(words: english)
-        case .zh: return Labels(words: english.merging(chinese) { _, zh in zh })
-        }
+        Labels(words: language.wording.labels)
     }
 
     static let english: [String: String] = [
@@ -62,54 +60,20 @@ public struct Labels: Sendable {
         "verdict_overfitting": "Overfitting",
         "verdict_diverged": "Diverged",
         "verdict_insufficient-data": "Insufficient data",
-    ]
-
-    static let chinese: [String: String] = [
-        "report_title": "训练报告",
-        "sweep_title": "实验对比",
-        "verdict": "结论",
-        "key_numbers": "关键指标",
-        "metric": "指标",
-        "last": "最终值",
-        "best": "最佳值",
-        "best_epoch": "最佳轮次",
-        "smoothed": "平滑值",
-        "first_below": "首次低于阈值",
-        "stays_below": "持续低于阈值自",
-        "findings": "发现",
-        "recommendation": "建议",
-        "figures": "图表",
-        "run": "运行",
-        "status": "状态",
-        "epochs": "轮次",
-        "restarts": "重启次数",
-        "parameters": "参数量",
-        "threshold": "阈值",
-        "uniform_loss": "均匀分布基线 ln V",
-        "config": "配置",
-        "sources": "数据来源",
-        "warnings": "警告",
-        "no_warnings": "无警告。",
-        "no_findings": "无需报告的问题。",
-        "format": "格式",
-        "covered": "覆盖范围",
-        "file": "文件",
-        "key": "键",
-        "value": "值",
-        "overfitting": "过拟合",
-        "early_stop": "提前停止",
-        "time": "训练时间",
-        "per_iteration": "每次迭代",
-        "not_reached": "未达到",
-        "never": "从未",
-        "generated_by": "由 varreport 生成",
-        "page": "页",
-        "summary": "摘要",
-        "verdict_converged": "已收敛",
-        "verdict_converging": "正在收敛",
-        "verdict_plateaued": "进入平台期",
-        "verdict_overfitting": "过拟合",
-        "verdict_diverged": "发散",
-        "verdict_insufficient-data": "数据不足",
+        "status_finished": "finished",
+        "status_running": "running",
+        "status_stopped": "stopped",
+        "status_crashed": "crashed",
+        "status_diverged": "diverged",
+        "status_unknown": "unknown",
+        "severity_critical": "critical",
+        "severity_warning": "warning",
+        "severity_info": "info",
+        "iterations_per_epoch": "iterations per epoch",
+        "eta": "ETA",
+        "more_info_findings": "{n} more findings (info) on the next page.",
+        "warnings_quoted": "What the readers reported (as written)",
+        "more_warnings": "… and {n} more (see summary.json)",
+        "page_of": "page {n} of {total}",
     ]
 }

@@ -18,6 +18,10 @@ struct PostTrainingPDF {
         let s = summary
         let doc = PDFDocument(title: "\(labels["report_title"]): \(s.run.name)", author: "varreport",
                               subject: "VAR training run \(s.run.name)", creator: "varreport \(ReportContext.toolVersion)")
+        let pageOf = labels["page_of"]
+        doc.footerText = { page, total in
+            pageOf.replacingOccurrences(of: "{n}", with: "\(page)").replacingOccurrences(of: "{total}", with: total.map(String.init) ?? "?")
+        }
         firstPage(doc)
         doc.pageBreak()
         runAndAllFindings(doc)
@@ -41,7 +45,7 @@ struct PostTrainingPDF {
         let keyConfig = ["depth", "bs", "ep", "tblr", "twd", "pn", "fp16"].compactMap { k in s.run.config[k].map { "\(k)=\($0)" } }
         if !keyConfig.isEmpty { subtitle += "   " + keyConfig.joined(separator: "  ") }
         doc.text(subtitle)
-        var facts = "\(labels["status"]): \(s.run.status.rawValue) · \(labels["epochs"]): \(model.epochsText) · \(labels["restarts"]): \(s.run.restarts)"
+        var facts = "\(labels["status"]): \(model.statusLabel) · \(labels["epochs"]): \(model.epochsText) · \(labels["restarts"]): \(s.run.restarts)"
         if let h = s.run.totalHours { facts += " · \(labels["time"]): \(NumberFormat.hours(h))" }
         if let p = s.run.parametersMillions { facts += " · " + cFormat("%.1f M", p) + " " + labels["parameters"].lowercased() }
         doc.text(facts)
@@ -70,29 +74,29 @@ struct PostTrainingPDF {
         if attention.isEmpty { doc.text(labels["no_findings"]) }
         for f in attention { finding(f, doc) }
         let more = model.findings.count - attention.count
-        if more > 0 { doc.text("\(more) more findings (info) on the next page.") }
+        if more > 0 { doc.text(labels["more_info_findings"].replacingOccurrences(of: "{n}", with: "\(more)")) }
     }
 
     func runAndAllFindings(_ doc: PDFDocument) {
         let s = summary
         doc.heading(labels["run"], level: 1)
         var facts: [(String, String)] = [
-            (labels["status"], s.run.statusReason.isEmpty ? s.run.status.rawValue : "\(s.run.status.rawValue): \(s.run.statusReason)"),
+            (labels["status"], model.statusReason.isEmpty ? model.statusLabel : "\(model.statusLabel): \(model.statusReason)"),
             (labels["epochs"], model.epochsText),
             (labels["restarts"], model.restartsText),
         ]
         if let p = s.run.parametersMillions { facts.append((labels["parameters"], cFormat("%.1f M", p))) }
-        if let ipe = s.run.iterationsPerEpoch { facts.append(("iterations per epoch", "\(ipe)")) }
+        if let ipe = s.run.iterationsPerEpoch { facts.append((labels["iterations_per_epoch"], "\(ipe)")) }
         if let h = s.run.totalHours {
             var t = NumberFormat.hours(h)
             if let spi = s.run.secondsPerIteration { t += cFormat(" (%.3f s ", spi) + labels["per_iteration"] + ")" }
             facts.append((labels["time"], t))
         }
-        if let eta = s.run.etaHours { facts.append(("ETA", NumberFormat.hours(eta))) }
+        if let eta = s.run.etaHours { facts.append((labels["eta"], NumberFormat.hours(eta))) }
         doc.keyValueTable(facts)
         let info = model.findings.filter { $0.severity == .info }
         if !info.isEmpty {
-            doc.heading(labels["findings"] + " (info)", level: 2)
+            doc.heading(labels["findings"] + " (" + labels["severity_info"] + ")", level: 2)
             for f in info { finding(f, doc) }
         }
     }
@@ -102,14 +106,15 @@ struct PostTrainingPDF {
         doc.heading(labels["sources"], level: 1)
         doc.table(header: [labels["file"], labels["format"], labels["covered"], labels["warnings"]],
                   rows: s.run.sources.map { src in
-                      [src.path, src.format, ReportModel.coverage(first: src.firstEpoch, last: src.lastEpoch), "\(src.warnings.count)"]
+                      [src.path, src.format, model.coverage(first: src.firstEpoch, last: src.lastEpoch), "\(src.warnings.count)"]
                   },
                   columnAlignments: [.leading, .leading, .leading, .trailing])
         let warnings = s.run.sources.flatMap(\.warnings)
         doc.heading(labels["warnings"], level: 2)
-        if warnings.isEmpty { doc.text(labels["no_warnings"]) }
+        if warnings.isEmpty { doc.text(labels["no_warnings"]) } else { doc.text(labels["warnings_quoted"] + ":") }
+        // The readers' own words, quoted as written (like a log line they point at).
         for w in warnings.prefix(200) { doc.text("• " + w) }
-        if warnings.count > 200 { doc.text("… and \(warnings.count - 200) more (see summary.json)") }
+        if warnings.count > 200 { doc.text(labels["more_warnings"].replacingOccurrences(of: "{n}", with: "\(warnings.count - 200)")) }
         let config = model.displayedConfig
         if !config.isEmpty {
             doc.heading(labels["config"], level: 2)
@@ -120,9 +125,9 @@ struct PostTrainingPDF {
     func finding(_ f: FindingText, _ doc: PDFDocument) {
         let sev: String
         switch f.severity {
-        case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">critical</span>"
-        case .warning: sev = "<span foreground=\"#b26a00\" weight=\"bold\">warning</span>"
-        case .info: sev = "<span foreground=\"#0072b2\" weight=\"bold\">info</span>"
+        case .critical: sev = "<span foreground=\"#c62828\" weight=\"bold\">\(escape(f.severityLabel))</span>"
+        case .warning: sev = "<span foreground=\"#b26a00\" weight=\"bold\">\(escape(f.severityLabel))</span>"
+        case .info: sev = "<span foreground=\"#0072b2\" weight=\"bold\">\(escape(f.severityLabel))</span>"
         }
         var p = "\(sev)  \(escape(f.message))"
         if let r = f.recommendation { p += "\n<i>\(escape(labels["recommendation"])): \(escape(r))</i>" }

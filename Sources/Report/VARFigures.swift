@@ -27,20 +27,29 @@ public enum VARFigures {
 
     public static func all(run: Run, model: ReportModel, settings: FigureSettings) -> [NamedFigure] {
         let summary = model.summary
-        return [
+        let words = FigureWords(language: model.language)
+        let figures: [NamedFigure?] = [
             loss(run: run, model: model, settings: settings),
             accuracy(run: run, model: model, settings: settings),
-            optimizer(run: run, summary: summary, settings: settings),
-            gradientNorm(run: run, summary: summary, settings: settings),
-            throughput(run: run, summary: summary, settings: settings),
-            perScale(run: run, summary: summary, settings: settings, accuracy: false),
-        ].compactMap { $0 }
+            optimizer(run: run, summary: summary, settings: settings, words: words),
+            gradientNorm(run: run, summary: summary, settings: settings, words: words),
+            throughput(run: run, summary: summary, settings: settings, words: words),
+            perScale(run: run, summary: summary, settings: settings, accuracy: false, words: words),
+        ]
+        // Titles and captions in the report's language.
+        return figures.compactMap { $0 }.map { f in
+            var f = f
+            f.title = model.figureTitle(f.id, english: f.title)
+            f.caption = model.figureCaption(f.id, english: f.caption)
+            return f
+        }
     }
 
     /// The figure for a `plot --metric ...` request: the named metrics on one chart, with the
     /// threshold and crossings when they are losses.
     public static func metrics(_ names: [MetricName], run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
         let summary = model.summary
+        let words = FigureWords(language: model.language)
         let x = XMapping(run: run, requested: settings.xAxis)
         var marks: [any Mark] = []
         var ys: [[Double]] = []
@@ -61,12 +70,12 @@ public enum VARFigures {
         guard !marks.isEmpty else { return nil }
         let allLoss = names.allSatisfy(\.isLoss)
         if allLoss {
-            marks = restartMarks(run: run, x: x) + marks
-            marks += thresholdMarks(summary: summary, names: names, x: x)
+            marks = restartMarks(run: run, x: x, words: words) + marks
+            marks += thresholdMarks(summary: summary, names: names, x: x, words: words)
         }
         let chart = Chart(
             title: names.map(\.rawValue).joined(separator: ", "),
-            x: Axis(x.axisLabel), y: Axis(allLoss ? "loss" : names.count == 1 ? names[0].rawValue : "value",
+            x: Axis(words(x.axisLabel)), y: Axis(allLoss ? words("loss") : names.count == 1 ? names[0].rawValue : words("value"),
                                           domain: allLoss ? focusedLossDomain(ys, summary: summary, names: names) : nil),
             marks: marks)
         return NamedFigure(id: "plot", title: chart.title ?? "", caption: "",
@@ -97,28 +106,30 @@ public enum VARFigures {
     /// gradient norm (`varreport plot RUN --figure overview`).
     public static func overview(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
         let summary = model.summary
+        let words = FigureWords(language: model.language)
         let x = XMapping(run: run, requested: settings.xAxis)  // one mapping, so shared x arrays are mapped once
-        var loss = lossChart(run: run, summary: summary, settings: settings, compact: true, xMapping: x)
+        var loss = lossChart(run: run, summary: summary, settings: settings, compact: true, xMapping: x, words: words)
         loss?.subtitle = nil  // four panels share the width: keep each panel's text short
         let charts = [
             loss,
-            accuracyChart(run: run, summary: summary, settings: settings, xMapping: x),
-            learningRateChart(run: run, settings: settings, xMapping: x),
-            gradientNormChart(run: run, summary: summary, settings: settings, xMapping: x),
+            accuracyChart(run: run, summary: summary, settings: settings, xMapping: x, words: words),
+            learningRateChart(run: run, settings: settings, xMapping: x, words: words),
+            gradientNormChart(run: run, summary: summary, settings: settings, xMapping: x, words: words),
         ].compactMap { $0 }
         guard !charts.isEmpty else { return nil }
         let fig = Figure(width: settings.width, height: settings.height, title: run.name, rows: nil,
                          columns: charts.count == 1 ? 1 : 2, theme: settings.theme,
                          transparent: settings.transparent, charts: charts)
-        return NamedFigure(id: "overview", title: "Overview", caption: "", figure: fig)
+        return NamedFigure(id: "overview", title: model.figureTitle("overview", english: "Overview"), caption: "", figure: fig)
     }
 
     // MARK: - Loss
 
     public static func loss(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
-        guard let chart = lossChart(run: run, summary: model.summary, settings: settings) else { return nil }
+        guard let chart = lossChart(run: run, summary: model.summary, settings: settings,
+                                    words: FigureWords(language: model.language)) else { return nil }
         let crossing = model.crossings.map(\.sentence).joined(separator: " ")
-        return NamedFigure(id: "loss", title: "Loss", caption: crossing,
+        return NamedFigure(id: "loss", title: model.figureTitle("loss", english: "Loss"), caption: model.figureCaption("loss", english: crossing),
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
@@ -143,7 +154,8 @@ public enum VARFigures {
 
     /// The loss chart. `compact` (for a panel among several) keeps the marks but leaves out the
     /// text annotations, which would crowd a small panel.
-    static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false, xMapping: XMapping? = nil) -> Chart? {
+    static func lossChart(run: Run, summary: Summary, settings: FigureSettings, compact: Bool = false, xMapping: XMapping? = nil,
+                          words: FigureWords = FigureWords(language: .en)) -> Chart? {
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let names = run.metricNames
         let train = MetricRoles.trainingLosses(names).filter { !MetricRoles.isPerScale($0) }
@@ -166,10 +178,10 @@ public enum VARFigures {
         }
         guard !marks.isEmpty else { return nil }
         let colors = Dictionary(roleColors(train: train, validation: validation), uniquingKeysWith: { a, _ in a })
-        marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
-        marks += thresholdMarks(summary: summary, names: train + validation, x: x, colors: colors)
-        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors)
-        marks += earlyStopMarks(summary: summary, x: x)
+        marks = overfittingMarks(summary: summary, x: x, words: words) + restartMarks(run: run, x: x, words: words) + marks
+        marks += thresholdMarks(summary: summary, names: train + validation, x: x, colors: colors, words: words)
+        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors, words: words)
+        marks += earlyStopMarks(summary: summary, x: x, words: words)
         if compact { marks = marks.filter { !($0 is TextMark) } }
 
         let domain = focusedLossDomain(focus, summary: summary, names: train + validation)
@@ -177,13 +189,13 @@ public enum VARFigures {
             .filter { $0.count >= 2 }.map { summary.smoothing.weight(points: $0.count, granularity: $0.granularity) }.max()
             ?? summary.smoothing.emaWeight
         var subtitle = boldIsEpochAverage
-            ? "faint: logged iterations; bold: epoch averages; points: validation"
-            : "faint: raw; bold: TensorBoard-smoothed (weight \(cFormat("%.4g", weight))); points: validation"
+            ? words("faint: logged iterations; bold: epoch averages; points: validation")
+            : words.smoothedSubtitle(weight: cFormat("%.4g", weight))
         if let d = domain, d.upperBound < summary.uniformLoss {
-            subtitle += "; y axis focused: every run starts at ln V = \(NumberFormat.loss(summary.uniformLoss))"
+            subtitle += words.focusedNote(NumberFormat.loss(summary.uniformLoss))
         }
-        return Chart(title: "Loss", subtitle: subtitle, x: Axis(x.axisLabel),
-                     y: Axis("cross-entropy loss", domain: domain), marks: marks)
+        return Chart(title: words("Loss"), subtitle: subtitle, x: Axis(words(x.axisLabel)),
+                     y: Axis(words("cross-entropy loss"), domain: domain), marks: marks)
     }
 
     /// The y range of a loss chart: from just under the lowest value to a little above the
@@ -225,29 +237,30 @@ public enum VARFigures {
     /// One rule per distinct threshold of the drawn losses (named by its metrics when there are
     /// several), the uniform baseline, and for each loss that crossed, a star at the first
     /// crossing labelled with its own threshold and a dotted rule where it stays below.
-    static func thresholdMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color] = [:]) -> [any Mark] {
+    static func thresholdMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color] = [:],
+                               words: FigureWords = FigureWords(language: .en)) -> [any Mark] {
         let bars = thresholds(summary: summary, names: names)
         var marks: [any Mark] = bars.map { bar in
-            let label = bars.count == 1 ? "threshold \(NumberFormat.compact(bar.value))"
-                : "threshold \(NumberFormat.compact(bar.value)) (\(bar.metrics.map(shortName).joined(separator: ", ")))"
+            let label = words.threshold(NumberFormat.compact(bar.value),
+                                        of: bars.count == 1 ? nil : bar.metrics.map(shortName).joined(separator: ", "))
             return RuleMark(y: bar.value, color: thresholdColor, width: 1.2, dash: .dashed, label: label)
         }
         if summary.uniformLoss.isFinite {
             marks.append(RuleMark(y: summary.uniformLoss, color: Color(hex: 0x888888), width: 0.8, dash: .dotted,
-                                  label: "uniform ln V = \(NumberFormat.loss(summary.uniformLoss))"))
+                                  label: words.uniform(NumberFormat.loss(summary.uniformLoss))))
         }
         for name in names {
             guard let m = summary.metrics[name.rawValue], let bar = m.threshold, let fb = m.firstBelow,
                   let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
             let color = colors[name] ?? (name.rawValue.hasSuffix("_mean") ? meanColor : tailColor)
             marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
-            var text = "\(shortName(name)) < \(NumberFormat.compact(bar)): \((Format.at(epoch: fb.epoch, step: fb.step) ?? "?"))"
+            var text = "\(shortName(name)) < \(NumberFormat.compact(bar)): \(words.at(epoch: fb.epoch, step: fb.step))"
             // Where it stays below: by epoch, or by step for a run known only by steps.
             let stayEpoch = m.staysBelowFrom?.epoch
             let stayStep = stayEpoch == nil ? m.staysBelowFromStep : nil
             let staysLater = stayEpoch.map { $0 != fb.epoch } ?? stayStep.map { $0 != fb.step } ?? false
             if staysLater {
-                text += "\nstays below from \((Format.at(epoch: stayEpoch, step: stayStep) ?? "?"))"
+                text += "\n" + words.staysBelow(from: words.at(epoch: stayEpoch, step: stayStep))
                 if let sx = x.x(epoch: stayEpoch, step: stayStep) {
                     marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
                 }
@@ -259,7 +272,8 @@ public enum VARFigures {
 
     /// A diamond at each validation metric's best check (lowest loss, highest accuracy), as the
     /// key table reports it; the metric the overfitting rule leads with gets its text.
-    static func validationBestMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color]) -> [any Mark] {
+    static func validationBestMarks(summary: Summary, names: [MetricName], x: XMapping, colors: [MetricName: Color],
+                                    words: FigureWords = FigureWords(language: .en)) -> [any Mark] {
         var marks: [any Mark] = []
         let lead = summary.overfitting.metric
         for name in names {
@@ -270,35 +284,35 @@ public enum VARFigures {
             if name.rawValue == lead || (lead == nil && name == names.first) {
                 let value = name.isAccuracy ? NumberFormat.percent(m.best.value) : NumberFormat.loss(m.best.value)
                 marks.append(TextMark(x: px, y: m.best.value,
-                                      text: "best \(name.rawValue) \(value) (\(Format.at(epoch: m.best.epoch, step: m.best.step) ?? "?"))",
+                                      text: words.best(name.rawValue, value, words.at(epoch: m.best.epoch, step: m.best.step)),
                                       offset: (-40, name.isAccuracy ? -30 : 30), color: color))
             }
         }
         return marks
     }
 
-    static func earlyStopMarks(summary: Summary, x: XMapping) -> [any Mark] {
+    static func earlyStopMarks(summary: Summary, x: XMapping, words: FigureWords = FigureWords(language: .en)) -> [any Mark] {
         guard let stop = summary.earlyStop, let px = x.x(epoch: stop.epoch, step: stop.step) else { return [] }
         return [RuleMark(x: px, color: earlyStopColor, width: 1.2, dash: .dashed,
-                         label: "early stop: \((Format.at(epoch: stop.epoch, step: stop.step) ?? "?"))")]
+                         label: words.earlyStop(words.at(epoch: stop.epoch, step: stop.step)))]
     }
 
-    static func overfittingMarks(summary: Summary, x: XMapping) -> [any Mark] {
+    static func overfittingMarks(summary: Summary, x: XMapping, words: FigureWords = FigureWords(language: .en)) -> [any Mark] {
         let o = summary.overfitting
         guard o.detected,
               let x0 = x.x(epoch: o.regionStartEpoch ?? o.onsetEpoch, step: o.regionStartStep ?? o.onsetStep),
               let x1 = x.x(epoch: o.regionEndEpoch, step: o.regionEndStep), x1 >= x0 else { return [] }
-        let onset = (Format.at(epoch: o.onsetEpoch ?? o.regionStartEpoch, step: o.onsetStep ?? o.regionStartStep) ?? "?")
+        let onset = words.at(epoch: o.onsetEpoch ?? o.regionStartEpoch, step: o.onsetStep ?? o.regionStartStep)
         return [RectangleMark(xRange: x0...max(x1, x0 + 0.5), fill: overfitColor.opacity(0.10),
-                              label: "overfitting from \(onset)")]
+                              label: words.overfitting(from: onset))]
     }
 
     /// A dotted rule at each epoch where the run was resumed. A relaunch after the last epoch
     /// (it trains nothing) is left out: it would only sit on the right edge.
-    static func restartMarks(run: Run, x: XMapping) -> [any Mark] {
+    static func restartMarks(run: Run, x: XMapping, words: FigureWords = FigureWords(language: .en)) -> [any Mark] {
         let lastEpoch = run.series.filter { $0.granularity == .epoch }.compactMap(\.xs.last).max() ?? Int.max
         return run.restartEpochs.filter { $0 <= lastEpoch }.compactMap { e in
-            x.x(epoch: e).map { RuleMark(x: $0, color: Color(hex: 0x999999), width: 0.8, dash: .dotted, label: "restart") }
+            x.x(epoch: e).map { RuleMark(x: $0, color: Color(hex: 0x999999), width: 0.8, dash: .dotted, label: words("restart")) }
         }
     }
 
@@ -306,7 +320,8 @@ public enum VARFigures {
 
     public static func accuracy(run: Run, model: ReportModel, settings: FigureSettings) -> NamedFigure? {
         let summary = model.summary
-        guard let chart = accuracyChart(run: run, summary: summary, settings: settings) else { return nil }
+        guard let chart = accuracyChart(run: run, summary: summary, settings: settings,
+                                        words: FigureWords(language: model.language)) else { return nil }
         var caption = "Accuracy rises as the loss falls; VAR's token accuracy stays at a few percent even for good models."
         if let row = model.keyRows.first(where: { $0.kind == "accuracy" }) {
             caption += " Last \(row.name) \(row.last)."
@@ -315,7 +330,8 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name))
     }
 
-    static func accuracyChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
+    static func accuracyChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil,
+                              words: FigureWords = FigureWords(language: .en)) -> Chart? {
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let names = run.metricNames
         let train = MetricRoles.trainingAccuracies(names)
@@ -332,18 +348,18 @@ public enum VARFigures {
         }
         guard !marks.isEmpty else { return nil }
         let colors = Dictionary(roles, uniquingKeysWith: { a, _ in a })
-        marks = overfittingMarks(summary: summary, x: x) + restartMarks(run: run, x: x) + marks
-        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors)
-        return Chart(title: "Token accuracy", subtitle: "top-1 token accuracy, percent; points: validation",
-                     x: Axis(x.axisLabel), y: Axis("accuracy (%)"), legend: .auto, marks: marks)
+        marks = overfittingMarks(summary: summary, x: x, words: words) + restartMarks(run: run, x: x, words: words) + marks
+        marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors, words: words)
+        return Chart(title: words("Token accuracy"), subtitle: words("top-1 token accuracy, percent; points: validation"),
+                     x: Axis(words(x.axisLabel)), y: Axis(words("accuracy (%)")), legend: .auto, marks: marks)
     }
 
-    static func optimizer(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    static func optimizer(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var charts: [Chart] = []
-        if let lr = learningRateChart(run: run, settings: settings) { charts.append(lr) }
+        if let lr = learningRateChart(run: run, settings: settings, words: words) { charts.append(lr) }
         if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
-            charts.append(Chart(title: "Weight decay", x: Axis(x.axisLabel), y: Axis("weight decay"), legend: .none,
+            charts.append(Chart(title: words("Weight decay"), x: Axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
                                 marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
         }
         guard !charts.isEmpty else { return nil }
@@ -354,15 +370,16 @@ public enum VARFigures {
                            figure: fig)
     }
 
-    static func learningRateChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
+    static func learningRateChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil,
+                                  words: FigureWords = FigureWords(language: .en)) -> Chart? {
         guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
-        return Chart(title: "Learning rate", x: Axis(x.axisLabel), y: Axis("learning rate"), legend: .none,
-                     marks: restartMarks(run: run, x: x) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
+        return Chart(title: words("Learning rate"), x: Axis(words(x.axisLabel)), y: Axis(words("learning rate")), legend: .none,
+                     marks: restartMarks(run: run, x: x, words: words) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
     }
 
-    static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
-        guard let chart = gradientNormChart(run: run, summary: summary, settings: settings) else { return nil }
+    static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
+        guard let chart = gradientNormChart(run: run, summary: summary, settings: settings, words: words) else { return nil }
         var caption = "The gradient norm before clipping."
         if let f = summary.instability.gradClipFraction {
             caption += " It sat at the clip value at \(NumberFormat.fixed(f * 100, 1)) % of logged steps."
@@ -371,22 +388,23 @@ public enum VARFigures {
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.75))
     }
 
-    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil) -> Chart? {
+    static func gradientNormChart(run: Run, summary: Summary, settings: FigureSettings, xMapping: XMapping? = nil,
+                                  words: FigureWords = FigureWords(language: .en)) -> Chart? {
         guard let g = run.series(.gradNorm, .iteration) ?? run.series(.gradNorm, .epoch), !g.isEmpty else { return nil }
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
         let xs = x.xs(g)
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
-        var marks: [any Mark] = restartMarks(run: run, x: x)
+        var marks: [any Mark] = restartMarks(run: run, x: x, words: words)
         marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
         marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: summary.smoothing.weight(points: g.count, granularity: g.granularity)),
-                              color: Palette.color(4), width: 1.8, label: "opt/grad_norm (smoothed)"))
+                              color: Palette.color(4), width: 1.8, label: "opt/grad_norm " + words("(smoothed)")))
         // The epoch-level values (log.txt's grad_norm) are what the key table reports: drawn too.
         if g.granularity == .iteration, let e = run.series(.gradNorm, .epoch), !e.isEmpty {
             marks.append(PointMark(xs: x.xs(e), ys: e.values.map { $0 > 0 ? $0 : .nan }, symbol: .circle, size: 5,
-                                   color: Palette.color(4), outlined: false, label: "opt/grad_norm (per epoch)"))
+                                   color: Palette.color(4), outlined: false, label: "opt/grad_norm " + words("(per epoch)")))
         }
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
-            marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: "clip \(NumberFormat.compact(clip))"))
+            marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: words.clip(NumberFormat.compact(clip))))
         }
         let spikes = summary.instability.gradNormSpikes.compactMap { v -> (Double, Double)? in
             guard let px = x.x(epoch: v.epoch ?? v.step.flatMap({ run.epoch(ofStep: $0) }), step: v.step) else { return nil }
@@ -394,17 +412,17 @@ public enum VARFigures {
         }
         if !spikes.isEmpty {
             marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
-                                   color: thresholdColor, outlined: false, label: "spike"))
+                                   color: thresholdColor, outlined: false, label: words("spike")))
         }
-        return Chart(title: "Gradient norm", subtitle: "log scale", x: Axis(x.axisLabel),
-                     y: Axis("gradient norm", scale: .log10), marks: marks)
+        return Chart(title: words("Gradient norm"), subtitle: words("log scale"), x: Axis(words(x.axisLabel)),
+                     y: Axis(words("gradient norm"), scale: .log10), marks: marks)
     }
 
-    static func throughput(run: Run, summary: Summary, settings: FigureSettings) -> NamedFigure? {
+    static func throughput(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
         guard let t = run.series(.secondsPerIteration, .epoch), t.count >= 2 else { return nil }
         let x = XMapping(run: run, requested: settings.xAxis)
-        let chart = Chart(title: "Throughput", x: Axis(x.axisLabel), y: Axis("seconds per iteration"), legend: .none,
-                          marks: restartMarks(run: run, x: x) + [
+        let chart = Chart(title: words("Throughput"), x: Axis(words(x.axisLabel)), y: Axis(words("seconds per iteration")), legend: .none,
+                          marks: restartMarks(run: run, x: x, words: words) + [
                               LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter"),
                               PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false),
                           ])
@@ -417,7 +435,8 @@ public enum VARFigures {
     // MARK: - Per-scale heatmap
 
     /// Loss (or accuracy) per resolution over training, from `AR_iter_loss/L_{reso}`.
-    static func perScale(run: Run, summary: Summary, settings: FigureSettings, accuracy: Bool) -> NamedFigure? {
+    static func perScale(run: Run, summary: Summary, settings: FigureSettings, accuracy: Bool,
+                         words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
         let prefix = "scale/"
         let suffix = accuracy ? "/acc" : "/loss"
         let scales = run.series.filter { $0.name.rawValue.hasPrefix(prefix) && $0.name.rawValue.hasSuffix(suffix) && !$0.isEmpty }
@@ -444,10 +463,10 @@ public enum VARFigures {
             values.append(zip(sum, n).map { $1 > 0 ? $0 / $1 : .nan })
         }
         let heat = HeatmapMark(xEdges: edges, categories: scales.reversed().map { "\($0.0)" }, values: values,
-                               colorBarLabel: accuracy ? "accuracy (%)" : "loss")
-        let chart = Chart(title: accuracy ? "Accuracy per scale" : "Loss per scale",
-                          subtitle: "VAR predicts token maps coarse to fine; rows are resolutions in pixels",
-                          x: Axis(x.axisLabel), y: Axis("resolution"), legend: .none, showsGrid: false, marks: [heat])
+                               colorBarLabel: words(accuracy ? "accuracy (%)" : "loss"))
+        let chart = Chart(title: words(accuracy ? "Accuracy per scale" : "Loss per scale"),
+                          subtitle: words("VAR predicts token maps coarse to fine; rows are resolutions in pixels"),
+                          x: Axis(words(x.axisLabel)), y: Axis(words("resolution")), legend: .none, showsGrid: false, marks: [heat])
         return NamedFigure(id: accuracy ? "scales_acc" : "scales_loss", title: accuracy ? "Accuracy per scale" : "Loss per scale",
                            caption: "Per resolution, from TensorBoard's AR_iter_loss/L_{reso} (or acc_{reso}) tags, averaged within each column: which scales are still learning, and which have stopped.",
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.8))

@@ -11,18 +11,7 @@ import TrainingLog
         return dir
     }
 
-    func tool(_ tool: String, _ args: [String]) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [tool] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-    }
+    func tool(_ tool: String, _ args: [String]) -> String? { externalTool(tool, args) }
 
     @Test func writesEveryFileAndThePDFStatesVerdictAndCrossing() throws {
         let run = SyntheticRun.make()

@@ -4,6 +4,8 @@ import Analysis
 public struct FindingText: Sendable, Equatable {
     public let kind: String
     public let severity: Severity
+    /// The severity in the report's language ("warning", "警告").
+    public let severityLabel: String
     public let message: String
     public let recommendation: String?
     public let epoch: Int?

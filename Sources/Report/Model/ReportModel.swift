@@ -21,23 +21,31 @@ public struct ReportModel: Sendable {
     /// The findings in the report's language.
     public let findings: [FindingText]
 
+    /// How this report words its sentences (`ReportWording`).
+    let wording: any ReportWording
+
     public init(summary: Summary, language: ReportLanguage = .en) {
         self.summary = summary
         self.language = language
-        labels = Labels.forLanguage(language)
+        wording = language.wording
+        labels = Labels(words: wording.labels)
         let names = ReportModel.orderedMetricNames(summary)
-        keyRows = names.compactMap { n in summary.metrics[n].map { KeyNumberRow(name: n, $0) } }
+        let (w, l) = (wording, labels)
+        keyRows = names.compactMap { n in summary.metrics[n].map { KeyNumberRow(name: n, $0, wording: w, labels: l) } }
         let shown = Set(names)
         otherRows = summary.metrics.keys.filter { !shown.contains($0) }.sorted().map {
             OtherMetricRow(name: $0, last: NumberFormat.compact(summary.metrics[$0]?.last.value))
         }
         crossings = names.compactMap { n in
             guard let m = summary.metrics[n], m.kind == "loss", let t = m.threshold else { return nil }
-            return Crossing(metric: n, threshold: t, m)
+            return Crossing(metric: n, threshold: t, m, wording: w)
         }
         thresholds = ThresholdUse.grouping(crossings)
-        let wording = FindingWording.forLanguage(language)
-        findings = summary.findings.map { wording.text($0) }
+        findings = summary.findings.map { f in
+            let (message, recommendation) = w.finding(f, in: summary)
+            return FindingText(kind: f.kind, severity: f.severity, severityLabel: l["severity_" + f.severity.rawValue],
+                               message: message, recommendation: recommendation, epoch: f.epoch, metric: f.metric)
+        }
     }
 
     public var run: RunFacts { summary.run }
@@ -55,11 +63,23 @@ public struct ReportModel: Sendable {
     }
 
     /// The headline without its leading "Verdict: " (outputs print the label themselves).
-    public var headlineDetail: String {
-        let prefix = ReportModel.verdictLabel(summary.verdict) + ": "
-        let h = summary.headline
-        return h.hasPrefix(prefix) ? String(h.dropFirst(prefix.count)) : h
-    }
+    public var headlineDetail: String { wording.headline(summary) }
+
+    /// The run's status in the report's language ("finished", "已完成").
+    public var statusLabel: String { labels["status_" + summary.run.status.rawValue] }
+
+    /// Why the status is what it is, in the report's language.
+    public var statusReason: String { wording.statusReason(summary) }
+
+    /// "epoch 42" / "第 42 轮".
+    public func at(epoch: Int?, step: Int?) -> String? { wording.at(epoch: epoch, step: step) }
+
+    /// "epoch 3", "epochs 0–84", in the report's language.
+    public func coverage(first: Int?, last: Int?) -> String { wording.coverage(first: first, last: last) }
+
+    /// A figure's title and caption in the report's language.
+    public func figureTitle(_ id: String, english: String) -> String { wording.figureTitle(id, english: english) }
+    public func figureCaption(_ id: String, english: String) -> String { wording.figureCaption(id, english: english, model: self) }
 
     /// "5.5", or "5.5 (train/loss_mean: 6)" when some losses were judged against their own bar.
     public var thresholdText: String {
@@ -81,13 +101,7 @@ public struct ReportModel: Sendable {
     }
 
     /// "1 (epoch 85); 3 launches, 1 trained nothing", or "0".
-    public var restartsText: String {
-        let r = summary.run
-        var t = "\(r.restarts)"
-        if !r.restartEpochs.isEmpty { t += " (epoch\(r.restartEpochs.count == 1 ? "" : "s") \(r.restartEpochs.map(String.init).joined(separator: ", ")))" }
-        if r.idleLaunches > 0 { t += "; \(r.launches) launches, \(r.idleLaunches) trained nothing" }
-        return t
-    }
+    public var restartsText: String { wording.restarts(summary.run) }
 
     /// "200 / 200", or "84" when the planned count is unknown.
     public var epochsText: String {
@@ -129,14 +143,6 @@ public struct ReportModel: Sendable {
         Labels.forLanguage(language)["verdict_" + v.rawValue]
     }
 
-    /// "epoch 3", "epochs 0–84", or "–".
-    static func coverage(first: Int?, last: Int?) -> String {
-        switch (first, last) {
-        case let (f?, l?) where f == l: return "epoch \(f)"
-        case let (f?, l?): return "epochs \(f)–\(l)"
-        default: return "–"
-        }
-    }
 }
 
 /// One row of the key-numbers table, formatted for reading.
@@ -160,7 +166,7 @@ public struct KeyNumberRow: Sendable, Equatable {
 
     public var isLoss: Bool { kind == "loss" }
 
-    init(name: String, _ m: MetricSummary) {
+    init(name: String, _ m: MetricSummary, wording: any ReportWording, labels: Labels) {
         self.name = name
         kind = m.kind
         let isLoss = m.kind == "loss", isAccuracy = m.kind == "accuracy"
@@ -169,12 +175,12 @@ public struct KeyNumberRow: Sendable, Equatable {
         lastEpoch = m.last.epoch.map { String($0) } ?? ""
         let hasBest = isLoss || isAccuracy
         best = hasBest ? format(m.best.value) : "–"
-        bestAt = hasBest ? (m.best.epoch.map { String($0) } ?? m.best.step.map { "step \($0)" } ?? "–") : "–"
+        bestAt = hasBest ? (m.best.epoch.map { String($0) } ?? wording.at(epoch: nil, step: m.best.step) ?? "–") : "–"
         smoothed = format(m.smoothedLast)
         threshold = isLoss ? m.threshold : nil
         if isLoss {
-            firstBelow = m.threshold == nil ? "–" : (m.firstBelow.flatMap { Format.at(epoch: $0.epoch, step: $0.step) } ?? "not reached")
-            staysBelow = Format.at(epoch: m.staysBelowFrom?.epoch, step: m.staysBelowFromStep) ?? "–"
+            firstBelow = m.threshold == nil ? "–" : (m.firstBelow.flatMap { wording.at(epoch: $0.epoch, step: $0.step) } ?? labels["not_reached"])
+            staysBelow = wording.at(epoch: m.staysBelowFrom?.epoch, step: m.staysBelowFromStep) ?? "–"
         } else {
             firstBelow = ""
             staysBelow = ""
@@ -203,33 +209,13 @@ public struct Crossing: Sendable, Equatable {
 
     public var crossed: Bool { firstBelow != nil }
 
-    init(metric: String, threshold: Double, _ m: MetricSummary) {
+    init(metric: String, threshold: Double, _ m: MetricSummary, wording: any ReportWording) {
         self.metric = metric
         self.threshold = threshold
         firstBelow = m.firstBelow
         staysBelowEpoch = m.staysBelowFrom?.epoch
         staysBelowStep = m.staysBelowFrom == nil ? m.staysBelowFromStep : nil
-        let bar = NumberFormat.compact(threshold)
-        if let fb = m.firstBelow {
-            var t = "\(metric) went below \(bar) at \(Format.at(epoch: fb.epoch, step: fb.step) ?? "?") (\(NumberFormat.loss(fb.value)))"
-            if let stay = m.staysBelowFrom { t += " and stayed below from epoch \(stay.epoch)" }
-            sentence = t + "."
-        } else {
-            var t = "\(metric) did not reach \(bar) (last \(NumberFormat.loss(m.last.value)), best \(NumberFormat.loss(m.best.value)))"
-            // Only what the analysis found well determined (`Projection.reach`).
-            if let p = m.projection {
-                if p.amplitude <= 0 || p.fallingAtEnd == false {
-                    t += "; no longer falling"
-                } else if p.reach == "within-reach", let e = p.projectedEpoch {
-                    t += "; projected to reach it near epoch \(Int(e.rounded()))"
-                } else if p.reach == "not-expected" {
-                    t += "; not expected to reach it (fitted floor \(NumberFormat.loss(p.lossInfinity)))"
-                } else {
-                    t += "; not within reach of this schedule"
-                }
-            }
-            sentence = t + "."
-        }
+        sentence = wording.crossing(metric: metric, threshold: threshold, m)
     }
 }
 
