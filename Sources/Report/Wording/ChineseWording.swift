@@ -380,6 +380,55 @@ struct ChineseWording: ReportWording {
 
     // MARK: - Figures
 
+    var figurePhrases: [String: String] { Self.figureWords }
+
+    func figure(_ phrase: FigurePhrase, _ args: String...) -> String {
+        let a = args + ["", "", ""]
+        switch phrase {
+        case .smoothedSubtitle: return "浅色：原始值；粗线：TensorBoard 平滑（权重 \(a[0])）；点：验证"
+        case .focusedNote: return "；y 轴已聚焦：每个运行都从 ln V = \(a[0]) 开始"
+        case .threshold: return "阈值 \(a[0])"
+        case .uniform: return "均匀分布 ln V = \(a[0])"
+        case .staysBelow: return "自\(a[0])起保持在其下"
+        case .best: return "\(a[0]) 最佳 \(a[1])（\(a[2])）"
+        case .earlyStop: return "提前停止：\(a[0])"
+        case .overfitting: return "自\(a[0])起过拟合"
+        case .clip: return "裁剪 \(a[0])"
+        }
+    }
+
+    static let figureWords: [String: String] = [
+        "Loss": "损失",
+        "Token accuracy": "词元准确率",
+        "Learning rate": "学习率",
+        "Weight decay": "权重衰减",
+        "Gradient norm": "梯度范数",
+        "Throughput": "吞吐量",
+        "Loss per scale": "各尺度损失",
+        "Accuracy per scale": "各尺度准确率",
+        "faint: logged iterations; bold: epoch averages; points: validation": "浅色：记录的迭代；粗线：每轮平均；点：验证",
+        "top-1 token accuracy, percent; points: validation": "top-1 词元准确率（%）；点：验证",
+        "log scale": "对数坐标",
+        "VAR predicts token maps coarse to fine; rows are resolutions in pixels": "VAR 由粗到细预测词元图；每行是一个分辨率（像素）",
+        "epoch": "轮次",
+        "step": "步数",
+        "hours": "小时",
+        "cross-entropy loss": "交叉熵损失",
+        "accuracy (%)": "准确率（%）",
+        "learning rate": "学习率",
+        "weight decay": "权重衰减",
+        "gradient norm": "梯度范数",
+        "seconds per iteration": "每次迭代秒数",
+        "resolution": "分辨率",
+        "loss": "损失",
+        "value": "数值",
+        "restart": "重启",
+        "spike": "尖峰",
+        "(smoothed)": "（平滑）",
+        "(per epoch)": "（每轮）",
+    ]
+
+
     func figureTitle(_ id: String, english: String) -> String {
         switch id {
         case "loss": return "损失"

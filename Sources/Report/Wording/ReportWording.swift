@@ -28,6 +28,10 @@ protocol ReportWording: Sendable {
     func crossing(metric: String, threshold: Double, _ m: MetricSummary) -> String
     /// A finding's sentence and recommendation.
     func finding(_ f: Finding, in s: Summary) -> (message: String, recommendation: String?)
+    /// Fixed phrases drawn in the figures, by their English text (missing ones stay English).
+    var figurePhrases: [String: String] { get }
+    /// A figure annotation that carries values (`args` in the order `FigurePhrase` lists).
+    func figure(_ phrase: FigurePhrase, _ args: String...) -> String
     /// Figure titles and captions, by figure id.
     func figureTitle(_ id: String, english: String) -> String
     func figureCaption(_ id: String, english: String, model: ReportModel) -> String
@@ -99,4 +103,21 @@ struct EnglishWording: ReportWording {
 
     func figureTitle(_ id: String, english: String) -> String { english }
     func figureCaption(_ id: String, english: String, model: ReportModel) -> String { english }
+
+    var figurePhrases: [String: String] { [:] }
+
+    func figure(_ phrase: FigurePhrase, _ args: String...) -> String {
+        let a = args + ["", "", ""]
+        switch phrase {
+        case .smoothedSubtitle: return "faint: raw; bold: TensorBoard-smoothed (weight \(a[0])); points: validation"
+        case .focusedNote: return "; y axis focused: every run starts at ln V = \(a[0])"
+        case .threshold: return "threshold \(a[0])"
+        case .uniform: return "uniform ln V = \(a[0])"
+        case .staysBelow: return "stays below from \(a[0])"
+        case .best: return "best \(a[0]) \(a[1]) (\(a[2]))"
+        case .earlyStop: return "early stop: \(a[0])"
+        case .overfitting: return "overfitting from \(a[0])"
+        case .clip: return "clip \(a[0])"
+        }
+    }
 }
