@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Sweep", targets: ["Sweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,15 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // The sweep: discovery, content hashing, the plan, sharding, the runner on Parallel's pool,
+        // and the comparison report.
+        .target(
+            name: "Sweep",
+            dependencies: [
+                "TrainingLog", "Analysis", "Render", "Report", "TextFormat", "Parallel", "Pipeline",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // Settings resolved once (command line > config file > default) and the one
         // load -> analyse -> write pipeline every command uses.
         .target(
@@ -49,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "varreport",
             dependencies: [
-                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel", "Pipeline",
+                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel", "Pipeline", "Sweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,7 +67,7 @@ let package = Package(
         .testTarget(name: "TextFormatTests", dependencies: ["TextFormat"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TrainingLog"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "TrainingLog"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Sweep", "Pipeline", "Analysis", "TrainingLog"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Report", "Analysis", "Render", "TrainingLog"]),
         .testTarget(name: "varreportTests", dependencies: ["varreport"]),
     ]

@@ -9,12 +9,13 @@ import Foundation
 /// from inside another one serially: the logs of a run are read in parallel and a large CSV
 /// among them must still be split across the cores.
 public enum ParallelMap {
+    /// `workers` threads at the most (every core when nil), each taking the next item in order.
     public static func map<Item: Sendable, Output: Sendable>(
-        _ items: [Item], _ transform: @escaping @Sendable (Item) -> Output
+        _ items: [Item], workers limit: Int? = nil, _ transform: @escaping @Sendable (Item) -> Output
     ) -> [Output] {
-        if items.count <= 1 { return items.map(transform) }
+        let workers = min(items.count, max(1, limit ?? ProcessInfo.processInfo.activeProcessorCount))
+        if workers <= 1 { return items.map(transform) }
         let slots = Slots<Output>(count: items.count)
-        let workers = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         let done = DispatchSemaphore(value: 0)
         let work: @Sendable () -> Void = {
             while let i = slots.claim() { slots.set(i, transform(items[i])) }

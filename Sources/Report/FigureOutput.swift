@@ -24,7 +24,7 @@ extension FigureOutput {
     /// Writes each figure's PNG to `directory/figures/<id>.png` (atomically) and, for an HTML page,
     /// prepares its inline SVG with ids prefixed `<idPrefix><index>`. Returns what the templates see
     /// and the PNG paths written.
-    static func write(_ figures: [NamedFigure], into directory: String, pngScale: Double, inlineSVG: Bool,
+    public static func write(_ figures: [NamedFigure], into directory: String, pngScale: Double, inlineSVG: Bool,
                       idPrefix: String, progress: ((String) -> Void)? = nil) throws -> ([FigureOutput], [String]) {
         var outputs: [FigureOutput] = []
         var paths: [String] = []

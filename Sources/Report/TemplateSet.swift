@@ -44,7 +44,7 @@ public struct TemplateSet: Sendable {
 
     /// Renders `<page>.md` and `<page>.html` into `directory` (atomically), each when asked for;
     /// returns the paths written.
-    func writePages(_ page: String, _ context: [String: Any], into directory: String,
+    public func writePages(_ page: String, _ context: [String: Any], into directory: String,
                     markdown: Bool, html: Bool) throws -> (markdown: String?, html: String?) {
         var written: (markdown: String?, html: String?) = (nil, nil)
         if markdown {

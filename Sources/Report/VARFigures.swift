@@ -10,6 +10,13 @@ public struct NamedFigure: Sendable {
     public var title: String
     public var caption: String
     public var figure: Figure
+
+    public init(id: String, title: String, caption: String, figure: Figure) {
+        self.id = id
+        self.title = title
+        self.caption = caption
+        self.figure = figure
+    }
 }
 
 /// The figures a VAR report needs, each a function of a `Run` and its `Summary`.

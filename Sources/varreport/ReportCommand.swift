@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Report
+import Sweep
 import TrainingLog
 
 /// `varreport report RUN... [-o DIR]`

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Report
+import Sweep
 import TrainingLog
 import TextFormat
 
@@ -115,8 +116,7 @@ struct SweepCommand: ParsableCommand {
     func sweep(settings: SweepSettings) throws {
         let paths = try SweepInputs.discover(runs, excluding: settings.output)
         let plan = SweepPlan(paths: paths)
-        let loadOptions = settings.load
-        let runner = SweepRunner(settings: settings, loader: { try RunLoader.load($0, options: loadOptions) })
+        let runner = SweepRunner(settings: settings)
         let progress = SweepProgress(terminal: Console.stderrIsTerminal, quiet: common.quiet)
         let outcomes = try runner.render(plan: plan) { progress.handle($0) }
         progress.finish()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Report
+@testable import Sweep
 
 /// The whole sweep on the committed fixture (six VAR runs: two seeds of d16, d20, d24, an
 /// unfinished d30 and a diverged d16).

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Report
+@testable import Sweep
 import TrainingLog
 
 /// Shared pieces of the sweep tests: the committed fixture, temporary folders, file comparison.
@@ -11,7 +12,6 @@ enum SweepFixture {
 
     static let runNames = ["d16-lr1e-3-seed0", "d16-seed0", "d16-seed1", "d20-seed0", "d24-seed0", "d30-seed0"]
 
-    static let loader: SweepLoader = { try RunLoader.load($0, options: LoadOptions()) }
 
     static func temporaryDirectory(_ tag: String = "sweep") -> String {
         let dir = NSTemporaryDirectory() + "varreport-\(tag)-\(UUID().uuidString)"
@@ -35,7 +35,7 @@ enum SweepFixture {
         var s = settings(output: out, jobs: jobs, pdf: pdf)
         s.force = force
         s.shard = shard
-        let outcomes = try SweepRunner(settings: s, loader: loader).render(plan: SweepPlan(paths: paths))
+        let outcomes = try SweepRunner(settings: s).render(plan: SweepPlan(paths: paths))
         if compare {
             let c = try SweepComparison.load(directories: [out], output: out)
             _ = try SweepReportWriter(settings: s.report).write(c, to: out)

@@ -2,6 +2,7 @@ import Foundation
 import Render
 import Testing
 @testable import Report
+@testable import Sweep
 
 @Suite struct OutputNamingTests {
     @Test func namesComeFromThePathBelowTheCommonFolderWithoutLocalOutput() {

@@ -1,3 +1,4 @@
+import Report
 import Foundation
 
 /// One run of a sweep: the unique, sanitised name of its output folder and the path it is read from.

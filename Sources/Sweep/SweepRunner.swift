@@ -1,10 +1,9 @@
+import Report
 import Analysis
 import Foundation
+import Parallel
+import Pipeline
 import TrainingLog
-
-/// Reads a run from a path; the CLI passes `RunLoader.load` with its options, tests pass
-/// their own.
-public typealias SweepLoader = @Sendable (String) throws -> Run
 
 /// Settings of one sweep invocation.
 public struct SweepSettings: Sendable {
@@ -14,6 +13,15 @@ public struct SweepSettings: Sendable {
     public var analysis = AnalysisOptions()
     /// How runs are read (the config file's name mappings).
     public var load = LoadOptions()
+
+    /// What the pipeline reads and analyses each run with.
+    var pipeline: Settings {
+        var p = Settings()
+        p.load = load
+        p.analysis = analysis
+        p.report = report
+        return p
+    }
     /// Parallel renders; at least 1.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Render every run even when its inputs have not changed.
@@ -63,16 +71,14 @@ public enum SweepEvent: Sendable {
 }
 
 /// Renders the runs of a plan in parallel: a fixed pool of `jobs` threads takes runs from a
-/// shared queue; each run gets its own loader call, analysis, figures, Cairo surfaces and PDF
+/// shared queue; each run gets its own pipeline call (read, analyse), analysis, figures, Cairo surfaces and PDF
 /// (nothing is shared between threads but immutable settings). A failing run is recorded with
 /// its error and never stops the others.
 public struct SweepRunner: Sendable {
     public var settings: SweepSettings
-    public var loader: SweepLoader
 
-    public init(settings: SweepSettings, loader: @escaping SweepLoader) {
+    public init(settings: SweepSettings) {
         self.settings = settings
-        self.loader = loader
     }
 
     /// Renders the runs of `plan` that belong to this shard (all without `--shard`) and writes
@@ -87,25 +93,13 @@ public struct SweepRunner: Sendable {
         let state = RunnerState(total: mine.count)
         let jobs = max(1, min(settings.jobs, max(mine.count, 1)))
 
-        let work: @Sendable () -> Void = {
-            while let i = state.next() {
-                let ref = mine[i]
-                state.report(progress) { .started(ref: ref, done: $0, total: $1) }
-                let outcome = self.process(ref, writer: writer, settingsHash: settingsHash)
-                state.finish(i, outcome, progress)
-            }
-        }
-        if jobs == 1 {
-            work()
-        } else {
-            let group = DispatchGroup()
-            for _ in 0..<jobs {
-                group.enter()
-                let t = Thread { work(); group.leave() }
-                t.stackSize = 8 << 20
-                t.start()
-            }
-            group.wait()
+        // Parallel's pool: `jobs` workers, each taking the next run of the plan.
+        _ = ParallelMap.map(Array(mine.indices), workers: jobs) { i in
+            let ref = mine[i]
+            state.report(progress) { .started(ref: ref, done: $0, total: $1) }
+            let outcome = self.process(ref, writer: writer, settingsHash: settingsHash)
+            state.finish(i, outcome, progress)
+            return i
         }
         return state.outcomes()
     }
@@ -125,8 +119,7 @@ public struct SweepRunner: Sendable {
                FileManager.default.fileExists(atPath: dir + "/" + SweepCurves.fileName) {
                 return SweepRunOutcome(ref: ref, record: old, skipped: true, seconds: Date().timeIntervalSince(start))
             }
-            let run = try loader(ref.path)
-            let summary = Analyzer.analyze(run, options: settings.analysis)
+            let (run, summary) = try RunPipeline.analyse(ref.path, settings: settings.pipeline)
             _ = try writer.write(run: run, summary: summary, to: dir)
             try AtomicFile.write(try SweepJSONCoding.encode(SweepCurves.make(run)), to: dir + "/" + SweepCurves.fileName)
             let record = SweepRunRecord.make(ref: ref, summary: summary, inputHash: hash, settingsHash: settingsHash)
@@ -143,7 +136,6 @@ public struct SweepRunner: Sendable {
 /// The queue and results shared by the worker threads, behind one lock.
 final class RunnerState: @unchecked Sendable {
     private let lock = NSLock()
-    private var nextIndex = 0
     private var done = 0
     private let total: Int
     private var results: [SweepRunOutcome?]
@@ -151,13 +143,6 @@ final class RunnerState: @unchecked Sendable {
     init(total: Int) {
         self.total = total
         results = Array(repeating: nil, count: total)
-    }
-
-    func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextIndex < total else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
     }
 
     func report(_ progress: (@Sendable (SweepEvent) -> Void)?, _ make: (Int, Int) -> SweepEvent) {

@@ -1,3 +1,4 @@
+import Report
 import Foundation
 
 /// Everything the comparison report shows, built from per-run outputs only (the plan, each

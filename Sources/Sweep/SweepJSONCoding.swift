@@ -1,3 +1,4 @@
+import Report
 import Foundation
 
 /// The JSON style of every file a sweep writes: pretty-printed, keys sorted, a final newline,

@@ -1,3 +1,4 @@
+import Report
 import Foundation
 
 /// The power law of the VAR paper, L = (beta * N)^alpha with N the parameter count, fitted by

@@ -1,3 +1,4 @@
+import Report
 import Foundation
 
 /// `DIR/sweep.json` in CONTRACT.md's schema `varreport.sweep/1` (every listed field, `null`
