@@ -8,7 +8,7 @@ struct ChartDomains {
     var categories: [String]?
 
     init(chart: Chart) {
-        let heat = chart.marks.lazy.compactMap { $0 as? HeatmapMark }.first
+        let heat = chart.heatmap
         var xr = Extent(), yr = Extent()
         let xLog = chart.x.scale == .log10, yLog = chart.y.scale == .log10
         // An axis with a given domain needs no pass over the data (long lines are 1M points).
@@ -20,29 +20,28 @@ struct ChartDomains {
             xr.add(xs, log: xLog)
         }
         for mark in chart.marks where needsX || needsY {
-            switch mark {
-            case let m as LineMark:
+            switch mark.kind {
+            case .line(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
-            case let m as AreaMark:
+            case .area(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.lower, log: yLog); yr.add(m.upper, log: yLog) }
-            case let m as PointMark:
+            case .point(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
-            case let m as RuleMark:
+            case .rule(let m):
                 switch m.orientation {
                 case .horizontal(let y): yr.add(y, log: yLog)
                 case .vertical(let x): xr.add(x, log: xLog)
                 }
-            case let m as RectangleMark:
+            case .rectangle(let m):
                 xr.add(m.xRange.lowerBound, log: xLog); xr.add(m.xRange.upperBound, log: xLog)
                 if let r = m.yRange { yr.add(r.lowerBound, log: yLog); yr.add(r.upperBound, log: yLog) }
-            case let m as TextMark:
+            case .text(let m):
                 xr.add(m.x, log: xLog); yr.add(m.y, log: yLog)
-            case let m as HeatmapMark:
+            case .heatmap(let m):
                 xr.add(m.xEdges, log: xLog)
-            default: break
             }
         }
         x = chart.x.domain ?? xr.domain(scale: chart.x.scale, margin: chart.x.margin ?? (heat != nil ? 0 : 0.02))

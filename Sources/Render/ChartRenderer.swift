@@ -66,7 +66,7 @@ struct ChartRenderer {
         if let l = chart.y.label, !l.isEmpty { left += canvas.measure(l, labelStyle).height + 6 * s }
 
         var right = pad
-        if let heat = chart.marks.lazy.compactMap({ $0 as? HeatmapMark }).first {
+        if let heat = chart.heatmap {
             right += colorBarWidth(heat, height: plotH)
         }
         // x ticks: two passes, the last label may stick out on the right
@@ -144,7 +144,7 @@ struct ChartRenderer {
     func draw(in frame: Rect) -> Drawing {
         let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
         let r = plot.rect
-        let cats = chart.marks.lazy.compactMap { $0 as? HeatmapMark }.first?.categories  // as ChartDomains finds them
+        let cats = chart.heatmap?.categories  // as ChartDomains finds them
 
         // Titles, left-aligned with the plot area.
         var ty = titleTop
@@ -181,35 +181,34 @@ struct ChartRenderer {
         canvas.save()
         canvas.clip(r)
         for mark in chart.marks {
-            switch mark {
-            case let m as HeatmapMark: drawHeatmap(m, plot)
-            case let m as RectangleMark: drawRectangle(m, plot)
-            case let m as AreaMark: drawArea(m, plot, &obstacles)
-            case let m as LineMark: drawLine(m, plot, &obstacles)
-            case let m as RuleMark: drawRule(m, plot)
-            case let m as PointMark: drawPoints(m, plot, &obstacles)
-            default: break
+            switch mark.kind {
+            case .heatmap(let m): drawHeatmap(m, plot)
+            case .rectangle(let m): drawRectangle(m, plot)
+            case .area(let m): drawArea(m, plot, &obstacles)
+            case .line(let m): drawLine(m, plot, &obstacles)
+            case .rule(let m): drawRule(m, plot)
+            case .point(let m): drawPoints(m, plot, &obstacles)
+            case .text: break  // an annotation is text: placed last, over everything
             }
         }
         canvas.restore()
 
         drawAxes(plot, xTicks, yTicks, categorical: cats != nil)
-        if let heat = chart.marks.lazy.compactMap({ $0 as? HeatmapMark }).first {
+        if let heat = chart.heatmap {
             drawColorBar(heat, plot)
         }
 
         // Text layers, each avoiding those placed before it: band labels, legend (where it hides
         // the least), rule labels, annotations.
+        let texts = TextLayers(chart.marks)
         var bandLabels: [(RectangleMark, String)] = []
         var legendSwatches: [LegendEntry] = []
         let bandStyle = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
-        for mark in chart.marks {
-            if let m = mark as? RectangleMark, let label = m.label, !label.isEmpty {
-                if bandLabelCandidates(m, label, plot, bandStyle).isEmpty {
-                    legendSwatches.append(LegendEntry(label: label, key: .swatch(m.fill)))
-                } else {
-                    bandLabels.append((m, label))
-                }
+        for (m, label) in texts.bands {
+            if bandLabelCandidates(m, label, plot, bandStyle).isEmpty {
+                legendSwatches.append(LegendEntry(label: label, key: .swatch(m.fill)))
+            } else {
+                bandLabels.append((m, label))
             }
         }
         for (m, label) in bandLabels {
@@ -220,12 +219,8 @@ struct ChartRenderer {
             let entries = legendEntries() + legendSwatches
             if !entries.isEmpty { legendRect = drawLegend(entries, plot, &obstacles) }
         }
-        for mark in chart.marks {
-            if let m = mark as? RuleMark, let label = m.label, !label.isEmpty { drawRuleLabel(m, label, plot, &obstacles) }
-        }
-        for mark in chart.marks {
-            if let m = mark as? TextMark { drawAnnotation(m, plot, &obstacles) }
-        }
+        for (m, label) in texts.rules { drawRuleLabel(m, label, plot, &obstacles) }
+        for m in texts.annotations { drawAnnotation(m, plot, &obstacles) }
         return Drawing(plot: plot, legend: legendRect, texts: obstacles.texts)
     }
 
@@ -504,6 +499,31 @@ struct ChartRenderer {
         }
     }
 
+    /// The marks that put text on the plot, by layer, in the caller's order.
+    struct TextLayers {
+        /// Bands with a label: inside the band when it fits, else in the legend.
+        var bands: [(RectangleMark, String)] = []
+        /// Rules with a label, placed beside the rule.
+        var rules: [(RuleMark, String)] = []
+        var annotations: [TextMark] = []
+
+        init(_ marks: [any Mark]) {
+            for mark in marks {
+                switch mark.kind {
+                case .rectangle(let m):
+                    if let label = m.label, !label.isEmpty { bands.append((m, label)) }
+                case .rule(let m):
+                    if let label = m.label, !label.isEmpty { rules.append((m, label)) }
+                case .text(let m):
+                    annotations.append(m)
+                // Their labels are legend entries.
+                case .line, .area, .point, .heatmap:
+                    break
+                }
+            }
+        }
+    }
+
     private func haloBox(_ r: Rect) {
         canvas.roundedRect(r, radius: 2 * s)
         canvas.setColor(theme.legendBackground)
@@ -585,16 +605,22 @@ struct ChartRenderer {
     private func legendEntries() -> [LegendEntry] {
         var out: [LegendEntry] = []
         for mark in chart.marks {
-            switch mark {
-            case let m as LineMark where m.showsInLegend && !(m.label ?? "").isEmpty:
+            switch mark.kind {
+            case .line(let m):
+                guard m.showsInLegend, let label = m.label, !label.isEmpty else { continue }
                 let w = (m.width ?? theme.lineWidth) * s
-                out.append(LegendEntry(label: m.label!, key: .line(m.color.opacity(m.color.alpha * max(m.opacity, 0.6)), w,
-                                                                    m.dash.pattern(scale: s * max(1, w / s)))))
-            case let m as AreaMark where !(m.label ?? "").isEmpty:
-                out.append(LegendEntry(label: m.label!, key: .swatch(m.color.opacity(m.color.alpha * m.opacity))))
-            case let m as PointMark where !(m.label ?? "").isEmpty:
-                out.append(LegendEntry(label: m.label!, key: .point(m.symbol, m.color, m.size * s)))
-            default: break
+                out.append(LegendEntry(label: label, key: .line(m.color.opacity(m.color.alpha * max(m.opacity, 0.6)), w,
+                                                                 m.dash.pattern(scale: s * max(1, w / s)))))
+            case .area(let m):
+                guard let label = m.label, !label.isEmpty else { continue }
+                out.append(LegendEntry(label: label, key: .swatch(m.color.opacity(m.color.alpha * m.opacity))))
+            case .point(let m):
+                guard let label = m.label, !label.isEmpty else { continue }
+                out.append(LegendEntry(label: label, key: .point(m.symbol, m.color, m.size * s)))
+            // Rules and annotations label themselves on the plot; a band gets a swatch only when
+            // its label does not fit in it (`draw`); a heatmap has its colour bar.
+            case .rule, .rectangle, .text, .heatmap:
+                continue
             }
         }
         return out
