@@ -4,6 +4,11 @@ import Foundation
 /// Lays out and draws one `Chart` into a frame of a `Canvas`: margins measured with Pango, ticks,
 /// grid, marks clipped to the plot area, axes, then the text layers (band and rule labels, legend,
 /// annotations), each placed to avoid the ones before it.
+///
+/// This file holds the entry and the draw order; the rest is by concern: ChartLayout.swift (domains,
+/// margins, ticks), Axes.swift (grid and axes), MarkDrawing.swift (the marks' graphics and the
+/// colour bar), TextPlacement.swift (labels and annotations placed around obstacles) and
+/// Legend.swift.
 struct ChartRenderer {
     let chart: Chart
     let canvas: Canvas
@@ -35,47 +40,17 @@ struct ChartRenderer {
     @discardableResult
     func draw(in frame: Rect) -> Drawing {
         let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
-        let r = plot.rect
-        let cats = chart.heatmap?.categories  // as ChartDomains finds them
+        let heat = chart.heatmap  // its rows replace the y axis; it has a colour bar
 
-        // Titles, left-aligned with the plot area.
-        var ty = titleTop
-        if let t = chart.title {
-            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, titleStyle)
-            ty += canvas.measure(t, titleStyle).height + 2 * s
-        }
-        if let t = chart.subtitle {
-            // A long subtitle in a narrow panel is set smaller (down to 60 %) rather than run
-            // past the frame's edge.
-            var style = subtitleStyle
-            let room = frame.maxX - r.minX - 4 * s, width = canvas.measure(t, style).width
-            if width > room, room > 0 { style.size *= max(0.6, room / width) }
-            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, style)
-        }
-
-        // Grid
-        if chart.showsGrid {
-            let gw = theme.gridLineWidth * s
-            for v in xTicks.major {
-                let x = snap(plot.x(v), gw)
-                if x.isFinite { canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: theme.grid, width: gw) }
-            }
-            if cats == nil {
-                for v in yTicks.major {
-                    let y = snap(plot.y(v), gw)
-                    if y.isFinite { canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: theme.grid, width: gw) }
-                }
-            }
-        }
+        drawTitles(frame, plot, top: titleTop)
+        if chart.showsGrid { drawGrid(plot, xTicks, yTicks, categorical: heat != nil) }
 
         // Marks, clipped to the plot area, in the caller's order.
         var obstacles = Obstacles()
         drawMarks(plot, &obstacles)
 
-        drawAxes(plot, xTicks, yTicks, categorical: cats != nil)
-        if let heat = chart.heatmap {
-            drawColorBar(heat, plot)
-        }
+        drawAxes(plot, xTicks, yTicks, categorical: heat != nil)
+        if let heat { drawColorBar(heat, plot) }
 
         // Text layers, each avoiding those placed before it: band labels, legend (where it hides
         // the least), rule labels, annotations.
@@ -91,62 +66,21 @@ struct ChartRenderer {
         return Drawing(plot: plot, legend: legendRect, texts: obstacles.texts)
     }
 
-    /// Aligns a thin line to the pixel grid (crisp 1-px lines in PNG; harmless in vectors).
-    func snap(_ v: Double, _ width: Double) -> Double {
-        guard v.isFinite, pixelsPerPoint > 0 else { return v }
-        let px = width * pixelsPerPoint
-        let odd = Int(px.rounded()) % 2 == 1
-        let d = v * pixelsPerPoint
-        return (odd ? d.rounded(.down) + 0.5 : d.rounded()) / pixelsPerPoint
-    }
-
-    private func drawAxes(_ plot: PlotArea, _ xt: AxisTicks, _ yt: AxisTicks, categorical: Bool) {
+    /// The panel's title and subtitle from `top`, left-aligned with the plot area.
+    private func drawTitles(_ frame: Rect, _ plot: PlotArea, top: Double) {
         let r = plot.rect
-        let aw = theme.axisLineWidth * s
-        let fg = theme.foreground
-        let bottomY = snap(r.maxY, aw), leftX = snap(r.minX, aw)
-        canvas.setStroke(color: fg, width: aw, cap: CAIRO_LINE_CAP_SQUARE)
-        cairo_move_to(canvas.cr, leftX, r.minY)
-        cairo_line_to(canvas.cr, leftX, bottomY)
-        cairo_line_to(canvas.cr, r.maxX, bottomY)
-        cairo_stroke(canvas.cr)
-
-        // x ticks and labels
-        for (v, label) in zip(xt.major, xt.labels) {
-            let x = snap(plot.x(v), aw)
-            guard x.isFinite else { continue }
-            canvas.line(Point(x: x, y: bottomY), Point(x: x, y: bottomY + tickLength), color: fg, width: aw)
-            canvas.text(label, at: Point(x: x, y: bottomY + tickLength + 2 * s), h: .center, v: .top, tickStyle)
+        var ty = top
+        if let t = chart.title {
+            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, titleStyle)
+            ty += canvas.measure(t, titleStyle).height + 2 * s
         }
-        for v in xt.minor {
-            let x = snap(plot.x(v), aw)
-            guard x.isFinite else { continue }
-            canvas.line(Point(x: x, y: bottomY), Point(x: x, y: bottomY + tickLength * 0.55), color: fg, width: aw * 0.8)
-        }
-        // y ticks and labels
-        for (v, label) in zip(yt.major, yt.labels) {
-            let y = snap(plot.y(v), aw)
-            guard y.isFinite else { continue }
-            if !categorical {
-                canvas.line(Point(x: leftX - tickLength, y: y), Point(x: leftX, y: y), color: fg, width: aw)
-            }
-            canvas.text(label, at: Point(x: leftX - tickLength - 3 * s, y: y), h: .right, v: .middle, tickStyle)
-        }
-        for v in yt.minor {
-            let y = snap(plot.y(v), aw)
-            guard y.isFinite else { continue }
-            canvas.line(Point(x: leftX - tickLength * 0.55, y: y), Point(x: leftX, y: y), color: fg, width: aw * 0.8)
-        }
-        // axis labels
-        if let l = chart.x.label, !l.isEmpty {
-            let y = bottomY + tickLength + 2 * s + canvas.measure("0", tickStyle).height + 5 * s
-            canvas.text(l, at: Point(x: r.midX, y: y), h: .center, v: .top, labelStyle)
-        }
-        if let l = chart.y.label, !l.isEmpty {
-            let w = yt.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
-            let x = leftX - tickLength - 3 * s - w - 6 * s
-            // Rotated 90° counter-clockwise: its "bottom" faces the tick labels.
-            canvas.text(l, at: Point(x: x, y: r.midY), h: .center, v: .bottom, labelStyle, angle: Double.pi / 2)
+        if let t = chart.subtitle {
+            // A long subtitle in a narrow panel is set smaller (down to 60 %) rather than run
+            // past the frame's edge.
+            var style = subtitleStyle
+            let room = frame.maxX - r.minX - 4 * s, width = canvas.measure(t, style).width
+            if width > room, room > 0 { style.size *= max(0.6, room / width) }
+            canvas.text(t, at: Point(x: r.minX, y: ty), h: .left, v: .top, style)
         }
     }
 }
