@@ -48,7 +48,7 @@ extension ChartRenderer {
                     if let label = m.label, !label.isEmpty { rules.append((m, label)) }
                 case .text(let m):
                     annotations.append(m)
-                // Their labels are legend entries.
+                // A line's, area's or point's label is a legend entry; a heatmap's is its colour bar's.
                 case .line, .area, .point, .heatmap:
                     break
                 }
@@ -56,12 +56,15 @@ extension ChartRenderer {
         }
     }
 
+    /// A rounded box in the legend's background behind text, so that it reads over lines.
     private func haloBox(_ r: Rect) {
         canvas.roundedRect(r, radius: 2 * s)
         canvas.setColor(theme.legendBackground)
         cairo_fill(canvas.cr)
     }
 
+    /// A rule's label: above or below either end of a horizontal rule, or beside the top or the
+    /// bottom of a vertical one, whichever hides the least.
     func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let r = plot.rect
         let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color ?? theme.secondaryForeground).opacity(1))
@@ -147,6 +150,8 @@ extension ChartRenderer {
         return [(Point(x: cx, y: top + 4 * s), .center, .top), (Point(x: cx, y: bottom - 4 * s), .center, .bottom)]
     }
 
+    /// An annotation at its offset from the point or mirrored (and 1.7 times as far) when that
+    /// hides less, with its leader line back to the point.
     func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let p = plot.point(m.x, m.y)
         guard p.x.isFinite, p.y.isFinite else { return }
