@@ -26,3 +26,11 @@ public struct Chart: Sendable {
         self.legend = legend; self.showsGrid = showsGrid
     }
 }
+
+extension Chart {
+    /// The first heatmap: it makes the y axis categorical and gets the colour bar.
+    var heatmap: HeatmapMark? {
+        for mark in marks { if case .heatmap(let m) = mark.kind { return m } }
+        return nil
+    }
+}

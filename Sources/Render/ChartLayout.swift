@@ -8,7 +8,7 @@ struct ChartDomains {
     var categories: [String]?
 
     init(chart: Chart) {
-        let heat = chart.marks.lazy.compactMap { $0 as? HeatmapMark }.first
+        let heat = chart.heatmap
         var xr = Extent(), yr = Extent()
         let xLog = chart.x.scale == .log10, yLog = chart.y.scale == .log10
         // An axis with a given domain needs no pass over the data (long lines are 1M points).
@@ -20,29 +20,28 @@ struct ChartDomains {
             xr.add(xs, log: xLog)
         }
         for mark in chart.marks where needsX || needsY {
-            switch mark {
-            case let m as LineMark:
+            switch mark.kind {
+            case .line(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
-            case let m as AreaMark:
+            case .area(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.lower, log: yLog); yr.add(m.upper, log: yLog) }
-            case let m as PointMark:
+            case .point(let m):
                 addXs(m.xs)
                 if needsY { yr.add(m.ys, log: yLog) }
-            case let m as RuleMark:
+            case .rule(let m):
                 switch m.orientation {
                 case .horizontal(let y): yr.add(y, log: yLog)
                 case .vertical(let x): xr.add(x, log: xLog)
                 }
-            case let m as RectangleMark:
+            case .rectangle(let m):
                 xr.add(m.xRange.lowerBound, log: xLog); xr.add(m.xRange.upperBound, log: xLog)
                 if let r = m.yRange { yr.add(r.lowerBound, log: yLog); yr.add(r.upperBound, log: yLog) }
-            case let m as TextMark:
+            case .text(let m):
                 xr.add(m.x, log: xLog); yr.add(m.y, log: yLog)
-            case let m as HeatmapMark:
+            case .heatmap(let m):
                 xr.add(m.xEdges, log: xLog)
-            default: break
             }
         }
         x = chart.x.domain ?? xr.domain(scale: chart.x.scale, margin: chart.x.margin ?? (heat != nil ? 0 : 0.02))
@@ -91,5 +90,113 @@ struct Extent {
             let l = log10(lo), h = log10(hi), pad = (h - l) * margin
             return pow(10, l - pad)...pow(10, h + pad)
         }
+    }
+}
+
+/// The panel's layout: margins measured with Pango around the tick labels, axis labels, titles
+/// and colour bar, then the plot area and the ticks that fit it.
+extension ChartRenderer {
+    /// Resolved axis ticks with their labels.
+    struct AxisTicks {
+        var major: [Double]
+        var minor: [Double]
+        var labels: [String]
+    }
+
+    /// Computes the plot area for `frame` (exposed for tests and for callers that overlay marks).
+    func layout(in frame: Rect) -> (plot: PlotArea, xTicks: AxisTicks, yTicks: AxisTicks, titleTop: Double) {
+        let domains = ChartDomains(chart: chart)
+        let pad = 8 * s
+        var top = frame.minY + pad
+        let titleTop = top
+        if let t = chart.title { top += canvas.measure(t, titleStyle).height + 2 * s }
+        if let t = chart.subtitle { top += canvas.measure(t, subtitleStyle).height }
+        if chart.title != nil || chart.subtitle != nil { top += 8 * s }
+        else { top += 4 * s }  // room for the top tick label's upper half
+
+        let tickLabelH = canvas.measure("0", tickStyle).height
+        var bottom = pad + tickLength + 2 * s + tickLabelH
+        if let l = chart.x.label, !l.isEmpty { bottom += 5 * s + canvas.measure(l, labelStyle).height }
+        let plotTop = top, plotBottom = frame.maxY - bottom
+        let plotH = max(10, plotBottom - plotTop)
+
+        // y ticks decide the left margin
+        let yTicks: AxisTicks
+        if let cats = domains.categories {
+            // Every k-th row name when rows are shorter than a line of text.
+            let rowH = plotH / Double(max(1, cats.count))
+            let k = max(1, Int((tickLabelH * 1.1 / rowH).rounded(.up)))
+            let shown = cats.indices.filter { $0 % k == 0 }
+            yTicks = AxisTicks(major: shown.map { Double(cats.count - $0) - 0.5 }, minor: [], labels: shown.map { cats[$0] })
+        } else {
+            let spacing = chart.y.scale == .log10 ? 22 * s : 52 * s
+            let m = chart.y.tickCount ?? min(10, max(4, Int(plotH / spacing)))
+            yTicks = ticks(for: chart.y, domain: domains.y, count: m)
+        }
+        let yLabelW = yTicks.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
+        var left = pad + yLabelW + 3 * s + tickLength
+        if let l = chart.y.label, !l.isEmpty { left += canvas.measure(l, labelStyle).height + 6 * s }
+
+        var right = pad
+        if let heat = chart.heatmap {
+            right += colorBarWidth(heat, height: plotH)
+        }
+        // x ticks: two passes, the last label may stick out on the right
+        var plotW = max(10, frame.width - left - right)
+        var xTicks = xAxisTicks(domain: domains.x, width: plotW)
+        if let last = xTicks.labels.last, let lv = xTicks.major.last {
+            let mapper = ScaleMapper(scale: chart.x.scale, domain: domains.x, start: 0, end: plotW)
+            let overhang = mapper(lv) + canvas.measure(last, tickStyle).width / 2 - plotW
+            if overhang > right - 2 * s {
+                right = max(right, overhang + 2 * s)
+                plotW = max(10, frame.width - left - right)
+                xTicks = xAxisTicks(domain: domains.x, width: plotW)
+            }
+        }
+        let rect = Rect(x: frame.minX + left, y: plotTop, width: plotW, height: plotH)
+        let plot = PlotArea(rect: rect, xScale: chart.x.scale, xDomain: domains.x,
+                            yScale: domains.categories != nil ? .linear : chart.y.scale, yDomain: domains.y)
+        return (plot, xTicks, yTicks, titleTop)
+    }
+
+    private func ticks(for axis: Axis, domain: ClosedRange<Double>, count: Int) -> AxisTicks {
+        let t = axis.scale == .log10 ? Ticks.log10(domain, count: count) : Ticks.linear(domain, count: count)
+        let labels = axis.tickFormatter.map { f in t.major.map(f) } ?? TickFormat.labels(t.major, step: t.step)
+        return AxisTicks(major: t.major, minor: t.minor, labels: labels)
+    }
+
+    /// x ticks whose labels do not collide: fewer ticks until they fit.
+    private func xAxisTicks(domain: ClosedRange<Double>, width: Double) -> AxisTicks {
+        let spacing = chart.x.scale == .log10 ? 40 * s : 70 * s
+        var m = chart.x.tickCount ?? min(10, max(3, Int(width / spacing)))
+        let mapper = ScaleMapper(scale: chart.x.scale, domain: domain, start: 0, end: width)
+        while true {
+            let t = ticks(for: chart.x, domain: domain, count: m)
+            var fits = true
+            var prevRight = -Double.infinity
+            for (v, l) in zip(t.major, t.labels) {
+                let w = canvas.measure(l, tickStyle).width
+                let c = mapper(v)
+                if c - w / 2 < prevRight + 8 * s { fits = false; break }
+                prevRight = c + w / 2
+            }
+            if fits || m <= 2 || chart.x.tickCount != nil { return t }
+            m -= 1
+        }
+    }
+
+    private func colorBarWidth(_ heat: HeatmapMark, height: Double) -> Double {
+        let t = colorBarTicks(heat, height: height)
+        let w = t.labels.map { canvas.measure($0, tickStyle).width }.max() ?? 0
+        var total = 12 * s + 12 * s + 3 * s + w + 4 * s
+        if let l = heat.colorBarLabel, !l.isEmpty { total += canvas.measure(l, labelStyle).height + 6 * s }
+        return total
+    }
+
+    func colorBarTicks(_ heat: HeatmapMark, height: Double) -> AxisTicks {
+        let r = heat.resolvedRange
+        let t = Ticks.linear(r, count: min(8, max(3, Int(height / (45 * s)))))
+        let labels = heat.tickFormatter.map { f in t.major.map(f) } ?? TickFormat.labels(t.major, step: t.step)
+        return AxisTicks(major: t.major, minor: [], labels: labels)
     }
 }

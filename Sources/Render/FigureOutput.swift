@@ -86,7 +86,7 @@ extension Figure {
         let reduced = ParallelMap.map(Array(charts.indices)) { i -> Chart in
             var chart = figure.charts[i]
             guard let plot = figure.plotArea(ofPanel: i) else { return chart }
-            let heatmap = chart.marks.contains { $0 is HeatmapMark }
+            let heatmap = chart.heatmap != nil
             if chart.x.domain == nil { chart.x.domain = plot.x.domain }
             if chart.y.domain == nil, !heatmap { chart.y.domain = plot.y.domain }
             let buckets = max(1, Int((plot.rect.width * ppp).rounded()))
@@ -100,18 +100,22 @@ extension Figure {
                 return made
             }
             chart.marks = chart.marks.map { mark in
-                if var area = mark as? AreaMark {
+                switch mark.kind {
+                case .area(var area):
                     let n = min(area.xs.count, area.lower.count, area.upper.count)
                     guard n > 4 * buckets else { return mark }
                     (area.xs, area.lower, area.upper) = Decimation.envelope(
                         xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: bucketsOf(area.xs, count: n))
                     return area
+                case .line(var line):
+                    let n = min(line.xs.count, line.ys.count)
+                    guard n > 4 * buckets else { return mark }
+                    (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
+                    return line
+                // Points are few, and the others are not series along x.
+                case .point, .rule, .rectangle, .text, .heatmap:
+                    return mark
                 }
-                guard var line = mark as? LineMark else { return mark }
-                let n = min(line.xs.count, line.ys.count)
-                guard n > 4 * buckets else { return mark }
-                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
-                return line
             }
             return chart
         }

@@ -1,7 +1,25 @@
-/// A visual element of a chart, in data coordinates. The set is closed: `LineMark`, `RuleMark`,
-/// `RectangleMark`, `AreaMark`, `PointMark`, `TextMark` and `HeatmapMark`; other conforming types
-/// are ignored by the renderer.
-public protocol Mark: Sendable {}
+/// A visual element of a chart, in data coordinates.
+///
+/// The set of marks is closed: every mark says which of the renderer's kinds it is, and the
+/// renderer switches over `MarkKind` exhaustively wherever it measures, draws or labels marks. A
+/// new kind of mark is a new case of `MarkKind`, and the compiler then stops at each of those
+/// switches until the renderer handles it. A type outside this module can conform only by
+/// being drawn as one of the kinds (a threshold type that is a `RuleMark`, say).
+public protocol Mark: Sendable {
+    /// What the renderer draws for this mark.
+    var kind: MarkKind { get }
+}
+
+/// The marks the renderer draws: one case per mark type, carrying it.
+public enum MarkKind: Sendable {
+    case line(LineMark)
+    case rule(RuleMark)
+    case rectangle(RectangleMark)
+    case area(AreaMark)
+    case point(PointMark)
+    case text(TextMark)
+    case heatmap(HeatmapMark)
+}
 
 /// Stroke pattern of lines and rules.
 public enum DashStyle: Sendable, Hashable {
@@ -26,6 +44,8 @@ public enum DashStyle: Sendable, Hashable {
 /// A polyline through (xs[i], ys[i]); NaN values break the line. Long lines are decimated at draw
 /// time (min/max preserving), so passing millions of points is fine.
 public struct LineMark: Mark {
+    public var kind: MarkKind { .line(self) }
+
     public var xs: [Double]
     public var ys: [Double]
     public var color: Color
@@ -48,6 +68,8 @@ public struct LineMark: Mark {
 /// A horizontal line across the plot at a y value, or a vertical one at an x value, with optional
 /// text drawn next to it (e.g. a threshold).
 public struct RuleMark: Mark {
+    public var kind: MarkKind { .rule(self) }
+
     public enum Orientation: Sendable, Hashable {
         /// A horizontal rule at this y.
         case horizontal(y: Double)
@@ -74,6 +96,8 @@ public struct RuleMark: Mark {
 
 /// A shaded band over an x range (full plot height), or a box when `yRange` is given.
 public struct RectangleMark: Mark {
+    public var kind: MarkKind { .rectangle(self) }
+
     public var xRange: ClosedRange<Double>
     public var yRange: ClosedRange<Double>?
     /// Fill colour; its alpha is the band's opacity.
@@ -89,6 +113,8 @@ public struct RectangleMark: Mark {
 
 /// A filled band between `lower` and `upper` over `xs` (min/max, mean ± std, ...).
 public struct AreaMark: Mark {
+    public var kind: MarkKind { .area(self) }
+
     public var xs: [Double]
     public var lower: [Double]
     public var upper: [Double]
@@ -111,6 +137,8 @@ public enum Symbol: Sendable, Hashable, CaseIterable {
 
 /// Markers at (xs[i], ys[i]).
 public struct PointMark: Mark {
+    public var kind: MarkKind { .point(self) }
+
     public var xs: [Double]
     public var ys: [Double]
     public var symbol: Symbol
@@ -137,6 +165,8 @@ public struct PointMark: Mark {
 /// line back to the point. If the text would leave the plot or cover other text, the renderer
 /// mirrors the offset.
 public struct TextMark: Mark {
+    public var kind: MarkKind { .text(self) }
+
     public var x: Double
     public var y: Double
     public var text: String
@@ -158,6 +188,8 @@ public typealias AnnotationMark = TextMark
 /// A grid of values: columns are x bins (edges on the chart's x axis), rows are named categories
 /// that replace the y axis (first row at the top). Coloured by a colour map with a colour bar.
 public struct HeatmapMark: Mark {
+    public var kind: MarkKind { .heatmap(self) }
+
     /// Bin edges along x, `columns + 1` ascending values.
     public var xEdges: [Double]
     /// Row names, top to bottom.

@@ -15,12 +15,16 @@
 //   curves), `RuleMark` (threshold at a y, or an event at an x, with a label), `RectangleMark`
 //   (shaded x range such as an overfitting region), `PointMark` (markers: circle, square, diamond,
 //   star, triangle), `TextMark` (an annotation with a leader line), `HeatmapMark` (values over x
-//   bins and named rows, viridis colour map and colour bar).
+//   bins and named rows, viridis colour map and colour bar). The set is closed: a mark's `kind`
+//   is its `MarkKind` case, and the renderer switches over `MarkKind` exhaustively, so a new
+//   kind of mark does not compile until the renderer draws it.
 // - Layout: margins are measured with Pango (tick-label widths decide the left margin), ticks come
 //   from `Ticks.extended` (Talbot, Lin & Hanrahan) or `Ticks.log10`, labels from `TickFormat`. A
 //   `PlotArea` (two `ScaleMapper`s) maps data to device points once, for every mark. Text layers
 //   are placed last, each avoiding the text and data before it: band labels, the legend
-//   (`.auto` picks the corner hiding the least data), rule labels, annotations.
+//   (`.auto` picks the corner hiding the least data), rule labels, annotations. `ChartRenderer`
+//   draws a panel in that order (ChartRenderer.swift); its parts are in ChartLayout.swift,
+//   Axes.swift, MarkDrawing.swift, TextPlacement.swift and Legend.swift.
 // - Backends: cairo image (PNG at any scale), PDF (vector, text stays text) and SVG surfaces,
 //   all through the same drawing code. `Figure.render(to:format:)` writes a file atomically,
 //   `Figure.data(_:)` returns bytes. Same input, same bytes: PDF dates are fixed, SVG ids

@@ -1,0 +1,194 @@
+import CCairo
+import Foundation
+
+/// Text on the plot: band labels, rule labels and annotations, each put at the candidate
+/// position that hides the least of what is already there (`Obstacles`), on a halo.
+extension ChartRenderer {
+    /// Boxes and polylines already on the plot, for placing text where it hides the least.
+    struct Obstacles {
+        var texts: [Rect] = []
+        var boxes: [Rect] = []
+        var points: [Point] = []
+        var lines: [[Point]] = []
+
+        /// A cost for putting a box at `r`: text overlap weighs most, then markers, then lines.
+        func cost(_ r: Rect) -> Double {
+            var c = 0.0
+            for t in texts { c += t.overlapArea(r) * 50 }
+            for b in boxes where b.intersects(r) { c += 400 }
+            for p in points where r.contains(p) { c += 2 }
+            for poly in lines {
+                var prev: Point? = nil
+                for p in poly {
+                    if p.x.isNaN { prev = nil; continue }
+                    if let a = prev, !(max(a.x, p.x) < r.minX || min(a.x, p.x) > r.maxX) {
+                        if r.intersectsSegment(a, p) { c += 10 }
+                    }
+                    prev = p
+                }
+            }
+            return c
+        }
+    }
+
+    /// The marks that put text on the plot, by layer, in the caller's order.
+    struct TextLayers {
+        /// Bands with a label: inside the band when it fits, else in the legend.
+        var bands: [(RectangleMark, String)] = []
+        /// Rules with a label, placed beside the rule.
+        var rules: [(RuleMark, String)] = []
+        var annotations: [TextMark] = []
+
+        init(_ marks: [any Mark]) {
+            for mark in marks {
+                switch mark.kind {
+                case .rectangle(let m):
+                    if let label = m.label, !label.isEmpty { bands.append((m, label)) }
+                case .rule(let m):
+                    if let label = m.label, !label.isEmpty { rules.append((m, label)) }
+                case .text(let m):
+                    annotations.append(m)
+                // A line's, area's or point's label is a legend entry; a heatmap's is its colour bar's.
+                case .line, .area, .point, .heatmap:
+                    break
+                }
+            }
+        }
+    }
+
+    /// A rounded box in the legend's background behind text, so that it reads over lines.
+    private func haloBox(_ r: Rect) {
+        canvas.roundedRect(r, radius: 2 * s)
+        canvas.setColor(theme.legendBackground)
+        cairo_fill(canvas.cr)
+    }
+
+    /// A rule's label: above or below either end of a horizontal rule, or beside the top or the
+    /// bottom of a vertical one, whichever hides the least.
+    func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let r = plot.rect
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color ?? theme.secondaryForeground).opacity(1))
+        let gap = 3 * s
+        var candidates: [(Point, HAlign, VAlign)] = []
+        switch m.orientation {
+        case .horizontal(let yv):
+            let y = plot.y(yv)
+            guard y.isFinite, y >= r.minY - 1, y <= r.maxY + 1 else { return }
+            for (h, x) in [(HAlign.right, r.maxX - 4 * s), (.left, r.minX + 4 * s)] {
+                candidates.append((Point(x: x, y: y - gap), h, .bottom))
+                candidates.append((Point(x: x, y: y + gap), h, .top))
+            }
+        case .vertical(let xv):
+            let x = plot.x(xv)
+            guard x.isFinite, x >= r.minX - 1, x <= r.maxX + 1 else { return }
+            for (v, y) in [(VAlign.top, r.minY + 4 * s), (.bottom, r.maxY - 4 * s)] {
+                candidates.append((Point(x: x + gap, y: y), .left, v))
+                candidates.append((Point(x: x - gap, y: y), .right, v))
+            }
+        }
+        place(label, style, candidates, plot, &obstacles)
+    }
+
+    /// Puts text at the candidate with the lowest cost (inside the plot first), with a halo.
+    @discardableResult
+    private func place(_ text: String, _ style: TextStyle, _ candidates: [(Point, HAlign, VAlign)], _ plot: PlotArea,
+                       _ obstacles: inout Obstacles, halo: Bool = true) -> Rect {
+        var best: (Rect, Int, Double)? = nil
+        for (i, c) in candidates.enumerated() {
+            let box = canvas.textRect(text, at: c.0, h: c.1, v: c.2, style).inset(by: -1.5 * s)
+            var cost = obstacles.cost(box)
+            if !plot.rect.contains(box) { cost += 1e6 }
+            cost += Double(i) * 1e-3
+            if best == nil || cost < best!.2 { best = (box, i, cost) }
+        }
+        guard let (box, i, _) = best else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        if halo { haloBox(box) }
+        let c = candidates[i]
+        canvas.text(text, at: c.0, h: c.1, v: c.2, style)
+        obstacles.texts.append(box)
+        return box
+    }
+
+    /// Puts each band's label inside its band, where it fits, and returns legend swatches for
+    /// the bands whose label does not fit.
+    func placeBandLabels(_ bands: [(RectangleMark, String)], _ plot: PlotArea, _ obstacles: inout Obstacles) -> [LegendEntry] {
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
+        var inside: [(RectangleMark, String)] = []
+        var swatches: [LegendEntry] = []
+        for (m, label) in bands {
+            if bandLabelCandidates(m, label, plot, style).isEmpty {
+                swatches.append(LegendEntry(label: label, key: .swatch(m.fill)))
+            } else {
+                inside.append((m, label))
+            }
+        }
+        for (m, label) in inside {
+            place(label, style, bandLabelCandidates(m, label, plot, style), plot, &obstacles, halo: false)
+        }
+        return swatches
+    }
+
+    /// Positions for a band's label inside the band (top centre, then bottom centre); empty when
+    /// the label is wider than the visible band.
+    private func bandLabelCandidates(_ m: RectangleMark, _ label: String, _ plot: PlotArea, _ style: TextStyle)
+        -> [(Point, HAlign, VAlign)]
+    {
+        let r = plot.rect
+        var a = plot.x(m.xRange.lowerBound), b = plot.x(m.xRange.upperBound)
+        if a.isNaN { a = r.minX }
+        guard b.isFinite else { return [] }
+        let x0 = max(min(a, b), r.minX), x1 = min(max(a, b), r.maxX)
+        var top = r.minY, bottom = r.maxY
+        if let yr = m.yRange {
+            top = max(r.minY, plot.y(yr.upperBound))
+            let lo = plot.y(yr.lowerBound)
+            bottom = lo.isFinite ? min(r.maxY, lo) : r.maxY
+        }
+        let w = canvas.measure(label, style).width
+        guard w + 8 * s <= x1 - x0 else { return [] }
+        let cx = (x0 + x1) / 2
+        return [(Point(x: cx, y: top + 4 * s), .center, .top), (Point(x: cx, y: bottom - 4 * s), .center, .bottom)]
+    }
+
+    /// An annotation at its offset from the point or mirrored (and 1.7 times as far) when that
+    /// hides less, with its leader line back to the point.
+    func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+        let p = plot.point(m.x, m.y)
+        guard p.x.isFinite, p.y.isFinite else { return }
+        let style = TextStyle(size: theme.labelSize * s, color: m.color ?? theme.foreground)
+        let dx = m.offset.dx * s, dy = m.offset.dy * s
+        var candidates: [(Point, HAlign, VAlign)] = []
+        for k in [1.0, 1.7] {
+            for (sx, sy) in [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)] {
+                let ox = dx * sx * k, oy = dy * sy * k
+                let h: HAlign = ox > 0 ? .left : ox < 0 ? .right : .center
+                let v: VAlign = oy > 0 ? .bottom : oy < 0 ? .top : .middle
+                candidates.append((Point(x: p.x + ox, y: p.y - oy), h, v))
+            }
+        }
+        // Leaders go under the text: compute the box first, then draw leader, halo and text.
+        var best: (Rect, Int, Double)? = nil
+        for (i, c) in candidates.enumerated() {
+            let box = canvas.textRect(m.text, at: c.0, h: c.1, v: c.2, style).inset(by: -2 * s)
+            var cost = obstacles.cost(box)
+            if !plot.rect.contains(box) { cost += 1e6 }
+            cost += Double(i) * 1e-3
+            if best == nil || cost < best!.2 { best = (box, i, cost) }
+        }
+        guard let (box, i, _) = best else { return }
+        if m.leaderLine {
+            let target = Point(x: min(max(p.x, box.minX), box.maxX), y: min(max(p.y, box.minY), box.maxY))
+            let len = hypot(target.x - p.x, target.y - p.y)
+            let start = 5 * s
+            if len > start + 2 * s {
+                let ux = (target.x - p.x) / len, uy = (target.y - p.y) / len
+                canvas.line(Point(x: p.x + ux * start, y: p.y + uy * start), target,
+                            color: theme.secondaryForeground, width: 0.7 * s)
+            }
+        }
+        haloBox(box)
+        let c = candidates[i]
+        canvas.text(m.text, at: c.0, h: c.1, v: c.2, style)
+        obstacles.texts.append(box)
+    }
+}
