@@ -14,10 +14,10 @@ public struct Summary: Codable, Sendable, Equatable {
     public var uniformLoss: Double
     public var metrics: [String: MetricSummary]
     public var overfitting: Overfitting
-    public var earlyStop: EarlyStop?
+    @WrittenAsNull public var earlyStop: EarlyStop?
     /// The plateau that matters most: the one still going on at the end for the first training
     /// loss, else its latest one, else any ongoing one (see docs/ANALYSIS.md).
-    public var plateau: Plateau?
+    @WrittenAsNull public var plateau: Plateau?
     /// Every plateau found on the training losses, by metric then start epoch.
     public var plateaus: [Plateau] = []
     public var instability: Instability
@@ -72,24 +72,6 @@ public struct Summary: Codable, Sendable, Equatable {
         smoothing = try c.decodeIfPresent(SmoothingUsed.self, forKey: .smoothing) ?? SmoothingUsed()
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schema, forKey: .schema)
-        try c.encode(run, forKey: .run)
-        try c.encode(threshold, forKey: .threshold)
-        try c.encode(vocabSize, forKey: .vocabSize)
-        try c.encode(uniformLoss, forKey: .uniformLoss)
-        try c.encode(metrics, forKey: .metrics)
-        try c.encode(overfitting, forKey: .overfitting)
-        try c.encode(earlyStop, forKey: .earlyStop)
-        try c.encode(plateau, forKey: .plateau)
-        try c.encode(plateaus, forKey: .plateaus)
-        try c.encode(instability, forKey: .instability)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(headline, forKey: .headline)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(smoothing, forKey: .smoothing)
-    }
 }
 
 /// The smoothing settings the analysis ran with (`ema_weight`, `ema_auto_span` of
@@ -145,15 +127,10 @@ public enum RunStatus: String, Codable, Sendable {
 /// A place in a log file: the evidence for a statement.
 public struct LogPlace: Codable, Sendable, Equatable {
     public var path: String
-    public var line: Int?
+    @WrittenAsNull public var line: Int?
     public init(path: String, line: Int?) {
         self.path = path
         self.line = line
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(path, forKey: .path)
-        try c.encode(line, forKey: .line)
     }
     enum CodingKeys: String, CodingKey { case path, line }
 }
@@ -165,12 +142,12 @@ public struct LaunchSummary: Codable, Sendable, Equatable {
     /// `first` (the first launch that trained), `restart` (resumed training an earlier launch
     /// had begun), `idle-before-training`, `idle-after-end` or `idle` (trained nothing).
     public var role: String
-    public var startedAt: String?
-    public var resumeEpoch: Int?
-    public var firstEpoch: Int?
-    public var lastEpoch: Int?
+    @WrittenAsNull public var startedAt: String?
+    @WrittenAsNull public var resumeEpoch: Int?
+    @WrittenAsNull public var firstEpoch: Int?
+    @WrittenAsNull public var lastEpoch: Int?
     public var file: String
-    public var line: Int?
+    @WrittenAsNull public var line: Int?
     /// Copies of its RESTART banner printed by other ranks at the same second (counted once).
     public var duplicateBanners: Int
 
@@ -193,18 +170,6 @@ public struct LaunchSummary: Codable, Sendable, Equatable {
         case lastEpoch = "last_epoch", duplicateBanners = "duplicate_banners"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(index, forKey: .index)
-        try c.encode(role, forKey: .role)
-        try c.encode(startedAt, forKey: .startedAt)
-        try c.encode(resumeEpoch, forKey: .resumeEpoch)
-        try c.encode(firstEpoch, forKey: .firstEpoch)
-        try c.encode(lastEpoch, forKey: .lastEpoch)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(duplicateBanners, forKey: .duplicateBanners)
-    }
 }
 
 public enum Verdict: String, Codable, Sendable {
@@ -226,9 +191,9 @@ public struct RunFacts: Codable, Sendable, Equatable {
     /// Why the status is what it is, in one sentence.
     public var statusReason: String = ""
     /// The line the status rests on (a crash line, the end marker), when there is one.
-    public var statusEvidence: LogPlace? = nil
+    @WrittenAsNull public var statusEvidence: LogPlace? = nil
     public var epochsCompleted: Int
-    public var epochsPlanned: Int?
+    @WrittenAsNull public var epochsPlanned: Int?
     /// Launches that resumed training an earlier launch had begun.
     public var restarts: Int
     /// Epochs at which those launches resumed.
@@ -241,19 +206,19 @@ public struct RunFacts: Codable, Sendable, Equatable {
     public var launchHistory: [LaunchSummary] = []
     /// What the logs say the model is: `var`, `infinity`, `llamagen` or `other`.
     public var family: String = "other"
-    public var iterationsPerEpoch: Int?
-    public var parametersMillions: Double?
+    @WrittenAsNull public var iterationsPerEpoch: Int?
+    @WrittenAsNull public var parametersMillions: Double?
     /// Median seconds per training iteration.
-    public var secondsPerIteration: Double?
+    @WrittenAsNull public var secondsPerIteration: Double?
     /// Wall-clock hours of training the logs account for.
-    public var totalHours: Double?
+    @WrittenAsNull public var totalHours: Double?
     /// Estimated hours to finish, when incomplete.
-    public var etaHours: Double?
+    @WrittenAsNull public var etaHours: Double?
     /// Where the hours come from: `wall-time` (timestamps in the logs), `sec-per-iter` (VAR's
     /// `s / it` times iterations per epoch) or nil when neither is known.
-    public var clockBasis: String? = nil
+    @WrittenAsNull public var clockBasis: String? = nil
     /// GPUs (processes) of the run, from `glb_batch_size / batch_size` in the config, when known.
-    public var gpus: Int? = nil
+    @WrittenAsNull public var gpus: Int? = nil
     /// The last global step of the iteration-level data, when there is any.
     public var lastStep: Int? = nil
     public var config: [String: String]
@@ -290,40 +255,14 @@ public struct RunFacts: Codable, Sendable, Equatable {
         case clockBasis = "clock_basis", gpus, lastStep = "last_step"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(path, forKey: .path)
-        try c.encode(status, forKey: .status)
-        try c.encode(statusReason, forKey: .statusReason)
-        try c.encode(statusEvidence, forKey: .statusEvidence)
-        try c.encode(epochsCompleted, forKey: .epochsCompleted)
-        try c.encode(epochsPlanned, forKey: .epochsPlanned)
-        try c.encode(launches, forKey: .launches)
-        try c.encode(restarts, forKey: .restarts)
-        try c.encode(idleLaunches, forKey: .idleLaunches)
-        try c.encode(restartEpochs, forKey: .restartEpochs)
-        try c.encode(launchHistory, forKey: .launchHistory)
-        try c.encode(family, forKey: .family)
-        try c.encode(iterationsPerEpoch, forKey: .iterationsPerEpoch)
-        try c.encode(parametersMillions, forKey: .parametersMillions)
-        try c.encode(secondsPerIteration, forKey: .secondsPerIteration)
-        try c.encode(totalHours, forKey: .totalHours)
-        try c.encode(etaHours, forKey: .etaHours)
-        try c.encode(clockBasis, forKey: .clockBasis)
-        try c.encode(gpus, forKey: .gpus)
-        try c.encodeIfPresent(lastStep, forKey: .lastStep)
-        try c.encode(config, forKey: .config)
-        try c.encode(sources, forKey: .sources)
-    }
 }
 
 /// One input file as the summary reports it.
 public struct SourceSummary: Codable, Sendable, Equatable {
     public var path: String
     public var format: String
-    public var firstEpoch: Int?
-    public var lastEpoch: Int?
+    @WrittenAsNull public var firstEpoch: Int?
+    @WrittenAsNull public var lastEpoch: Int?
     public var warnings: [String]
 
     public init(path: String, format: String, firstEpoch: Int?, lastEpoch: Int?, warnings: [String]) {
@@ -339,31 +278,17 @@ public struct SourceSummary: Codable, Sendable, Equatable {
         case firstEpoch = "first_epoch", lastEpoch = "last_epoch"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(path, forKey: .path)
-        try c.encode(format, forKey: .format)
-        try c.encode(firstEpoch, forKey: .firstEpoch)
-        try c.encode(lastEpoch, forKey: .lastEpoch)
-        try c.encode(warnings, forKey: .warnings)
-    }
 }
 
 /// A value with the epoch and global step it was seen at.
 public struct ValueAt: Codable, Sendable, Equatable {
     public var value: Double
-    public var epoch: Int?
-    public var step: Int?
+    @WrittenAsNull public var epoch: Int?
+    @WrittenAsNull public var step: Int?
     public init(value: Double, epoch: Int?, step: Int?) {
         self.value = value
         self.epoch = epoch
         self.step = step
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(value, forKey: .value)
-        try c.encode(epoch, forKey: .epoch)
-        try c.encode(step, forKey: .step)
     }
     enum CodingKeys: String, CodingKey { case value, epoch, step }
 }
@@ -555,12 +480,12 @@ public struct MetricSummary: Codable, Sendable, Equatable {
 public struct Overfitting: Codable, Sendable, Equatable {
     public var detected: Bool
     /// The validation metric judged (`val/loss_tail` or `val/loss_mean`), nil without validation data.
-    public var metric: String?
+    @WrittenAsNull public var metric: String?
     /// Epoch of the validation minimum.
-    public var bestEpoch: Int?
+    @WrittenAsNull public var bestEpoch: Int?
     public var bestValue: Double?
     /// First epoch of the rise that lasted `patience` validation checks.
-    public var onsetEpoch: Int?
+    @WrittenAsNull public var onsetEpoch: Int?
     /// Prechelt's generalization loss at the end: 100 * (last / min - 1).
     public var generalizationLoss: Double?
     /// The region [onset, end] to shade in charts.
@@ -579,8 +504,8 @@ public struct Overfitting: Codable, Sendable, Equatable {
     /// iterations per epoch; the only places of a step-only run): the validation minimum, the
     /// onset, the region to shade (its end is the last step of the run's data when that is after
     /// the last check) and the last check.
-    public var bestStep: Int? = nil
-    public var onsetStep: Int? = nil
+    @WrittenAsNull public var bestStep: Int? = nil
+    @WrittenAsNull public var onsetStep: Int? = nil
     public var regionStartStep: Int? = nil
     public var regionEndStep: Int? = nil
     public var lastStep: Int? = nil
@@ -614,30 +539,6 @@ public struct Overfitting: Codable, Sendable, Equatable {
         case requiredChecks = "required_checks", perMetric = "per_metric"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(detected, forKey: .detected)
-        try c.encode(metric, forKey: .metric)
-        try c.encode(bestEpoch, forKey: .bestEpoch)
-        try c.encodeIfPresent(bestValue, forKey: .bestValue)
-        try c.encode(onsetEpoch, forKey: .onsetEpoch)
-        try c.encodeIfPresent(generalizationLoss, forKey: .generalizationLoss)
-        try c.encodeIfPresent(regionStartEpoch, forKey: .regionStartEpoch)
-        try c.encodeIfPresent(regionEndEpoch, forKey: .regionEndEpoch)
-        try c.encode(hasValidationData, forKey: .hasValidationData)
-        try c.encodeIfPresent(trainingMetric, forKey: .trainingMetric)
-        try c.encodeIfPresent(checks, forKey: .checks)
-        try c.encodeIfPresent(lastValue, forKey: .lastValue)
-        try c.encodeIfPresent(lastEpoch, forKey: .lastEpoch)
-        // Like best_epoch and onset_epoch, best_step and onset_step are always written.
-        try c.encode(bestStep, forKey: .bestStep)
-        try c.encode(onsetStep, forKey: .onsetStep)
-        try c.encodeIfPresent(regionStartStep, forKey: .regionStartStep)
-        try c.encodeIfPresent(regionEndStep, forKey: .regionEndStep)
-        try c.encodeIfPresent(lastStep, forKey: .lastStep)
-        try c.encodeIfPresent(requiredChecks, forKey: .requiredChecks)
-        try c.encode(perMetric, forKey: .perMetric)
-    }
 }
 
 /// The overfitting rule on one validation metric.
@@ -645,8 +546,8 @@ public struct MetricOverfitting: Codable, Sendable, Equatable {
     /// `loss` (lower is better) or `accuracy` (higher is better).
     public var kind: String
     public var checks: Int
-    public var bestEpoch: Int?
-    public var bestStep: Int?
+    @WrittenAsNull public var bestEpoch: Int?
+    @WrittenAsNull public var bestStep: Int?
     public var bestValue: Double
     /// Checks after the best one, all worse than it, up to the end.
     public var worseChecksAfterBest: Int
@@ -654,18 +555,18 @@ public struct MetricOverfitting: Codable, Sendable, Equatable {
     public var requiredChecks: Int
     public var detected: Bool
     /// The first check after the best one, when detected.
-    public var onsetEpoch: Int?
-    public var onsetStep: Int?
+    @WrittenAsNull public var onsetEpoch: Int?
+    @WrittenAsNull public var onsetStep: Int?
     public var lastValue: Double
-    public var lastEpoch: Int?
-    public var lastStep: Int?
+    @WrittenAsNull public var lastEpoch: Int?
+    @WrittenAsNull public var lastStep: Int?
     /// The training loss the rule compared with, and its smoothed values at the best check and at
     /// the check that completed the evidence.
-    public var trainingMetric: String?
-    public var trainingAtBest: Double?
-    public var trainingAtEvidence: Double?
+    @WrittenAsNull public var trainingMetric: String?
+    @WrittenAsNull public var trainingAtBest: Double?
+    @WrittenAsNull public var trainingAtEvidence: Double?
     /// Whether the training loss fell over that stretch (nil when unknown).
-    public var trainingFell: Bool?
+    @WrittenAsNull public var trainingFell: Bool?
 
     public init(kind: String, checks: Int, bestEpoch: Int?, bestStep: Int?, bestValue: Double, worseChecksAfterBest: Int,
                 requiredChecks: Int, detected: Bool, lastValue: Double, lastEpoch: Int?, lastStep: Int?) {
@@ -692,26 +593,6 @@ public struct MetricOverfitting: Codable, Sendable, Equatable {
         case trainingAtEvidence = "training_at_evidence", trainingFell = "training_fell"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(checks, forKey: .checks)
-        try c.encode(bestEpoch, forKey: .bestEpoch)
-        try c.encode(bestStep, forKey: .bestStep)
-        try c.encode(bestValue, forKey: .bestValue)
-        try c.encode(worseChecksAfterBest, forKey: .worseChecksAfterBest)
-        try c.encode(requiredChecks, forKey: .requiredChecks)
-        try c.encode(detected, forKey: .detected)
-        try c.encode(onsetEpoch, forKey: .onsetEpoch)
-        try c.encode(onsetStep, forKey: .onsetStep)
-        try c.encode(lastValue, forKey: .lastValue)
-        try c.encode(lastEpoch, forKey: .lastEpoch)
-        try c.encode(lastStep, forKey: .lastStep)
-        try c.encode(trainingMetric, forKey: .trainingMetric)
-        try c.encode(trainingAtBest, forKey: .trainingAtBest)
-        try c.encode(trainingAtEvidence, forKey: .trainingAtEvidence)
-        try c.encode(trainingFell, forKey: .trainingFell)
-    }
 }
 
 /// Where a patience / min_delta rule would have stopped, and what it would have saved.
@@ -720,10 +601,10 @@ public struct MetricOverfitting: Codable, Sendable, Equatable {
 /// and `step`, `best_step` and `steps_saved` say where and how much).
 public struct EarlyStop: Codable, Sendable, Equatable {
     /// The epoch at which the rule would have stopped; nil for a step-only run (no epochs known).
-    public var epoch: Int?
+    @WrittenAsNull public var epoch: Int?
     public var metric: String
     /// Epochs of training after the stop; nil for a step-only run (see `stepsSaved`).
-    public var epochsSaved: Int?
+    @WrittenAsNull public var epochsSaved: Int?
     public var hoursSaved: Double?
     /// The epoch of the best value the rule saw (the checkpoint to keep).
     public var bestEpoch: Int? = nil
@@ -734,7 +615,7 @@ public struct EarlyStop: Codable, Sendable, Equatable {
     public var unit: String? = nil
     /// The global step of the stop and of the best value, whenever steps are known (for epoch
     /// runs too, with iterations per epoch), and the steps of training after the stop.
-    public var step: Int? = nil
+    @WrittenAsNull public var step: Int? = nil
     public var bestStep: Int? = nil
     public var stepsSaved: Int? = nil
     /// `hours_saved` times the GPUs of the run, when both are known.
@@ -758,25 +639,6 @@ public struct EarlyStop: Codable, Sendable, Equatable {
         case gpuHoursSaved = "gpu_hours_saved", checkpointNote = "checkpoint_note"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        // `epoch` is a contract field: null (not absent) for a step-only run; `epochs_saved` and
-        // `step` are written the same way, so that one of each pair is always a number.
-        try c.encode(epoch, forKey: .epoch)
-        try c.encode(metric, forKey: .metric)
-        try c.encode(epochsSaved, forKey: .epochsSaved)
-        try c.encodeIfPresent(hoursSaved, forKey: .hoursSaved)
-        try c.encodeIfPresent(bestEpoch, forKey: .bestEpoch)
-        try c.encodeIfPresent(bestValue, forKey: .bestValue)
-        try c.encodeIfPresent(patience, forKey: .patience)
-        try c.encodeIfPresent(minDelta, forKey: .minDelta)
-        try c.encodeIfPresent(unit, forKey: .unit)
-        try c.encode(step, forKey: .step)
-        try c.encodeIfPresent(bestStep, forKey: .bestStep)
-        try c.encodeIfPresent(stepsSaved, forKey: .stepsSaved)
-        try c.encodeIfPresent(gpuHoursSaved, forKey: .gpuHoursSaved)
-        try c.encodeIfPresent(checkpointNote, forKey: .checkpointNote)
-    }
 }
 
 /// A stretch where the smoothed loss stopped improving (ReduceLROnPlateau semantics).
@@ -979,13 +841,13 @@ public struct Finding: Codable, Sendable, Equatable {
     public var kind: String
     public var severity: Severity
     public var message: String
-    public var epoch: Int?
+    @WrittenAsNull public var epoch: Int?
     public var metric: String?
     public var recommendation: String?
     /// The numbers the sentence states that the rest of the summary does not hold (a trend's
-    /// from and to), so that a report can word the finding in another language. Most findings
-    /// need none: their facts are the summary's own (metrics, overfitting, early_stop, ...).
-    public var facts: [String: Fact] = [:]
+    /// from and to), so that a report can word the finding in another language; nil for most
+    /// findings, whose facts are the summary's own (metrics, overfitting, early_stop, ...).
+    public var facts: [String: Fact]?
 
     public init(kind: String, severity: Severity, message: String, epoch: Int? = nil, metric: String? = nil,
                 recommendation: String? = nil, facts: [String: Fact] = [:]) {
@@ -995,31 +857,8 @@ public struct Finding: Codable, Sendable, Equatable {
         self.epoch = epoch
         self.metric = metric
         self.recommendation = recommendation
-        self.facts = facts
+        self.facts = facts.isEmpty ? nil : facts
     }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try c.decode(String.self, forKey: .kind)
-        severity = try c.decode(Severity.self, forKey: .severity)
-        message = try c.decode(String.self, forKey: .message)
-        epoch = try c.decodeIfPresent(Int.self, forKey: .epoch)
-        metric = try c.decodeIfPresent(String.self, forKey: .metric)
-        recommendation = try c.decodeIfPresent(String.self, forKey: .recommendation)
-        facts = try c.decodeIfPresent([String: Fact].self, forKey: .facts) ?? [:]
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(message, forKey: .message)
-        try c.encode(epoch, forKey: .epoch)
-        try c.encodeIfPresent(metric, forKey: .metric)
-        try c.encodeIfPresent(recommendation, forKey: .recommendation)
-        if !facts.isEmpty { try c.encode(facts, forKey: .facts) }
-    }
-    enum CodingKeys: String, CodingKey { case kind, severity, message, epoch, metric, recommendation, facts }
 }
 
 /// A number, count, word or yes/no a finding states (JSON: a number, string or boolean).

@@ -278,9 +278,9 @@ struct ChineseWording: ReportWording {
             return ("\(metric) 曾停滞 \(spans.count) 次（第 " + spans.map { "\($0.startEpoch)–\($0.endEpoch!)" }.joined(separator: "、")
                     + " 轮），每次之后都重新改善。", nil)
         case "trend":
-            guard let from = f.facts["from"]?.number, let to = f.facts["to"]?.number,
-                  let fe = f.facts["from_epoch"]?.count, let te = f.facts["to_epoch"]?.count else { break }
-            let verb = f.facts["improving"]?.flag == true ? "仍在改善" : "已不再改善"
+            guard let from = f.facts?["from"]?.number, let to = f.facts?["to"]?.number,
+                  let fe = f.facts?["from_epoch"]?.count, let te = f.facts?["to_epoch"]?.count else { break }
+            let verb = f.facts?["improving"]?.flag == true ? "仍在改善" : "已不再改善"
             return ("\(metric) \(verb)：平滑值从第 \(fe) 轮的 \(num(from)) 变为第 \(te) 轮的 \(num(to))（\(te - fe) 轮内变化 \(to - from <= 0 ? "" : "+")\(num(to - from))）。", nil)
         case "loss-spike", "grad-norm-spike":
             let grad = f.kind == "grad-norm-spike"
