@@ -3,8 +3,9 @@ import Foundation
 import Report
 import TrainingLog
 
-/// load -> analyse -> write, once for every command: `report`, `plot`, `summary`, `check` and
-/// the sweep's runner call these, and only parse arguments and print around them.
+/// load -> analyse, once for every command: `report`, `plot`, `summary`, `check` and the sweep's
+/// runner read and analyse a run through `analyse`, then hand the summary to their writer
+/// (`ReportWriter`, the figures, `TerminalSummary`), and only parse arguments and print around it.
 public enum RunPipeline {
     /// The steps a caller may want to show or time.
     public enum Step: Sendable {
@@ -25,16 +26,5 @@ public enum RunPipeline {
         let summary = Analyzer.analyze(run, options: options)
         progress(.analysed(summary: summary))
         return (run, summary)
-    }
-
-    /// Reads, analyses and writes the report of one run into `directory`.
-    public static func report(_ path: String, settings: Settings, to directory: (Run) -> String,
-                              progress: (Step) -> Void = { _ in }, writing: ((String) -> Void)? = nil) throws
-        -> (run: Run, summary: Summary, files: ReportFiles)
-    {
-        let (run, summary) = try analyse(path, settings: settings, progress: progress)
-        let files = try ReportWriter(settings: settings.report).write(run: run, summary: summary, to: directory(run),
-                                                                      progress: writing)
-        return (run, summary, files)
     }
 }
