@@ -7,15 +7,55 @@ public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do { try createFolder(folder) } catch let ReportError.cannotWrite(p, reason) {
+            throw ReportError.cannotWrite(path: path, reason: p == folder ? "\(folder) \(reason)" : reason)
+        }
         let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw ReportError.cannotWrite(path: path, reason: "cannot create a temporary file in \(folder)")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw ReportError.cannotWrite(path: path, reason: FileProblem.words(errno: errno)) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+                offset += n
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure != 0 {
+            // A full disk or a quota: the old file stays as it was.
+            unlink(temporary)
+            throw ReportError.cannotWrite(path: path, reason: FileProblem.words(errno: failure))
         }
         if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = FileProblem.words(errno: errno)
             unlink(temporary)
             throw ReportError.cannotWrite(path: path, reason: reason)
+        }
+    }
+
+    /// Creates `folder` and its parents, with the cause in words when it cannot.
+    public static func createFolder(_ folder: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw ReportError.cannotWrite(path: folder, reason: "is a file, not a folder")
+        }
+        // A file where a parent folder should be: say which (Foundation only says "unknown").
+        var parent = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
+        while parent.path != "/" {
+            if FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDir) {
+                if !isDir.boolValue {
+                    throw ReportError.cannotWrite(path: folder, reason: "\(parent.path) is a file, not a folder")
+                }
+                break
+            }
+            parent = parent.deletingLastPathComponent()
+        }
+        try FileProblem.writing(folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
     }
 
@@ -28,13 +68,13 @@ public enum AtomicFile {
     public static func temporaryPath(for path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try createFolder(folder)
         return folder + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
     public static func commit(temporary: String, to path: String) throws {
         if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = FileProblem.words(errno: errno)
             unlink(temporary)
             throw ReportError.cannotWrite(path: path, reason: reason)
         }

@@ -49,7 +49,8 @@ public struct ReportWriter: Sendable {
         let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
         let planned = ["report.pdf", "report.html", "report.md", "summary.json"].map { dir + "/" + $0 }
         try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
-        try FileManager.default.createDirectory(atPath: dir + "/figures", withIntermediateDirectories: true)
+        try AtomicFile.createFolder(dir)
+        try AtomicFile.createFolder(dir + "/figures")
 
         let model = ReportModel(summary: summary, language: settings.language)
         let named = VARFigures.all(run: run, model: model, settings: settings.figures)

@@ -85,7 +85,8 @@ public struct SweepRunner: Sendable {
     /// the plan; returns one outcome per rendered run, in plan order.
     public func render(plan: SweepPlan, progress: (@Sendable (SweepEvent) -> Void)? = nil) throws -> [SweepRunOutcome] {
         let out = settings.output
-        try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+        try AtomicFile.createFolder(out)
+        try AtomicFile.createFolder(out + "/runs")
         try plan.write(to: out)
         let mine = plan.runs.enumerated().filter { settings.shard?.contains($0.offset) ?? true }.map(\.element)
         let writer = try ReportWriter(settings: settings.report)

@@ -59,7 +59,16 @@ public enum RunLoader {
 
     /// Recognised files under `root`, sorted by path; `looked` counts the files examined.
     static func scan(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000) -> (found: [Found], looked: Int) {
+        let r = scanWithProblems(root, maxDepth: maxDepth, maxFiles: maxFiles)
+        return (r.found, r.looked)
+    }
+
+    /// `scan`, plus the files that could not be looked at: empty, or unreadable (with why).
+    static func scanWithProblems(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000)
+        -> (found: [Found], looked: Int, problems: [String])
+    {
         var found: [Found] = []
+        var problems: [String] = []
         var looked = 0
         func walk(_ dir: String, _ depth: Int) {
             guard let names = ByteFile.listDirectory(dir) else { return }
@@ -73,7 +82,15 @@ public enum RunLoader {
                 }
                 guard ByteFile.isRegularFile(p) else { continue }
                 looked += 1
-                guard let prefix = try? ByteFile.prefix(p), !prefix.isEmpty else { continue }
+                let prefix: [UInt8]
+                do { prefix = try ByteFile.prefix(p) } catch {
+                    problems.append("\(RunNaming.lastComponent(p)): \(error.message)")
+                    continue
+                }
+                if prefix.isEmpty {
+                    problems.append("\(RunNaming.lastComponent(p)) is empty")
+                    continue
+                }
                 let detected = FormatDetector.detect(path: p, prefix: prefix)
                 // stderr.txt (VAR's line prefix, but no training lines) and a scheduler's console
                 // files say how the run ended: read them for banners and crash evidence.
@@ -87,7 +104,7 @@ public enum RunLoader {
             }
         }
         walk(root, 0)
-        return (found.sorted { $0.path < $1.path }, looked)
+        return (found.sorted { $0.path < $1.path }, looked, problems.sorted())
     }
 
     /// The files loading the folder `folder` reads (recognised by content, as `load` does),
@@ -116,10 +133,11 @@ public enum RunLoader {
     }
 
     static func loadFolder(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
-        let (found, looked) = scan(folder)
+        let (found, looked, problems) = scanWithProblems(folder)
         guard found.contains(where: { $0.format != .console }) else {
             let consoles = found.map { RunNaming.lastComponent($0.path) }
-            let only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
+            var only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
+            if !problems.isEmpty { only += "; " + problems.prefix(5).joined(separator: "; ") }
             throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep\(only)): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
         }
         // Jobs: each TensorBoard folder as one stream, every other file on its own.

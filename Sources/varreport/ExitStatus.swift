@@ -24,6 +24,12 @@ enum ExitStatus {
         case let c as ConfigError:
             printError("error: \(c)")
             return usage
+        case let ns as NSError where ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain:
+            // A Foundation error that no layer put into words: its path and cause, never its
+            // domain, code or UserInfo.
+            let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+            printError("error: " + (path.map { "\($0): " } ?? "") + FileProblem.words(for: ns))
+            return usage
         default:
             let code = VarReport.exitCode(for: error)
             let message = VarReport.fullMessage(for: error)

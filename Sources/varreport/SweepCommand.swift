@@ -101,7 +101,7 @@ struct SweepCommand: ParsableCommand {
                                 "train/loss_mean": irreducibleMean, "val/loss_mean": irreducibleMean]
         do {
             if merge {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try AtomicFile.createFolder(out)
                 let failed = try compare(directories: runs, settings: settings)
                 if failed > 0 { throw ExitCode(ExitStatus.checkFailed) }
                 return

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Errors about the output and about unusable input: one line, the path and the cause in words,
+/// exit 2, and never a Foundation error domain, code or UserInfo.
+@Suite struct OutputErrorTests {
+    static func expectOneClearLine(_ r: CLI.Result, naming path: String, saying cause: String,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(r.status == 2, sourceLocation: sourceLocation)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(path) && r.stderr.contains(cause), "\(r.stderr)", sourceLocation: sourceLocation)
+        for dump in ["Error Domain", "NSCocoaErrorDomain", "UserInfo", "Code=", "NSFilePath"] {
+            #expect(!r.stderr.contains(dump), "\(r.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func anOutputFolderThatIsAFile() throws {
+        let dir = CLI.temporaryDirectory("out-file")
+        let file = dir + "/taken"
+        try "mine".write(toFile: file, atomically: true, encoding: .utf8)
+        Self.expectOneClearLine(CLI.run(["report", CLI.example, "-o", file, "--quiet"]), naming: file, saying: "is a file, not a folder")
+        Self.expectOneClearLine(CLI.run(["report", CLI.example, "-o", file + "/sub", "--quiet"]), naming: file, saying: "is a file, not a folder")
+        Self.expectOneClearLine(CLI.run(["plot", CLI.example, "--figure", "loss", "-o", file + "/x.png", "--quiet"]),
+                                naming: file + "/x.png", saying: "is a file, not a folder")
+        Self.expectOneClearLine(CLI.run(["sweep", CLI.example, "-o", file, "--quiet"]), naming: file, saying: "is a file, not a folder")
+        // The user's file is untouched.
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "mine")
+    }
+
+    @Test func aFolderWithNoUsableDataSaysWhatWasFound() throws {
+        let dir = CLI.temporaryDirectory("no-data")
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir + "/empty/stdout.txt", contents: Data())
+        for command in [["summary"], ["report", "-o", dir + "/out"], ["check", "--metric", "train/loss_tail", "--below", "5.5"]] {
+            let args = [command[0], dir + "/empty"] + command.dropFirst()
+            Self.expectOneClearLine(CLI.run(args), naming: dir + "/empty", saying: "stdout.txt is empty")
+        }
+        try FileManager.default.createDirectory(atPath: dir + "/header", withIntermediateDirectories: true)
+        try "epoch,train/loss_tail\n".write(toFile: dir + "/header/metrics.csv", atomically: true, encoding: .utf8)
+        Self.expectOneClearLine(CLI.run(["summary", dir + "/header"]), naming: "metrics.csv", saying: "no numeric values")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+}
