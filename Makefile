@@ -45,6 +45,7 @@ examples:
 	  --answers Examples/var-d16.answers.json --readme Examples/README.md
 	python3 scripts/make_fixtures.py
 	python3 scripts/make_diagnosis_runs.py
+	python3 scripts/make_family_runs.py
 
 # Speed and memory against the targets and the anchors (docs/PERFORMANCE.md); never part of `make test`.
 # BENCH_QUICK=1: small cases only; BENCH_ANCHORS=1: also run EventAccumulator and tbparse (minutes each).

@@ -13,11 +13,18 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
     /// every loss, also to losses that are not on the scale of a V-way cross-entropy, to which the
     /// default 5.5 does not apply. Not a config key of its own.
     public var thresholdExplicit: Bool = false
+    /// False when the run's family is not VAR's and the user set no threshold: VAR's default bar
+    /// is then not applied (`FamilyDefaults`). Not a config key.
+    public var defaultBarApplies: Bool = true
     /// The time the analysis is made at (Unix seconds), to tell a run that is still being
     /// written (`running`) from one that `stopped`; nil: unknown (not a config key).
     public var now: Double? = nil
     /// Codebook size V: the uniform baseline is ln V (8.318 for 4096).
     public var vocabSize: Int = 4096
+    /// True when the user set `vocab_size` (command line or config file); otherwise the run's
+    /// family sets it (`FamilyDefaults`: LlamaGen's `vocab_size` argument, its 16384). Not a
+    /// config key of its own.
+    public var vocabExplicit: Bool = false
     /// What the analysis is for (not a config key): everything, or only what figures draw.
     public var scope: Scope = .full
     public enum Scope: Sendable, Equatable {
@@ -156,6 +163,9 @@ public struct AnalysisOptions: Sendable, Codable, Equatable {
         thresholds = try v(.thresholds, d.thresholds)
         thresholdExplicit = c.contains(.threshold)
         vocabSize = try v(.vocabSize, d.vocabSize)
+        // Set by a config file's `analysis.vocab_size` (any other than the default: an encoded
+        // copy of the options carries the default too, and must decode to the same options).
+        vocabExplicit = vocabSize != d.vocabSize
         emaWeight = try v(.emaWeight, d.emaWeight)
         emaAutoSpan = try v(.emaAutoSpan, d.emaAutoSpan)
         lastFraction = try v(.lastFraction, d.lastFraction)

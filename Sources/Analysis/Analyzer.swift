@@ -7,7 +7,7 @@ public enum Analyzer {
     /// Analyses a run: per-metric numbers, threshold crossings and projections, plateaus,
     /// overfitting, early stopping, instability, run facts, the verdict, a headline and findings.
     public static func analyze(_ run: Run, options: AnalysisOptions = .init()) -> Summary {
-        let o = options
+        let (o, familyNote) = FamilyDefaults.apply(options, to: run)
         let lnV = VARNames.uniformLoss(vocabSize: max(o.vocabSize, 2))
         let clock = RunClock.make(run)
         let schedule = LearningRateSchedule.make(run)
@@ -92,6 +92,7 @@ public enum Analyzer {
         findings += over.findings
         findings += earlyFindings
         findings += RunFactsBuilder.findings(facts)
+        if let note = familyNote { findings.append(note) }
         if verdict == .insufficientData {
             findings.insert(Finding(kind: "insufficient-data", severity: .warning, message: headline,
                                     metric: judged.first?.rawValue,

@@ -162,7 +162,9 @@ public enum OverfittingDetector {
         guard !judged.isEmpty || !singles.isEmpty else {
             let f = Finding(kind: "no-validation-data", severity: .info,
                             message: "The logs hold no validation data, so overfitting cannot be judged; nothing is inferred from the training curves.",
-                            recommendation: "Keep log.txt and the TensorBoard event files with the run: VAR writes its validation results only there (stdout shows training averages on its validation line).")
+                            recommendation: RunFactsBuilder.family(run) == "llamagen"
+                                ? "LlamaGen's trainer logs no validation loss: evaluate a held-out set every few thousand steps (or the FID of samples from saved checkpoints) to judge overfitting."
+                                : "Keep log.txt and the TensorBoard event files with the run: VAR writes its validation results only there (stdout shows training averages on its validation line).")
             return Outcome(overfitting: Overfitting(detected: false, metric: nil, bestEpoch: nil, bestValue: nil,
                                                     onsetEpoch: nil, generalizationLoss: nil, regionStartEpoch: nil,
                                                     regionEndEpoch: nil, hasValidationData: false),

@@ -125,9 +125,10 @@ enum RunFactsBuilder {
     }
 
     /// `var` when the logs are VAR's own (its console or log.txt, or a TensorBoard folder named by
-    /// VAR), else `other`.
+    /// VAR), `llamagen` for LlamaGen's log, else `other`.
     static func family(_ run: Run) -> String {
         if run.sources.contains(where: { $0.format == .varStdout || $0.format == .varLogTxt }) { return "var" }
+        if run.sources.contains(where: { $0.format == .llamaGen }) { return "llamagen" }
         if run.config.contains(where: { $0.key == "pn" }), run.config.contains(where: { $0.key == "depth" }) { return "var" }
         return "other"
     }
@@ -149,10 +150,12 @@ enum RunFactsBuilder {
             out.append(Finding(kind: "running", severity: .info, message: msg, epoch: last))
         case .stopped:
             out.append(Finding(kind: "stopped", severity: .warning, message: "The run stopped: \(f.statusReason).", epoch: last,
-                               recommendation: "If it was not stopped on purpose, look at the job's scheduler log (its .out / .err files) for why, and resume from ar-ckpt-last.pth."))
+                               recommendation: "If it was not stopped on purpose, look at the job's scheduler log (its .out / .err files) for why, and resume from " + (f.family == "llamagen" ? "the last saved checkpoint (LlamaGen's --gpt-ckpt)." : "ar-ckpt-last.pth.")))
         case .crashed:
             out.append(Finding(kind: "crashed", severity: .critical, message: "The run crashed: \(f.statusReason).", epoch: last,
-                               recommendation: "Fix the cause and resume: VAR's auto-resume picks up ar-ckpt-last.pth (saved at the last validation epoch), so the epochs after it are trained again."))
+                               recommendation: f.family == "llamagen"
+                                   ? "Fix the cause and resume with --gpt-ckpt from the last saved checkpoint (every --ckpt-every steps): the steps after it are trained again."
+                                   : "Fix the cause and resume: VAR's auto-resume picks up ar-ckpt-last.pth (saved at the last validation epoch), so the epochs after it are trained again."))
         case .unknown:
             if f.epochsCompleted == 0, f.epochsPlanned == nil, let step = f.lastStep {
                 // A log by steps only (a CSV or JSON Lines fork): nothing says how long the run was meant to be.

@@ -29,9 +29,12 @@ enum RunStatusRules {
         }
         let crash = terminalCrash(run, options: o)
         if run.finishedMarker || (planned.map { done >= $0 } ?? false) {
+            // The end marker in the words of the trainer that wrote it.
+            let marker = run.sources.contains { $0.format == .llamaGen && $0.path == run.endMarker?.file }
+                ? "LlamaGen's end marker (Done!)" : "VAR's end marker (final args / [PT finished])"
             var reason = run.finishedMarker && planned.map({ done < $0 }) != true
-                ? "the logs end with VAR's end marker (final args / [PT finished]) after \(done)\(of) epochs"
-                : (run.finishedMarker ? "the logs hold VAR's end marker" : "all \(planned!) planned epochs were logged")
+                ? "the logs end with \(marker) after \(done)\(of) epochs"
+                : (run.finishedMarker ? "the logs hold \(marker.replacingOccurrences(of: " (final args / [PT finished])", with: ""))" : "all \(planned!) planned epochs were logged")
             if run.finishedMarker, let p = planned, done < p {
                 reason += ", though only \(done) of \(p) epochs were logged"
             }

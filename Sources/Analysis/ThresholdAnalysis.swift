@@ -38,7 +38,7 @@ enum ThresholdAnalysis {
         // The default bar is VAR's 5.5 for a 4096-way token loss: it applies to losses on that
         // scale only, unless the user set a bar (for all losses, or for this one).
         let explicit = o.thresholds[raw.name.rawValue] != nil || o.thresholdExplicit
-        guard onScale || explicit else { return }
+        guard (onScale && o.defaultBarApplies) || explicit else { return }
         let thr = o.threshold(for: raw.name.rawValue)
         m.threshold = thr
         let judged = raw.granularity == .epoch ? raw : raw.smoothed(weight: o.smoothingWeight(raw))

@@ -191,6 +191,8 @@ enum VerdictRules {
                 }
             } else if m.threshold == nil, m.vocabScale == false {
                 s += " (no threshold applies: it is not on the scale of a \(i.options.vocabSize)-way token loss)"
+            } else if m.threshold == nil, !i.options.defaultBarApplies {
+                s += " (no threshold set: VAR's 5.5 bar is not for this model family)"
             }
             let above = validationAbove(i)
             return s + (above.isEmpty ? others(p) : "; " + above.joined(separator: "; ")) + "."

@@ -50,6 +50,7 @@ public struct Settings: Sendable {
         if commandLine.threshold != nil || config.threshold != nil { a.thresholdExplicit = true }
         a.threshold = commandLine.threshold ?? config.threshold ?? a.threshold
         a.thresholds.merge(config.thresholds) { _, fromFile in fromFile }
+        if commandLine.vocab != nil || config.vocab != nil { a.vocabExplicit = true }
         a.vocabSize = commandLine.vocab ?? config.vocab ?? a.vocabSize
         // The top-level keys are the short form of the `analysis:` ones; given both, they win.
         if let w = config.emaWeight { a.emaWeight = w }

@@ -23,6 +23,11 @@ public enum FormatDetector {
 
         if !binary {
             for l in nonEmpty.prefix(400) where looksLikeStdoutLine(l) { return .varStdout }
+            // LlamaGen's logger writes log.txt too: by content, not name.
+            for l in nonEmpty.prefix(400) where LlamaGenReader.isStepLine(l) { return .llamaGen }
+            if nonEmpty.prefix(20).contains(where: { contains(Array($0), "Namespace(") && contains(Array($0), "gpt_model=") }) {
+                return .llamaGen
+            }
         }
         if first.first == 0x7B { // {
             if contains(text, "\"is_master\"") { return .varLogTxt }

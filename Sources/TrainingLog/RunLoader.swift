@@ -47,6 +47,7 @@ public enum RunLoader {
         case .csv: return try CSVReader.read(path: path, options: options)
         case .jsonLines: return try JSONLinesReader.read(path: path, options: options)
         case .console: return try ConsoleLogReader.read(path: path, options: options)
+        case .llamaGen: return try LlamaGenReader.read(path: path, options: options)
         }
     }
 

@@ -12,7 +12,8 @@
 ///   over 1e-3 plus the printed decimals: stdout prints losses with 3 decimals), a warning on the
 ///   lower-ranked file names both files, the first such epoch and the count. stdout's epoch
 ///   accuracy (an approximation, see `VARStdoutReader`) is not compared.
-/// - Config from stdout's `initial args`, then log.txt header keys it lacks; facts
+/// - Config from stdout's `initial args`, then log.txt header keys it lacks (then LlamaGen's
+///   `Namespace(...)`, then TensorBoard's); facts
 ///   (iterations per epoch, planned epochs, parameters) from stdout, then log.txt, then others;
 ///   restart epochs from stdout, else from TensorBoard's backward steps; launches from the
 ///   console that logged training, else from the event files; crash evidence from every file.
@@ -27,9 +28,10 @@ public enum RunMerger {
         let stdout = parts.filter { format($0) == .varStdout }
         let logTxt = parts.filter { format($0) == .varLogTxt }
         let tb = parts.filter { format($0) == .tensorBoard }
+        let llamaGen = parts.filter { format($0) == .llamaGen }
         let factOrder = stdout + logTxt + parts.filter { ![.varStdout, .varLogTxt].contains(format($0)) }
 
-        for p in stdout + logTxt + tb {
+        for p in stdout + logTxt + llamaGen + tb {
             for e in p.config where !out.config.contains(where: { $0.key == e.key }) { out.config.append(e) }
         }
         out.iterationsPerEpoch = factOrder.lazy.compactMap(\.iterationsPerEpoch).first
@@ -38,7 +40,7 @@ public enum RunMerger {
         out.restartEpochs = stdout.isEmpty ? tb.flatMap(\.restartEpochs) : stdout.flatMap(\.restartEpochs)
         // Launches from the console that logged training (stderr.txt repeats its banners), else
         // from the TensorBoard folder's event files.
-        let consoles = stdout.filter { $0.launches.contains(where: \.trained) }
+        let consoles = (stdout + llamaGen).filter { $0.launches.contains(where: \.trained) }
         out.launches = consoles.max { $0.launches.filter(\.trained).count < $1.launches.filter(\.trained).count }?.launches
             ?? tb.first(where: { !$0.launches.isEmpty })?.launches ?? []
         out.crashEvidence = parts.flatMap(\.crashEvidence).sorted { ($0.file, $0.line) < ($1.file, $1.line) }
@@ -90,7 +92,7 @@ public enum RunMerger {
         // log.txt's exact value goes first.
         case .varStdout?: return g == .epoch && name?.isAccuracy == true ? 3 : 1
         case .varLogTxt?: return 2
-        case .csv?, .jsonLines?: return 4
+        case .csv?, .jsonLines?, .llamaGen?: return 4
         case .console?, nil: return 9
         }
     }

@@ -353,6 +353,11 @@ struct ChineseWording: ReportWording {
             if r.restarts > 0 { msg += "：\(r.restarts) 次重启恢复了训练（第 \(r.restartEpochs.map(String.init).joined(separator: "、")) 轮；重复的轮次只计一次，取后来的值）" }
             if r.idleLaunches > 0 { msg += "；\(r.idleLaunches) 次启动没有训练任何一轮" }
             return (msg + "。", nil)
+        case "family":
+            let family = f.facts?["family"]?.text ?? ""
+            let name = family == "llamagen" ? "LlamaGen" : family
+            return ("这是 \(name) 的日志（由其日志行识别），因此分析使用码本大小 \(s.vocabSize)（损失从 ln V = \(num(s.uniformLoss)) 左右开始）"
+                    + (s.metrics.values.contains { $0.threshold != nil } ? "" : "，不使用 VAR 的 5.5 阈值（可用 --threshold 自行设定）") + "。", nil)
         case "insufficient-data":
             return ("数据不足：" + headline(s), "请把 varreport 指向整个运行文件夹（stdout.txt、log.txt 和 TensorBoard 文件），或让训练再运行一段时间。")
         default:
