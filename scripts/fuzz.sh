@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECS=${1:-600}
 [[ $# -gt 0 ]] && shift
-ALL=(stdout console logtxt csv jsonl tfevents detect folder)
+ALL=(stdout console logtxt csv jsonl tfevents detect folder llamagen)
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=("${ALL[@]}")
 PAR=${FUZZ_PARALLEL:-1}

@@ -157,7 +157,8 @@ struct LlamaGenParser: LineParser {
             text.unicodeScalars.append(c)
         }
         let parts = text.split { $0 == "-" || $0 == " " || $0 == ":" }.compactMap { Int($0) }
-        guard parts.count == 6 else { return nil }
+        guard parts.count == 6, (1970...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]),
+              (0...23).contains(parts[3]), (0...59).contains(parts[4]), (0...60).contains(parts[5]) else { return nil }
         var t = tm()
         t.tm_year = Int32(parts[0] - 1900); t.tm_mon = Int32(parts[1] - 1); t.tm_mday = Int32(parts[2])
         t.tm_hour = Int32(parts[3]); t.tm_min = Int32(parts[4]); t.tm_sec = Int32(parts[5])

@@ -45,6 +45,14 @@ import Testing
         #expect(!run.finishedMarker)
     }
 
+    /// Found by the fuzzer: a time whose fields overflow a C `tm` is not a time.
+    @Test func anImpossibleTimeIsNoTime() {
+        #expect(LlamaGenParser.time("99999999999999-06-01 10:00:00") == nil)
+        #expect(LlamaGenParser.time("2024-13-01 10:00:00") == nil)
+        let run = LlamaGenReader.parse(Array("[99999999999999-06-01 10:00:00] (step=0000100) Train Loss: 9.1\n".utf8), path: "x")
+        #expect(run.series.first?.values == [9.1] && run.series.first?.hasWallTimes == false)
+    }
+
     @Test func namespaceArgumentsKeepNestedValues() {
         let c = LlamaGenParser.namespace("Namespace(a=1, b='x, y', c=[1, 2], d=None)")
         #expect(c.map(\.key) == ["a", "b", "c", "d"])
