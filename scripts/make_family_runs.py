@@ -9,6 +9,10 @@ copied; the lines follow the format of the trainers' logging code.
   L, Train Steps/Sec: S` every 100 steps, `Beginning epoch N...`, `Done!`); 3 epochs of 1000 steps
   (256,000 images, batch 256), vocabulary 16384, a resume from the step-2000 checkpoint that logs
   steps 2100-2200 twice, and a tqdm bar glued before one line.
+- mlflow/mlruns/1/<run>/: two runs of an MLflow file store (metrics/<key> lines `timestamp value
+  step`, keys with slashes as folders, params/, meta.yaml): `d16-finished` (status 3) with
+  train/loss every 50 steps and val/loss every 500 that rises after step 3000, and `d20-killed`
+  (status 5) that stops at step 1500.
 - llamagen-fork/stdout.txt: a fork's console without ANSI codes that prints `Train Sec/Step`,
   `Current learning rate` and `Max Grad Norm`, stopped at step 600 of 3 epochs with no `Done!`.
 """
@@ -95,6 +99,43 @@ def write(folder, name, lines):
         f.write("\n".join(lines) + "\n")
 
 
+def mlflow():
+    exp = os.path.join(ROOT, "mlflow", "mlruns", "1")
+    for run_id, name, depth, last_step, status in [("a1b2c3d4e5f60718293a4b5c6d7e8f90", "d16-finished", 16, 5000, 3),
+                                                    ("0f9e8d7c6b5a49382716a5b4c3d2e1f0", "d20-killed", 20, 1500, 5)]:
+        rng = random.Random(depth)
+        d = os.path.join(exp, run_id)
+        t0 = 1717236000000
+        metrics = {"train/loss": [], "val/loss": [], "lr": []}
+        for step in range(0, last_step + 1, 50):
+            t = t0 + step * 400
+            metrics["train/loss"].append((t, 5.6 + 2.7 * math.exp(-step / 900) + rng.gauss(0, 0.03), step))
+            metrics["lr"].append((t, 1e-4 * min(1.0, (step + 50) / 500), step))
+            if step % 500 == 0 and step > 0:
+                rise = 0.00004 * (step - 3000) if step > 3000 else 0.0
+                metrics["val/loss"].append((t, 5.75 + 2.6 * math.exp(-step / 900) + rise + rng.gauss(0, 0.005), step))
+        for key, rows in metrics.items():
+            path = os.path.join(d, "metrics", *key.split("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", newline="\n") as f:
+                f.write("".join(f"{t} {v!r} {s}\n" for t, v, s in rows))
+        params = {"depth": str(depth), "lr": "0.0001", "batch_size": "256", "vocab": "4096"}
+        os.makedirs(os.path.join(d, "params"), exist_ok=True)
+        for k, v in params.items():
+            with open(os.path.join(d, "params", k), "w", newline="\n") as f:
+                f.write(v)
+        os.makedirs(os.path.join(d, "tags"), exist_ok=True)
+        with open(os.path.join(d, "tags", "mlflow.runName"), "w", newline="\n") as f:
+            f.write(name)
+        end = t0 + last_step * 400 + 1000
+        with open(os.path.join(d, "meta.yaml"), "w", newline="\n") as f:
+            f.write(f"artifact_uri: file:///tmp/mlruns/1/{run_id}/artifacts\nend_time: {end}\nentry_point_name: ''\n"
+                    f"experiment_id: '1'\nlifecycle_stage: active\nrun_id: {run_id}\nrun_name: {name}\n"
+                    f"run_uuid: {run_id}\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: {t0}\n"
+                    f"status: {status}\ntags: []\nuser_id: researcher\n")
+
+
 if __name__ == "__main__":
     llamagen_c2i()
     llamagen_fork()
+    mlflow()

@@ -141,7 +141,9 @@ enum RunFactsBuilder {
         let took = f.totalHours.map { " in \(Format.hours($0))" } ?? ""
         switch f.status {
         case .finished:
-            var msg = "The run finished \(f.epochsPlanned.map { "all \($0)" } ?? "its \(f.epochsCompleted)") epochs\(took)\(speed)"
+            var msg = f.epochsCompleted == 0 && f.epochsPlanned == nil
+                ? "The run finished\(f.lastStep.map { " at step \($0)" } ?? "")\(took)\(speed)"
+                : "The run finished \(f.epochsPlanned.map { "all \($0)" } ?? "its \(f.epochsCompleted)") epochs\(took)\(speed)"
             if f.epochsPlanned.map({ f.epochsCompleted < $0 }) == true { msg = "The run finished after \(f.epochsCompleted) of \(f.epochsPlanned!) epochs\(took)\(speed)" }
             out.append(Finding(kind: "finished", severity: .info, message: msg + ": " + f.statusReason + ".", epoch: last))
         case .running:

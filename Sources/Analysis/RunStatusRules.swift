@@ -28,12 +28,16 @@ enum RunStatusRules {
             return Decision(status: .diverged, reason: instability.divergedReason ?? "the loss diverged", evidence: nil)
         }
         let crash = terminalCrash(run, options: o)
+        // How far it got: epochs, or the last step of a run logged only by steps.
+        let lastStep = run.series.filter { $0.granularity == .iteration }.compactMap(\.xs.last).max()
+        let progress = done == 0 && planned == nil ? (lastStep.map { "training to step \($0)" } ?? "training") : "\(done)\(of) epochs"
         if run.finishedMarker || (planned.map { done >= $0 } ?? false) {
             // The end marker in the words of the trainer that wrote it.
-            let marker = run.sources.contains { $0.format == .llamaGen && $0.path == run.endMarker?.file }
-                ? "LlamaGen's end marker (Done!)" : "VAR's end marker (final args / [PT finished])"
+            let markerFormat = run.sources.first { $0.path == run.endMarker?.file }?.format
+            let marker = markerFormat == .llamaGen ? "LlamaGen's end marker (Done!)"
+                : markerFormat == .mlflow ? "MLflow's status FINISHED (meta.yaml)" : "VAR's end marker (final args / [PT finished])"
             var reason = run.finishedMarker && planned.map({ done < $0 }) != true
-                ? "the logs end with \(marker) after \(done)\(of) epochs"
+                ? "the logs end with \(marker) after \(progress)"
                 : (run.finishedMarker ? "the logs hold \(marker.replacingOccurrences(of: " (final args / [PT finished])", with: ""))" : "all \(planned!) planned epochs were logged")
             if run.finishedMarker, let p = planned, done < p {
                 reason += ", though only \(done) of \(p) epochs were logged"
@@ -44,7 +48,7 @@ enum RunStatusRules {
         }
         if let c = crash {
             return Decision(status: .crashed,
-                            reason: "the logs say the process died after \(done)\(of) epochs: \(c.label) (\(place(c)): \(clip(c.text)))",
+                            reason: "the logs say the process died after \(progress): \(c.label) (\(place(c)): \(clip(c.text)))",
                             evidence: LogPlace(path: c.file, line: c.line), crash: c)
         }
         guard let p = planned else {

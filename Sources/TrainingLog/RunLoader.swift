@@ -18,7 +18,18 @@ public enum RunLoader {
         guard let isDir = ByteFile.isDirectory(path) else {
             throw Diagnostic(file: path, message: "no such file or folder")
         }
+        if isDir, MLflowReader.isRunFolder(path) { return try loadMLflow(path, options) }
         return isDir ? try loadFolder(path, options) : try loadFile(path, options)
+    }
+
+    /// An MLflow file-store run folder: its metrics files, params and meta.yaml.
+    static func loadMLflow(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
+        var run = try MLflowReader.read(folder: folder, options: options)
+        for k in run.sources.indices { run.sources[k].modified = ByteFile.modificationTime(run.sources[k].path) }
+        guard run.series.contains(where: { !$0.isEmpty }) else {
+            throw Diagnostic(file: folder, message: "no usable data in this MLflow run: its metrics folder holds no `timestamp value step` lines")
+        }
+        return run
     }
 
     /// One file; its format from its content.
@@ -48,6 +59,7 @@ public enum RunLoader {
         case .jsonLines: return try JSONLinesReader.read(path: path, options: options)
         case .console: return try ConsoleLogReader.read(path: path, options: options)
         case .llamaGen: return try LlamaGenReader.read(path: path, options: options)
+        case .mlflow: throw Diagnostic(file: path, message: "an MLflow run is read from its folder (mlruns/<experiment>/<run>/)")
         }
     }
 
@@ -112,6 +124,11 @@ public enum RunLoader {
     /// sorted by path; files under `excluding` (a report or sweep folder kept inside the run
     /// folder) are left out. What a sweep hashes to know that a run has not changed.
     public static func logFiles(in folder: String, excluding: String? = nil) -> [String] {
+        if MLflowReader.isRunFolder(folder) {
+            let root = RunNaming.absolute(folder)
+            return (["metrics", "params"].flatMap { MLflowReader.files(under: RunNaming.join(root, $0), prefix: "").map(\.1) }
+                + [RunNaming.join(root, "meta.yaml")]).sorted()
+        }
         let excluded = excluding.map { RunNaming.absolute($0) + "/" }
         return scan(RunNaming.absolute(folder)).found.map(\.path).filter { p in excluded.map { !p.hasPrefix($0) } ?? true }
     }
@@ -119,6 +136,7 @@ public enum RunLoader {
     /// True when `folder` itself holds a recognised training log (by content, as `load` reads
     /// it), or a VAR `tb-*` folder of event files does: a run folder rather than a folder of runs.
     public static func holdsLogs(_ folder: String) -> Bool {
+        if MLflowReader.isRunFolder(folder) { return true }
         if scan(folder, maxDepth: 0).found.contains(where: { $0.format != .console }) { return true }
         guard let names = ByteFile.listDirectory(folder) else { return false }
         return names.contains { name in

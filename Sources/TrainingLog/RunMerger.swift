@@ -92,7 +92,7 @@ public enum RunMerger {
         // log.txt's exact value goes first.
         case .varStdout?: return g == .epoch && name?.isAccuracy == true ? 3 : 1
         case .varLogTxt?: return 2
-        case .csv?, .jsonLines?, .llamaGen?: return 4
+        case .csv?, .jsonLines?, .llamaGen?, .mlflow?: return 4
         case .console?, nil: return 9
         }
     }

@@ -7,6 +7,8 @@ public enum SourceFormat: String, Codable, Sendable, CaseIterable {
     case jsonLines = "jsonl"
     /// A LlamaGen training log (its console or `results/NNN-GPT-X/log.txt`).
     case llamaGen = "llamagen-log"
+    /// A run of MLflow's file store (`mlruns/<experiment>/<run>/`: metrics/, params/, meta.yaml).
+    case mlflow
     /// A console log without metrics (VAR's `stderr.txt`, a scheduler's `.err` / `.out`), read
     /// only for restart banners and crash evidence.
     case console

@@ -101,8 +101,10 @@ struct ChineseWording: ReportWording {
         guard let p else { return nil }
         return "\(RunNaming.lastComponent(p.path))" + (p.line.map { " 第 \($0) 行" } ?? "")
     }
+    /// "8/20 轮", or "第 1500 步" for a run logged only by steps.
     private func epochsOf(_ r: RunFacts) -> String {
-        r.epochsPlanned.map { "\(r.epochsCompleted)/\($0) 轮" } ?? "\(r.epochsCompleted) 轮"
+        if r.epochsCompleted == 0, r.epochsPlanned == nil, let step = r.lastStep { return "第 \(step) 步" }
+        return r.epochsPlanned.map { "\(r.epochsCompleted)/\($0) 轮" } ?? "\(r.epochsCompleted) 轮"
     }
     private func value(_ metric: String, _ v: Double) -> String {
         MetricName(metric).isAccuracy ? NumberFormat.percent(v) : num(v)
