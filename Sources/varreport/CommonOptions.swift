@@ -101,4 +101,22 @@ enum Console {
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Writes data for scripts to stdout. A reader that stopped reading (`| head`) is not an
+    /// error: the rest is dropped and the command ends as it would have.
+    static func output(_ data: Data) {
+        data.withUnsafeBytes { raw in
+            guard var p = raw.baseAddress else { return }
+            var left = raw.count
+            while left > 0 {
+                let n = write(1, p, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return  // EPIPE and the like: nobody is reading any more
+                }
+                p += n
+                left -= n
+            }
+        }
+    }
 }

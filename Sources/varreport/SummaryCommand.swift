@@ -26,7 +26,7 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         let (_, summary) = try common.loadAndAnalyse(runPath, try common.settings())
         if json {
-            FileHandle.standardOutput.write(try SummaryJSON.encode(summary))
+            Console.output(try SummaryJSON.encode(summary))
         } else {
             print(TerminalSummary.render(ReportModel(summary: summary), color: isatty(1) == 1), terminator: "")
         }

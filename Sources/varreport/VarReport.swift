@@ -16,7 +16,7 @@ struct VarReport: ParsableCommand {
               varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
             """,
         version: "varreport 0.1.0",
-        subcommands: [ReportCommand.self, PlotCommand.self, SummaryCommand.self, CheckCommand.self, SweepCommand.self],
+        subcommands: [ReportCommand.self, PlotCommand.self, SummaryCommand.self, CheckCommand.self, SweepCommand.self, ExportCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -1,0 +1,95 @@
+import Foundation
+import TextFormat
+import TrainingLog
+
+/// Every scalar of a run in canonical names, as `varreport export` writes it (CONTRACT.md): the
+/// columns of TensorBoard's CSV download plus the epoch, one row per point, sorted by metric then
+/// step (then epoch). An iteration point's epoch is its step's epoch when iterations per epoch are
+/// known; an epoch point's step is the last step of its epoch then. Unknown cells are empty;
+/// non-finite values are spelled `nan`, `inf`, `-inf`.
+public enum ScalarExport {
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, jsonl
+    }
+
+    struct Row {
+        var metric: String
+        var epoch: Int?
+        var step: Int?
+        var wallTime: Double?
+        var value: Double
+    }
+
+    public static func data(_ run: Run, format: Format) -> Data {
+        let rows = self.rows(run)
+        var out = ""
+        out.reserveCapacity(rows.count * 48)
+        switch format {
+        case .csv:
+            out += "metric,epoch,step,wall_time,value\n"
+            for r in rows {
+                out += csvField(r.metric) + "," + (r.epoch.map(String.init) ?? "") + "," + (r.step.map(String.init) ?? "") + ","
+                out += (r.wallTime.map(number) ?? "") + "," + number(r.value) + "\n"
+            }
+        case .jsonl:
+            for r in rows {
+                out += "{\"metric\":" + jsonString(r.metric) + ",\"epoch\":" + (r.epoch.map(String.init) ?? "null")
+                out += ",\"step\":" + (r.step.map(String.init) ?? "null") + ",\"wall_time\":" + (r.wallTime.map(number) ?? "null")
+                out += ",\"value\":" + (r.value.isFinite ? number(r.value) : "\"" + number(r.value) + "\"") + "}\n"
+            }
+        }
+        return Data(out.utf8)
+    }
+
+    static func rows(_ run: Run) -> [Row] {
+        let ipe = run.iterationsPerEpoch.flatMap { $0 > 0 ? $0 : nil }
+        var rows: [Row] = []
+        for s in run.series {
+            let times = s.hasWallTimes ? s.wallTimes : []
+            for i in 0..<s.count {
+                let x = s.xs[i]
+                let wall = i < times.count && times[i].isFinite ? times[i] : nil
+                switch s.granularity {
+                case .iteration:
+                    rows.append(Row(metric: s.name.rawValue, epoch: ipe.map { x >= 0 ? x / $0 : x }, step: x, wallTime: wall, value: s.values[i]))
+                case .epoch:
+                    rows.append(Row(metric: s.name.rawValue, epoch: x, step: ipe.map { (x + 1) * $0 - 1 }, wallTime: wall, value: s.values[i]))
+                }
+            }
+        }
+        return rows.enumerated().sorted { a, b in
+            let (l, r) = (a.element, b.element)
+            if l.metric != r.metric { return l.metric < r.metric }
+            if (l.step ?? Int.min) != (r.step ?? Int.min) { return (l.step ?? Int.min) < (r.step ?? Int.min) }
+            if (l.epoch ?? Int.min) != (r.epoch ?? Int.min) { return (l.epoch ?? Int.min) < (r.epoch ?? Int.min) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Shortest round-trip form ("0.1", "5.4023", "1e-05"), `nan`, `inf`, `-inf`.
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        return "\(v)"
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += cFormat("\\u%04x", Int(u.value)) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
