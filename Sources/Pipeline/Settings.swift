@@ -82,6 +82,10 @@ public struct Settings: Sendable {
             s.report.language = l
         }
         s.report.templateDirectory = commandLine.template ?? config.template
+        // How long a writer waits for another writing into the same folder (seconds).
+        if let w = ProcessInfo.processInfo.environment["VARREPORT_LOCK_WAIT"].flatMap(Double.init), w >= 0 {
+            s.report.lockWaitSeconds = w
+        }
         return s
     }
 }

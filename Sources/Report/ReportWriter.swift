@@ -14,6 +14,8 @@ public struct ReportSettings: Sendable {
     public var writePDF = true
     public var writeHTML = true
     public var writeMarkdown = true
+    /// How long a writer waits for another one writing into the same folder before it fails.
+    public var lockWaitSeconds: Double = 30
 
     public init() {}
 }
@@ -31,8 +33,9 @@ public struct ReportFiles: Sendable {
 }
 
 /// Writes one run's report into a folder: figures as PNG, `summary.json`, `report.md`,
-/// `report.html` (self-contained) and `report.pdf`. Every file is written atomically; files
-/// already in the folder that the report does not produce are left alone, and no input file is
+/// `report.html` (self-contained) and `report.pdf`, as one unit (`ReportCommit`: staged, synced,
+/// listed in a manifest, moved into place; what an earlier report owned and this one does not
+/// produce is removed). Files the user put in the folder are left alone, and no input file is
 /// ever written over.
 public struct ReportWriter: Sendable {
     public var settings: ReportSettings
@@ -50,27 +53,40 @@ public struct ReportWriter: Sendable {
         let planned = ["report.pdf", "report.html", "report.md", "summary.json"].map { dir + "/" + $0 }
         try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
         try AtomicFile.createFolder(dir)
-        try AtomicFile.createFolder(dir + "/figures")
-
-        let model = ReportModel(summary: summary, language: settings.language)
-        let named = VARFigures.all(run: run, model: model, settings: settings.figures)
-        let (outputs, figurePaths) = try FigureOutput.write(named, into: dir, pngScale: settings.pngScale,
-                                                            inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
-
-        var files = ReportFiles(directory: dir, pdf: nil, html: nil, markdown: nil,
-                                summaryJSON: dir + "/summary.json", figures: figurePaths)
-        try AtomicFile.write(try SummaryJSON.encode(summary), to: files.summaryJSON)
-
-        let context = ReportContext.make(model: model, figures: outputs)
-        (files.markdown, files.html) = try templates.writePages("report", context, into: dir,
-                                                                markdown: settings.writeMarkdown, html: settings.writeHTML)
-        if settings.writePDF {
-            progress?("PDF")
-            files.pdf = dir + "/report.pdf"
-            try PostTrainingPDF(model: model, figures: named)
-                .write(to: files.pdf!)
+        // One writer at a time; what an interrupted one left is finished or removed first.
+        let lock = try ReportCommit.Lock(dir, waiting: settings.lockWaitSeconds)
+        defer { withExtendedLifetime(lock) {} }
+        ReportCommit.recover(dir)
+        let (staging, generation) = try ReportCommit.stagingFolder(in: dir)
+        do {
+            try AtomicFile.createFolder(staging + "/figures")
+            let model = ReportModel(summary: summary, language: settings.language)
+            let named = VARFigures.all(run: run, model: model, settings: settings.figures)
+            let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
+                                                                inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
+            var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
+            try AtomicFile.write(try SummaryJSON.encode(summary), to: staging + "/summary.json")
+            written.append("summary.json")
+            let context = ReportContext.make(model: model, figures: outputs)
+            let (markdown, html) = try templates.writePages("report", context, into: staging,
+                                                            markdown: settings.writeMarkdown, html: settings.writeHTML)
+            if markdown != nil { written.append("report.md") }
+            if html != nil { written.append("report.html") }
+            if settings.writePDF {
+                progress?("PDF")
+                try PostTrainingPDF(model: model, figures: named).write(to: staging + "/report.pdf")
+                written.append("report.pdf")
+            }
+            _ = try ReportCommit.seal(staging, generation: generation, run: run.name, runPath: run.path, files: written)
+            try ReportCommit.commit(staging, into: dir)
+            return ReportFiles(directory: dir, pdf: settings.writePDF ? dir + "/report.pdf" : nil,
+                               html: html.map { _ in dir + "/report.html" }, markdown: markdown.map { _ in dir + "/report.md" },
+                               summaryJSON: dir + "/summary.json",
+                               figures: figurePaths.map { dir + $0.dropFirst(staging.count) })
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
         }
-        return files
     }
 
     /// Throws when an output path is one of the run's input files (for example `-o` pointing

@@ -24,12 +24,15 @@ enum CLI {
         return repositoryRoot.appendingPathComponent(".build/debug/varreport").path
     }
 
-    static func run(_ arguments: [String], cwd: String? = nil) -> Result {
-        tool(binary, arguments, cwd: cwd)
+    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) -> Result {
+        tool(binary, arguments, cwd: cwd, environment: environment)
     }
 
-    static func tool(_ executable: String, _ arguments: [String], cwd: String? = nil) -> Result {
+    static func tool(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) -> Result {
         let p = Process()
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         p.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// A report is one unit: killed at any point while it rewrites a folder holding another run's
+/// report, the folder never holds a mix of the two runs, and the next writer cleans up.
+@Suite(.serialized) struct ReportUnitTests {
+    static let runA = CLI.example
+    static let runB = CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/diagnosis/overfit-60").path
+
+    /// The run each artifact says it is of: summary.json's run name, the titles of report.md,
+    /// report.html and report.pdf.
+    static func owners(_ dir: String) -> Set<String> {
+        var out = Set<String>()
+        if let d = FileManager.default.contents(atPath: dir + "/summary.json"),
+           let j = try? JSONSerialization.jsonObject(with: d) as? [String: Any], let r = j["run"] as? [String: Any],
+           let n = r["name"] as? String { out.insert(n) }
+        for page in ["report.md", "report.html"] {
+            guard let t = try? String(contentsOfFile: dir + "/" + page, encoding: .utf8) else { continue }
+            for name in ["var-d16", "overfit-60"] where t.contains("Training report: \(name)") { out.insert(name) }
+        }
+        let info = CLI.tool("pdfinfo", [dir + "/report.pdf"])
+        for name in ["var-d16", "overfit-60"] where info.stdout.contains("Training report: \(name)") { out.insert(name) }
+        return out
+    }
+
+    static func stagingLeftovers(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".varreport-staging-") }
+    }
+
+    @Test func killedAtAnyPointTheFolderHoldsOneRun() throws {
+        let template = CLI.temporaryDirectory("unit-a")
+        #expect(CLI.run(["report", Self.runA, "-o", template, "--quiet"]).status == 0)
+        #expect(Self.owners(template) == ["var-d16"])
+        var sawStaging = false, sawB = false
+        for delayMs in stride(from: 40, through: 2600, by: 160) {
+            let dir = CLI.temporaryDirectory("unit-kill-\(delayMs)")
+            _ = CLI.tool("/bin/cp", ["-a", template + "/.", dir])
+            try "mine".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = ["report", Self.runB, "-o", dir, "--quiet"]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(delayMs * 1000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let leftovers = Self.stagingLeftovers(dir)
+            sawStaging = sawStaging || !leftovers.isEmpty
+            let owners = Self.owners(dir)
+            sawB = sawB || owners == ["overfit-60"]
+            // One run's artifacts, whichever the kill left (a sealed staging folder is rolled
+            // forward by the next writer, below).
+            #expect(owners.count == 1, "killed after \(delayMs) ms: \(owners)")
+            // The next writer finishes or removes what was left, then writes its report.
+            #expect(CLI.run(["report", Self.runB, "-o", dir, "--quiet"]).status == 0)
+            #expect(Self.owners(dir) == ["overfit-60"])
+            #expect(Self.stagingLeftovers(dir).isEmpty)
+            // The old run's figure that the new one does not produce is gone; the user's file stays.
+            #expect(!FileManager.default.fileExists(atPath: dir + "/figures/scales_loss.png"))
+            #expect(try String(contentsOfFile: dir + "/notes.txt", encoding: .utf8) == "mine")
+        }
+        // The kills landed both while staging and after the commit.
+        #expect(sawStaging && sawB)
+    }
+
+    @Test func aSecondWriterWaitsThenFailsClearly() throws {
+        let dir = CLI.temporaryDirectory("unit-lock")
+        // Hold the folder's lock as a writer would.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [dir + "/.varreport.lock", "sleep", "3"]
+        try holder.run()
+        usleep(300_000)
+        let r = CLI.run(["report", Self.runB, "-o", dir, "--quiet"], environment: ["VARREPORT_LOCK_WAIT": "1"])
+        holder.waitUntilExit()
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(dir) && r.stderr.contains("another varreport is writing into this folder"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/summary.json"))
+        #expect(CLI.run(["report", Self.runB, "-o", dir, "--quiet"]).status == 0)
+    }
+}
