@@ -7,13 +7,15 @@ struct VarReport: ParsableCommand {
         abstract: "Reads VAR training runs and reports how they converged.",
         discussion: """
             RUN is a run folder (VAR's local_output/, or any folder of logs) or a single log file: \
-            stdout.txt, log.txt, TensorBoard event files, CSV or JSON Lines, recognised by content.
+            stdout.txt, log.txt, TensorBoard event files, CSV or JSON Lines, a LlamaGen log or an \
+            MLflow run folder (mlruns/<experiment>/<run>), recognised by content.
 
             Examples:
               varreport report local_output -o report/
               varreport summary local_output
               varreport check local_output --metric train/loss_tail --below 5.5
-              varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
+              varreport plot local_output --figure loss -o loss.png
+              varreport export local_output --format csv -o scalars.csv
             """,
         version: "varreport 0.1.0",
         subcommands: [ReportCommand.self, PlotCommand.self, SummaryCommand.self, CheckCommand.self, SweepCommand.self, ExportCommand.self],

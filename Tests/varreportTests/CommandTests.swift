@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func helpExitsZeroWithExamples() {
-        for command in ["report", "plot", "summary", "check", "sweep"] {
+        for command in ["report", "plot", "summary", "check", "sweep", "export"] {
             let r = CLI.run([command, "--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("Examples:"), "\(command) --help has examples")
