@@ -74,6 +74,8 @@ struct VARStdoutParser: LineParser {
     var iterationLines = 0
     var nulLines = 0
     var crLines = 0
+    /// Lines that held two ranks' lines at once.
+    var gluedLines = 0
 
     // Iteration-line fields, learned as they appear: name bytes -> what to do with the value.
     struct Field { var name: [UInt8]; var slot: Int; var avg: Int; var sentinel: Bool }
@@ -135,6 +137,20 @@ struct VARStdoutParser: LineParser {
             s = k + 1
             nulLines += 1
             if nulLines == 1 { warnings.add("nul", line: lineNo, "NUL bytes in line; the text after them is read") }
+        }
+        // Two ranks' lines printed onto one (no newline between them): each VAR prefix starts a
+        // line of its own.
+        // ('=' is rare in VAR's lines, ')' is not: the search is anchored on it.)
+        if let first = ByteScan.find(p, s, e, "=> "), let second = ByteScan.find(p, first + 3, e, "=> "), p[second - 1] == 0x29 {
+            var k = second
+            while k > first + 3, !(p[k] == 0x5B && VARTimestampClock.parse(p, k, e) != nil) { k -= 1 }
+            if k > first + 3 {
+                gluedLines += 1
+                if gluedLines == 1 { warnings.add("glued", line: lineNo, "two log lines printed onto one (ranks writing at once); both are read") }
+                process(p, s, k, lineNo)
+                process(p, k, e, lineNo)
+                return
+            }
         }
         process(p, s, e, lineNo)
     }

@@ -7,6 +7,18 @@ import Testing
         run = try VARStdoutReader.read(path: TestSupport.fixture("var-run/local_output/stdout.txt"))
     }
 
+    /// Two ranks writing at once: the second line is printed onto the first, without a newline.
+    @Test func twoLinesPrintedOntoOneAreBothRead() {
+        let a = "[12-31 13:51:45] (er/run/VAR/utils/misc.py, line 314)=> [Ep]: [   0/200]  [ 62/250]  eta: 0:05:59  tlr: 2e-05  tnm: 1.07  Lm: 8.182 (8.182)  Lt: 8.163 (8.163)  Accm: 0.30 (0.30)  Acct: 0.18 (0.18)  time: 1.2304  data: 0.0010"
+        let b = "[12-31 13:53:02] (er/run/VAR/utils/misc.py, line 314)=> [Ep]: [   0/200]  [124/250]  eta: 0:03:18  tlr: 3.9e-05  tnm: 1.19  Lm: 8.047 (8.071)  Lt: 8.008 (8.024)  Accm: 0.58 (0.49)  Acct: 0.33 (0.36)  time: 1.2323  data: 0.0011"
+        let glued = VARStdoutReader.parse(Array((a + b + "\n").utf8), path: "stdout.txt")
+        let apart = VARStdoutReader.parse(Array((a + "\n" + b + "\n").utf8), path: "stdout.txt")
+        #expect(glued.xs(.trainLossTail, .iteration) == apart.xs(.trainLossTail, .iteration))
+        #expect(glued.values(.trainLossTail, .iteration) == apart.values(.trainLossTail, .iteration))
+        #expect(glued.xs(.trainLossTail, .iteration).count == 2)
+        #expect(glued.warnings.contains { $0.message.contains("two log lines printed onto one") })
+    }
+
     @Test func readsFactsAndConfig() {
         #expect(run.iterationsPerEpoch == 10)
         #expect(run.epochsPlanned == 4)
