@@ -14,11 +14,14 @@ import TrainingLog
 
     static let runs = ["Examples/var-d16", "Tests/Fixtures/diagnosis/overfit-60", "Tests/Fixtures/diagnosis/crashed-finetune",
                        "Tests/Fixtures/diagnosis/small-loss", "Tests/Fixtures/diagnosis/nan-recovered",
-                       "Tests/Fixtures/diagnosis/relaunches", "Tests/Fixtures/readers/var-run"]
+                       "Tests/Fixtures/diagnosis/relaunches", "Tests/Fixtures/readers/var-run",
+                       "Tests/Fixtures/families/llamagen-c2i",
+                       "Tests/Fixtures/families/mlflow/mlruns/1/0f9e8d7c6b5a49382716a5b4c3d2e1f0"]
 
     /// Words that are names or units, not English prose.
     static let allowed: Set<String> = ["ln", "V", "VAR", "GPU", "NaN", "Inf", "inf", "nan", "TensorBoard", "top", "dropout",
                                        "L_inf", "alpha", "log2", "fp16", "min_delta", "Lt", "Lm", "val", "h", "s", "M", "min",
+                                       "LlamaGen", "MLflow", "FINISHED", "Done", "gpt-ckpt", "ckpt-every", "FID", "yaml", "meta",
                                        "A", "t", "L", "ar", "ckpt", "best", "last", "pth", "varreport", "json", "summary",
                                        "stdout", "txt", "stderr", "log", "depth", "ep", "bs", "tblr", "twd", "pn", "ls", "drop",
                                        "tclip", "reso", "acc", "AR_iter_loss", "err", "out", "threshold", "config", "vocab",

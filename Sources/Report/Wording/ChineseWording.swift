@@ -117,7 +117,9 @@ struct ChineseWording: ReportWording {
         let evidence = place(r.statusEvidence).map { "（证据：\($0)）" } ?? ""
         switch r.status {
         case .finished:
-            if r.statusEvidence != nil { return "日志以 VAR 的结束标记结尾，已记录 \(epochsOf(r))\(evidence)" }
+            let marker = r.family == "llamagen" ? "LlamaGen 的结束标记（Done!）"
+                : r.sources.contains { $0.format == "mlflow" } ? "MLflow 记录的 FINISHED 状态" : "VAR 的结束标记"
+            if r.statusEvidence != nil { return "日志以 \(marker)结尾，已记录 \(epochsOf(r))\(evidence)" }
             return "已记录全部 \(epochsOf(r))"
         case .crashed: return "日志显示进程在 \(epochsOf(r))后终止\(evidence)"
         case .diverged: return "损失发散且没有恢复"
@@ -319,7 +321,9 @@ struct ChineseWording: ReportWording {
                     m?.threshold == nil ? "用 --threshold（或 --config 中的 thresholds）设定自己的阈值；如果码本不是 \(s.vocabSize) 项，请用 --vocab。" : nil)
         case "no-validation-data":
             return ("日志中没有验证数据，因此无法判断过拟合；不会从训练曲线推断。",
-                    "请保留 log.txt 和 TensorBoard 事件文件：VAR 只在那里写入验证结果。")
+                    s.run.family == "llamagen"
+                        ? "LlamaGen 的训练脚本不记录验证损失：每隔几千步在留出集上评估一次（或用保存的检查点采样计算 FID），才能判断过拟合。"
+                        : "请保留 log.txt 和 TensorBoard 事件文件：VAR 只在那里写入验证结果。")
         case "validation-single-point":
             guard let m else { break }
             return ("\(metric) 只有一个验证点（\(at(epoch: m.last.epoch, step: m.last.step) ?? "某处")为 \(value(metric, m.last.value))），无法据此判断过拟合。",
@@ -344,9 +348,12 @@ struct ChineseWording: ReportWording {
         case "running":
             return ("运行仍在训练：\(statusReason(s))" + (s.run.etaHours.map { "；按当前速度约剩 \(hours($0))" } ?? "") + "。", nil)
         case "stopped":
-            return ("运行已停止：\(statusReason(s))。", "如果不是有意停止，请查看作业调度器的日志（.out / .err 文件）找出原因，并从 ar-ckpt-last.pth 恢复。")
+            let resume = s.run.family == "llamagen" ? "用 --gpt-ckpt 从最后保存的检查点恢复" : "从 ar-ckpt-last.pth 恢复"
+            return ("运行已停止：\(statusReason(s))。", "如果不是有意停止，请查看作业调度器的日志（.out / .err 文件）找出原因，并\(resume)。")
         case "crashed":
-            return ("运行崩溃：\(statusReason(s))。", "修复原因后恢复训练：VAR 的自动恢复会读取 ar-ckpt-last.pth（在最后一次验证时保存），之后的轮次会重新训练。")
+            return ("运行崩溃：\(statusReason(s))。", s.run.family == "llamagen"
+                ? "修复原因后用 --gpt-ckpt 从最后保存的检查点恢复训练（每 --ckpt-every 步保存一次），之后的步数会重新训练。"
+                : "修复原因后恢复训练：VAR 的自动恢复会读取 ar-ckpt-last.pth（在最后一次验证时保存），之后的轮次会重新训练。")
         case "incomplete":
             return ("无法判断运行是否完成：\(statusReason(s))。", nil)
         case "restarts":
