@@ -70,6 +70,13 @@ struct LlamaGenParser: LineParser {
         var k = e - 1
         while k > 0, p[k] != 0x0D { k -= 1 }
         if p[k] == 0x0D { s = k + 1 }
+        // NUL bytes (a crash left a hole in the file): the text after the last one is read.
+        if e > s, memchr(p + s, 0, e - s) != nil {
+            var z = e - 1
+            while z >= s, p[z] != 0 { z -= 1 }
+            s = z + 1
+            warnings.append(Diagnostic(file: path, line: lineNo, message: "NUL bytes in line; the text after them is read"))
+        }
         // The time prefix: `[` ESC[34m `2024-06-01 12:00:00` ESC[0m `] `, colour codes optional.
         var wall: Double? = nil
         if s < e, p[s] == 0x5B, let close = ByteScan.find(p, s, min(e, s + 48), "] ") {

@@ -29,12 +29,12 @@ public enum MLflowReader {
                 lineNo += 1
                 let fields = raw.split(separator: 0x20)
                 if fields.isEmpty { continue }
-                guard fields.count >= 2, let ms = Double(String(decoding: fields[0], as: UTF8.self)),
-                      let value = Double(String(decoding: fields[1], as: UTF8.self)) else {
+                guard fields.count == 3, let ms = Double(String(decoding: fields[0], as: UTF8.self)),
+                      let value = Double(String(decoding: fields[1], as: UTF8.self)),
+                      let step = Int(String(decoding: fields[2], as: UTF8.self)) else {
                     warnings.append(Diagnostic(file: path, line: lineNo, message: "expected `timestamp value step`; line skipped"))
                     continue
                 }
-                let step = fields.count >= 3 ? Int(String(decoding: fields[2], as: UTF8.self)) ?? 0 : 0
                 s.append(x: step, value: value, wallTime: ms / 1000)
             }
             s.sortAndKeepLast()

@@ -53,6 +53,15 @@ import Testing
         #expect(run.series.first?.values == [9.1] && run.series.first?.hasWallTimes == false)
     }
 
+    /// A crash left NUL bytes in the file: the text after them is read, with a warning at the line.
+    @Test func nulBytesInALine() {
+        var bytes = Array("[2024-06-01 10:00:00] (step=0000100) Train Loss: 9.1, Train Steps/Sec: 2.5\n".utf8)
+        bytes += [0, 0, 0] + Array("[2024-06-01 10:01:00] (step=0000200) Train Loss: 8.9, Train Steps/Sec: 2.5\n".utf8)
+        let run = LlamaGenReader.parse(bytes, path: "log.txt")
+        #expect(run.series.first?.values == [9.1, 8.9])
+        #expect(run.warnings.contains { $0.line == 2 && $0.message.contains("NUL bytes") })
+    }
+
     @Test func namespaceArgumentsKeepNestedValues() {
         let c = LlamaGenParser.namespace("Namespace(a=1, b='x, y', c=[1, 2], d=None)")
         #expect(c.map(\.key) == ["a", "b", "c", "d"])
