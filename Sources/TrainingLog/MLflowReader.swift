@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads one run of MLflow's file store (`mlruns/<experiment>/<run>/`):
 ///
 /// - `metrics/<key>`: one line per logged value, `timestamp value step` (milliseconds since the
@@ -44,13 +46,13 @@ public enum MLflowReader {
         var config: [ConfigEntry] = []
         for (key, path) in files(under: RunNaming.join(folder, "params"), prefix: "").sorted(by: { $0.0 < $1.0 }) {
             let value = (try? ByteFile.readAll(path, limit: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            config.append(ConfigEntry(key: key, value: value.trimmingWhitespace))
+            config.append(ConfigEntry(key: key, value: value.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         let meta = RunNaming.join(folder, "meta.yaml")
         let fields = metaFields((try? ByteFile.readAll(meta, limit: 1 << 16)) ?? [])
         var name = fields["run_name"]?.value ?? ""
         if name.isEmpty, let tag = try? ByteFile.readAll(RunNaming.join(folder, "tags/mlflow.runName"), limit: 4096) {
-            name = String(decoding: tag, as: UTF8.self).trimmingWhitespace
+            name = String(decoding: tag, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var run = Run(name: name.isEmpty ? RunNaming.lastComponent(folder) : name, path: folder, config: config,
                       epochsPlanned: config.first { $0.key == "epochs" || $0.key == "ep" }.flatMap { Int($0.value) },
@@ -93,23 +95,10 @@ public enum MLflowReader {
             lineNo += 1
             let line = String(decoding: raw, as: UTF8.self)
             guard let first = line.first, first != " ", first != "-", let colon = line.firstIndex(of: ":") else { continue }
-            var value = String(line[line.index(after: colon)...]).trimmingWhitespace
+            var value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
             if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q { value = String(value.dropFirst().dropLast()) }
             out[String(line[..<colon])] = (value, lineNo)
         }
         return out
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces, tabs and line ends.
-    var trimmingWhitespace: String {
-        let chars = Array(unicodeScalars)
-        var a = 0, b = chars.count
-        while a < b, chars[a] == " " || chars[a] == "\t" || chars[a] == "\n" || chars[a] == "\r" { a += 1 }
-        while b > a, chars[b - 1] == " " || chars[b - 1] == "\t" || chars[b - 1] == "\n" || chars[b - 1] == "\r" { b -= 1 }
-        var s = ""
-        s.unicodeScalars.append(contentsOf: chars[a..<b])
-        return s
     }
 }
