@@ -21,7 +21,10 @@ public struct Run: Sendable {
     /// (the one true validation point of a stdout-only run), keyed by canonical name.
     public var finalValidation: [MetricName: Double]
     /// The merged series, at most one per (name, granularity).
-    public var series: [Series]
+    public var series: [Series] { didSet { seriesIndex = Self.index(series) } }
+    /// Where each (name, granularity) is in `series`: a run of 100,000 metrics is looked up
+    /// metric by metric, and a scan per lookup made the analysis quadratic.
+    private var seriesIndex: [SeriesKey: Int] = [:]
     /// Every file read, with coverage and warnings.
     public var sources: [SourceInfo]
     /// Every start of the training script the logs show, in order (RESTART banners, event
@@ -47,12 +50,28 @@ public struct Run: Sendable {
         self.finishedMarker = finishedMarker
         self.finalValidation = finalValidation
         self.series = series
+        self.seriesIndex = Self.index(series)
         self.sources = sources
+    }
+
+    private struct SeriesKey: Hashable {
+        var name: MetricName
+        var granularity: Granularity
+    }
+
+    /// The first series of each (name, granularity), as a scan from the front would find it.
+    private static func index(_ series: [Series]) -> [SeriesKey: Int] {
+        var index: [SeriesKey: Int] = [:]
+        index.reserveCapacity(series.count)
+        for (i, s) in series.enumerated() where index[SeriesKey(name: s.name, granularity: s.granularity)] == nil {
+            index[SeriesKey(name: s.name, granularity: s.granularity)] = i
+        }
+        return index
     }
 
     /// The series with this name and granularity, if the run has one.
     public func series(_ name: MetricName, _ granularity: Granularity) -> Series? {
-        series.first { $0.name == name && $0.granularity == granularity }
+        seriesIndex[SeriesKey(name: name, granularity: granularity)].map { series[$0] }
     }
 
     /// The epoch-level series if there is one, otherwise the iteration series.

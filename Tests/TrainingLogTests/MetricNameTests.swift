@@ -45,3 +45,41 @@ import Testing
         #expect(s.xs == [0])
     }
 }
+
+@Suite struct RunSeriesLookupTests {
+    private static func series(_ name: String, _ granularity: Granularity, _ value: Double) -> Series {
+        var s = Series(name: MetricName(name), granularity: granularity, source: "t")
+        s.append(x: 0, value: value)
+        return s
+    }
+
+    /// The lookup is an index, not a scan; it must still answer as the scan did (the first of
+    /// duplicates) and follow every change to `series`.
+    @Test func lookupFindsTheFirstSeriesAndFollowsChanges() {
+        var run = Run(name: "r", path: "/r", series: [
+            Self.series("a", .epoch, 1), Self.series("a", .iteration, 2), Self.series("a", .epoch, 3),
+        ])
+        #expect(run.series(MetricName("a"), .epoch)?.values == [1])
+        #expect(run.series(MetricName("a"), .iteration)?.values == [2])
+        #expect(run.preferredSeries(MetricName("a"))?.values == [1])
+        #expect(run.series(MetricName("b"), .epoch) == nil)
+
+        run.series.append(Self.series("b", .epoch, 4))
+        #expect(run.series(MetricName("b"), .epoch)?.values == [4])
+        run.series.removeFirst()
+        #expect(run.series(MetricName("a"), .epoch)?.values == [3])
+        run.series = []
+        #expect(run.preferredSeries(MetricName("a")) == nil)
+    }
+
+    /// A run of 20,000 metrics: every one is found under its own name (the lookup that made a
+    /// 100,000-column CSV take minutes; its cost is measured by `make bench`, case wide-*).
+    @Test func manyMetricsAreEachFound() {
+        let names = (0..<20_000).map { "layer\($0)/grad_norm" }
+        let run = Run(name: "r", path: "/r", series: names.enumerated().map { Self.series($1, .iteration, Double($0)) })
+        for (i, name) in names.enumerated() where i % 997 == 0 {
+            #expect(run.series(MetricName(name), .iteration)?.values == [Double(i)])
+        }
+        #expect(run.metricNames.count == 20_000)
+    }
+}

@@ -234,6 +234,24 @@ def build(recs, order):
                                f"{speed:.1f}x faster; memory {mem:.2f} of matplotlib's",
                                ">= 10x faster; <= 1/4 memory", pf(speed >= 10 and mem <= 0.25)))
                 t.counts[pf(speed >= 10 and mem <= 0.25)] += 1
+        elif case.startswith("wide-"):
+            # The analysis must be about linear in the number of series: the cost per metric of
+            # the larger case at most twice that of the smaller (it was quadratic: 10k 33 s).
+            v = get(case, "varreport")
+            if v is None:
+                continue
+            n = int(case[len("wide-"):])
+            d, target, verdict = "", "", "info"
+            if ok(v):
+                d = f"{v['median_wall'] / n * 1e6:.0f} µs per metric, {v['max_rss_mb'] * 1024 / n:.1f} kB per metric"
+            smaller = [c for c in order if c.startswith("wide-") and int(c[len("wide-"):]) < n]
+            if smaller:
+                m = int(smaller[-1][len("wide-"):])
+                s_ = get(smaller[-1], "varreport")
+                target = f"per metric <= 2x wide-{m}'s (linear)"
+                if ok(v) and ok(s_):
+                    verdict = pf(v["median_wall"] / n <= 2 * s_["median_wall"] / m)
+            t.add(case, v.get("input", ""), "varreport summary --json", v, d, target, verdict)
         elif case.startswith("sweep-"):
             v = get(case, "varreport")
             if v is None:

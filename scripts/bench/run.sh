@@ -158,6 +158,16 @@ warm "$RUN"/*.txt "$RUN"/tb-*/*
 M run --case reader-run-d16 --reps 5 --warmup 1 --input "gen_run.py: 200 ep x 1669 it, stdout + log.txt + tfevents" \
   --stdout-to "$RUN.out" -- "$BIN" summary "$RUN" --json
 
+log "1d. many metrics: a CSV of 10,000 and 100,000 columns (the analysis must be linear in them)"
+if [ "$QUICK" = 1 ]; then WIDE=(2000 20000); else WIDE=(10000 100000); fi
+for n in "${WIDE[@]}"; do
+  W=$OUT/wide-$n
+  generate "$W" v1 python3 "$HERE/gen_wide.py" "$n" "$W"
+  warm "$W"/metrics.csv
+  M run --case "wide-$n" --reps 3 --warmup 1 --input "gen_wide.py $n: $n metrics x 3 rows" \
+    --stdout-to "$W.out" -- "$BIN" summary "$W" --json
+done
+
 # --- 2. renderer vs matplotlib -------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then NS=(10000); else NS=(10000 100000 1000000); fi
 for n in "${NS[@]}"; do
