@@ -37,8 +37,7 @@ public enum SweepHash {
                 if let excluded, full == excluded || full.hasPrefix(excluded + "/") { e.skipDescendants(); continue }
                 if let name = parts.last, name.contains("."), let ext = name.split(separator: ".").last,
                    skippedExtensions.contains(ext.lowercased()) { continue }
-                var d: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { files.append(rel) }
+                if FileType.of(full) == .regular { files.append(rel) }
             }
         }
         for rel in files.sorted() {
@@ -111,6 +110,7 @@ struct Hasher64 {
     }
 
     mutating func add(file path: String) throws {
+        if let why = FileType.notReadableReason(path) { throw SweepError.input(path: path, reason: why) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SweepError.input(path: path, reason: "cannot read the file")
         }

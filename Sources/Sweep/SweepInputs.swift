@@ -69,6 +69,7 @@ public enum SweepInputs {
     static func runList(_ path: String) throws -> [String]? {
         let name = URL(fileURLWithPath: path).lastPathComponent
         if name == "stdout.txt" || name == "log.txt" || name.contains("tfevents") { return nil }
+        if let why = FileType.notReadableReason(path) { throw SweepError.input(path: path, reason: why) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SweepError.input(path: path, reason: "cannot read the file")
         }

@@ -10,8 +10,7 @@ enum ByteFile {
     /// Reads a whole file into memory. For files that are small by nature (log.txt, CSV, headers);
     /// large logs go through `LineReader`.
     static func readAll(_ path: String, limit: Int = Int.max) throws(Diagnostic) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(errnoText())") }
+        let fd = try ByteFile.openRegular(path)
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -68,18 +67,43 @@ enum ByteFile {
 
     /// The entries of a folder (names, without `.` and `..`), sorted by name.
     static func listDirectory(_ path: String) -> [String]? {
+        listDirectoryChecked(path)?.names
+    }
+
+    /// The entries of a folder, sorted by name, apart from the names that are not UTF-8: a Swift
+    /// string cannot hold their bytes, so they cannot be opened by name; they are returned
+    /// (with the bad bytes shown as U+FFFD) for a warning instead of being dropped unsaid.
+    static func listDirectoryChecked(_ path: String) -> (names: [String], notUTF8: [String])? {
         guard let d = opendir(path) else { return nil }
         defer { closedir(d) }
         var names: [String] = []
+        var notUTF8: [String] = []
         while let e = readdir(d) {
-            let name = withUnsafePointer(to: e.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let (name, valid) = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { p -> (String, Bool) in
+                    let bytes = UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))
+                    let decoded = String(decoding: bytes, as: UTF8.self)
+                    return (decoded, String(validating: bytes, as: UTF8.self) != nil)
+                }
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            if valid { names.append(name) } else { notUTF8.append(name) }
         }
-        return names.sorted()
+        return (names.sorted(), notUTF8.sorted())
     }
+
+    /// The device and inode of what `path` leads to (following symlinks): one file or folder
+    /// reached by two paths has one identity.
+    static func identity(_ path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+}
+
+struct FileIdentity: Hashable {
+    var device: UInt64
+    var inode: UInt64
 }
 
 /// What `LineReader` saw besides the lines themselves.
@@ -106,8 +130,7 @@ struct LineReader {
     /// read whole), numbered from 1 within the range: the pieces of a file read in parallel.
     func forEachLine(_ path: String, range: Range<Int>? = nil,
                      _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) throws(Diagnostic) -> LineStats {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(ByteFile.errnoText())") }
+        let fd = try ByteFile.openRegular(path)
         defer { close(fd) }
         var stats = LineStats()
         var capacity = chunkSize

@@ -70,38 +70,86 @@ public enum RunLoader {
     /// A file found in a folder, with its recognised format.
     struct Found { var path: String; var format: SourceFormat; var dir: String }
 
+    /// What a folder scan found: the recognised files sorted by path, the number of files
+    /// examined, the files that could not be (empty, unreadable: for the "no log" error), and
+    /// warnings for the run (a FIFO or device skipped, a symlink loop, a name that is not
+    /// UTF-8, the file limit reached).
+    struct Scan {
+        var found: [Found] = []
+        var looked = 0
+        var problems: [String] = []
+        var warnings: [Diagnostic] = []
+    }
+
+    /// Folders that hold a run's outputs, never its logs: VAR's and its forks' sample images,
+    /// checkpoints, caches. A run folder with 25,000 samples must not hide its stdout.txt.
+    static let nonLogFolders: Set<String> = ["samples", "sample", "images", "imgs", "vis", "visuals", "visualization",
+                                             "visualizations", "checkpoints", "checkpoint", "ckpt", "ckpts",
+                                             "__pycache__", "node_modules", "site-packages"]
+    /// Files that are never logs, skipped without being opened (they do not count as looked at).
+    static let nonLogExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "mp4",
+                                                "pth", "pt", "ckpt", "safetensors", "bin", "npy", "npz", "h5",
+                                                "pkl", "zip", "tar", "gz", "tgz", "pdf", "so", "pyc"]
+
     /// Recognised files under `root`, sorted by path; `looked` counts the files examined.
     static func scan(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000) -> (found: [Found], looked: Int) {
-        let r = scanWithProblems(root, maxDepth: maxDepth, maxFiles: maxFiles)
+        let r = scanFolder(root, maxDepth: maxDepth, maxFiles: maxFiles)
         return (r.found, r.looked)
     }
 
-    /// `scan`, plus the files that could not be looked at: empty, or unreadable (with why).
-    static func scanWithProblems(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000)
-        -> (found: [Found], looked: Int, problems: [String])
-    {
-        var found: [Found] = []
-        var problems: [String] = []
-        var looked = 0
-        func walk(_ dir: String, _ depth: Int) {
-            guard let names = ByteFile.listDirectory(dir) else { return }
-            for name in names where !name.hasPrefix(".") {
-                if looked >= maxFiles { return }
+    /// Looks for logs under `root`, `maxDepth` folder levels deep: in each folder its files
+    /// first, then its subfolders (`tb-*` first), so the likely logs are reached before any
+    /// limit. At most `maxFiles` files are opened; reaching the limit is a warning. Hidden
+    /// entries, `nonLogFolders` and `nonLogExtensions` are skipped; a file or folder reached
+    /// twice through symlinks is read once, and a symlink back to an enclosing folder is
+    /// reported as a loop.
+    static func scanFolder(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000) -> Scan {
+        var scan = Scan()
+        var seenFiles: Set<FileIdentity> = []
+        var seenFolders: Set<FileIdentity> = []
+        var skippedAtLimit = 0
+        func walk(_ dir: String, _ depth: Int, ancestors: [FileIdentity: String]) {
+            guard let listing = ByteFile.listDirectoryChecked(dir) else { return }
+            for bad in listing.notUTF8 where !bad.hasPrefix(".") {
+                scan.warnings.append(Diagnostic(file: RunNaming.join(dir, bad), message:
+                    "skipped: the name is not valid UTF-8, so it cannot be opened by name here; rename it to read it"))
+            }
+            var subfolders: [(path: String, id: FileIdentity)] = []
+            for name in listing.names where !name.hasPrefix(".") {
                 let p = RunNaming.join(dir, name)
-                guard let isDir = ByteFile.isDirectory(p) else { continue }
-                if isDir {
-                    if depth < maxDepth { walk(p, depth + 1) }
+                let type = FileType.of(p)
+                switch type {
+                case .missing:
+                    continue
+                case .directory:
+                    guard depth < maxDepth, !nonLogFolders.contains(name.lowercased()),
+                          let id = ByteFile.identity(p) else { continue }
+                    if let enclosing = ancestors[id] {
+                        scan.warnings.append(Diagnostic(file: p, message:
+                            "symlink loop: it leads back to \(enclosing); not followed"))
+                        continue
+                    }
+                    subfolders.append((p, id))
+                    continue
+                case .regular:
+                    break
+                default:
+                    scan.warnings.append(Diagnostic(file: p, message: "skipped: it is \(type.words), not a file (reading it could wait forever)"))
                     continue
                 }
-                guard ByteFile.isRegularFile(p) else { continue }
-                looked += 1
+                if let dot = name.lastIndex(of: "."), nonLogExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+                    continue
+                }
+                if let id = ByteFile.identity(p), !seenFiles.insert(id).inserted { continue }
+                if scan.looked >= maxFiles { skippedAtLimit += 1; continue }
+                scan.looked += 1
                 let prefix: [UInt8]
                 do { prefix = try ByteFile.prefix(p) } catch {
-                    problems.append("\(RunNaming.lastComponent(p)): \(error.message)")
+                    scan.problems.append("\(RunNaming.lastComponent(p)): \(error.message)")
                     continue
                 }
                 if prefix.isEmpty {
-                    problems.append("\(RunNaming.lastComponent(p)) is empty")
+                    scan.problems.append("\(RunNaming.lastComponent(p)) is empty")
                     continue
                 }
                 let detected = FormatDetector.detect(path: p, prefix: prefix)
@@ -109,15 +157,34 @@ public enum RunLoader {
                 // files say how the run ended: read them for banners and crash evidence.
                 if isConsoleName(name), detected == nil || (detected == .varStdout && !FormatDetector.contains(prefix, "[Ep]:")),
                    FormatDetector.isText(prefix) {
-                    found.append(Found(path: p, format: .console, dir: dir))
+                    scan.found.append(Found(path: p, format: .console, dir: dir))
                     continue
                 }
                 guard let format = detected else { continue }
-                found.append(Found(path: p, format: format, dir: dir))
+                scan.found.append(Found(path: p, format: format, dir: dir))
+            }
+            // VAR's TensorBoard folders before anything else below this one.
+            subfolders.sort { (RunNaming.lastComponent($0.path).hasPrefix("tb-") ? 0 : 1, $0.path)
+                < (RunNaming.lastComponent($1.path).hasPrefix("tb-") ? 0 : 1, $1.path) }
+            for sub in subfolders where seenFolders.insert(sub.id).inserted {
+                var inner = ancestors
+                inner[sub.id] = sub.path
+                walk(sub.path, depth + 1, ancestors: inner)
             }
         }
-        walk(root, 0)
-        return (found.sorted { $0.path < $1.path }, looked, problems.sorted())
+        var top: [FileIdentity: String] = [:]
+        if let id = ByteFile.identity(root) {
+            top[id] = root
+            seenFolders.insert(id)
+        }
+        walk(root, 0, ancestors: top)
+        if skippedAtLimit > 0 {
+            scan.warnings.append(Diagnostic(file: root, message:
+                "stopped looking for logs after \(maxFiles) files; \(skippedAtLimit) more were not looked at, so logs among them are missing from this report (pass the folder that holds the logs)"))
+        }
+        scan.found.sort { $0.path < $1.path }
+        scan.problems.sort()
+        return scan
     }
 
     /// The files loading the folder `folder` reads (recognised by content, as `load` does),
@@ -152,7 +219,8 @@ public enum RunLoader {
     }
 
     static func loadFolder(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
-        let (found, looked, problems) = scanWithProblems(folder)
+        let scanned = scanFolder(folder)
+        let (found, looked, problems) = (scanned.found, scanned.looked, scanned.problems)
         guard found.contains(where: { $0.format != .console }) else {
             let consoles = found.map { RunNaming.lastComponent($0.path) }
             var only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
@@ -197,6 +265,7 @@ public enum RunLoader {
             run.sources[i].warnings.append(Diagnostic(file: run.sources[i].path, message:
                 "\(format.rawValue) files in \(dirs.count) different folders were merged into one run; pass each run folder on its own if they are separate runs"))
         }
+        if !scanned.warnings.isEmpty, !run.sources.isEmpty { run.sources[0].warnings.append(contentsOf: scanned.warnings) }
         run.path = folder
         run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
         // A TensorBoard folder named by VAR states the config: fill what the logs did not say.

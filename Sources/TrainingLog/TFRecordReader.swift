@@ -27,8 +27,7 @@ struct TFRecordReader {
 
     /// Calls `body(data, offsetOfRecord)` for each good record. Returns the issues met.
     func forEachRecord(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Void) throws(Diagnostic) -> [TFRecordIssue] {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw Diagnostic(file: path, message: "cannot open: \(ByteFile.errnoText())") }
+        let fd = try ByteFile.openRegular(path)
         defer { close(fd) }
         var issues: [TFRecordIssue] = []
         var cap = chunkSize
