@@ -29,6 +29,27 @@ public enum ReportCommit {
         enum CodingKeys: String, CodingKey { case schema, generation, run, runPath = "run_path", files }
     }
 
+    /// Writes one unit of files into `directory`: takes the folder's lock, finishes what an
+    /// interrupted writer left, lets `produce` write every file into a fresh staging folder
+    /// (it returns their paths relative to it), then seals and commits them together. On an
+    /// error the staging folder is removed and the folder keeps its previous unit.
+    public static func writeUnit(into directory: String, run: String, runPath: String, lockWaitSeconds: Double,
+                                 _ produce: (_ staging: String) throws -> [String]) throws {
+        try AtomicFile.createFolder(directory)
+        let lock = try Lock(directory, waiting: lockWaitSeconds)
+        defer { withExtendedLifetime(lock) {} }
+        recover(directory)
+        let (staging, generation) = try stagingFolder(in: directory)
+        do {
+            let written = try produce(staging)
+            _ = try seal(staging, generation: generation, run: run, runPath: runPath, files: written)
+            try commit(staging, into: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
     /// A fresh staging folder inside `directory`.
     static func stagingFolder(in directory: String) throws -> (path: String, generation: String) {
         let generation = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -83,6 +104,19 @@ public enum ReportCommit {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for n in names.sorted() where n.hasPrefix(stagingPrefix) {
             try? commit(directory + "/" + n, into: directory)
+        }
+    }
+
+    /// True when `directory` holds a complete report: its manifest, and every file the manifest
+    /// lists at the listed size. A sweep re-renders a run whose report lost a file (a deleted
+    /// `report.pdf` or figure) instead of linking to it.
+    public static func isIntact(_ directory: String) -> Bool {
+        guard let manifest = readManifest(directory + "/" + manifestName) else { return false }
+        return manifest.files.allSatisfy { entry in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + entry.path),
+                  attributes[.type] as? FileAttributeType == .typeRegular,
+                  let size = attributes[.size] as? NSNumber else { return false }
+            return size.intValue == entry.size
         }
     }
 

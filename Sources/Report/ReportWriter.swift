@@ -52,13 +52,8 @@ public struct ReportWriter: Sendable {
         let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
         let planned = ["report.pdf", "report.html", "report.md", "summary.json"].map { dir + "/" + $0 }
         try refuseToOverwriteInputs(run: run, outputs: planned, figureDirectory: dir + "/figures")
-        try AtomicFile.createFolder(dir)
-        // One writer at a time; what an interrupted one left is finished or removed first.
-        let lock = try ReportCommit.Lock(dir, waiting: settings.lockWaitSeconds)
-        defer { withExtendedLifetime(lock) {} }
-        ReportCommit.recover(dir)
-        let (staging, generation) = try ReportCommit.stagingFolder(in: dir)
-        do {
+        var files = ReportFiles(directory: dir, pdf: nil, html: nil, markdown: nil, summaryJSON: dir + "/summary.json", figures: [])
+        try ReportCommit.writeUnit(into: dir, run: run.name, runPath: run.path, lockWaitSeconds: settings.lockWaitSeconds) { staging in
             try AtomicFile.createFolder(staging + "/figures")
             let model = ReportModel(summary: summary, language: settings.language)
             let named = VARFigures.all(run: run, model: model, settings: settings.figures)
@@ -70,23 +65,18 @@ public struct ReportWriter: Sendable {
             let context = ReportContext.make(model: model, figures: outputs)
             let (markdown, html) = try templates.writePages("report", context, into: staging,
                                                             markdown: settings.writeMarkdown, html: settings.writeHTML)
-            if markdown != nil { written.append("report.md") }
-            if html != nil { written.append("report.html") }
+            if markdown != nil { written.append("report.md"); files.markdown = dir + "/report.md" }
+            if html != nil { written.append("report.html"); files.html = dir + "/report.html" }
             if settings.writePDF {
                 progress?("PDF")
                 try PostTrainingPDF(model: model, figures: named).write(to: staging + "/report.pdf")
                 written.append("report.pdf")
+                files.pdf = dir + "/report.pdf"
             }
-            _ = try ReportCommit.seal(staging, generation: generation, run: run.name, runPath: run.path, files: written)
-            try ReportCommit.commit(staging, into: dir)
-            return ReportFiles(directory: dir, pdf: settings.writePDF ? dir + "/report.pdf" : nil,
-                               html: html.map { _ in dir + "/report.html" }, markdown: markdown.map { _ in dir + "/report.md" },
-                               summaryJSON: dir + "/summary.json",
-                               figures: figurePaths.map { dir + $0.dropFirst(staging.count) })
-        } catch {
-            try? FileManager.default.removeItem(atPath: staging)
-            throw error
+            files.figures = figurePaths.map { dir + $0.dropFirst(staging.count) }
+            return written
         }
+        return files
     }
 
     /// Throws when an output path is one of the run's input files (for example `-o` pointing

@@ -13,7 +13,7 @@ public struct SweepReportFiles: Sendable {
 }
 
 /// Writes the comparison of a sweep into its folder: `sweep.json`, `sweep.md`, `sweep.html`
-/// (self-contained, sortable table), `sweep.pdf` and `figures/*.png`, all atomically.
+/// (self-contained, sortable table), `sweep.pdf` and `figures/*.png`, as one unit (`ReportCommit`).
 public struct SweepReportWriter: Sendable {
     public var settings: ReportSettings
     private let templates: TemplateSet
@@ -26,18 +26,28 @@ public struct SweepReportWriter: Sendable {
     public func write(_ c: SweepComparison, to directory: String) throws -> SweepReportFiles {
         let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
         var files = SweepReportFiles(json: dir + "/sweep.json", markdown: nil, html: nil, pdf: nil, figures: [])
-        try AtomicFile.write(try SweepJSON.encode(c), to: files.json)
-
-        let named = SweepFigures.all(c, settings: settings.figures)
-        let (outputs, figurePaths) = try FigureOutput.write(named, into: dir, pngScale: settings.pngScale,
-                                                            inlineSVG: settings.writeHTML, idPrefix: "s")
-        files.figures = figurePaths
-        let context = SweepContext.make(c, figures: outputs)
-        (files.markdown, files.html) = try templates.writePages("sweep", context, into: dir,
-                                                                markdown: settings.writeMarkdown, html: settings.writeHTML)
-        if settings.writePDF {
-            files.pdf = dir + "/sweep.pdf"
-            try SweepPDF(comparison: c, figures: named).document().finish(to: files.pdf!)
+        // One unit, as a run's report is: staged, then committed with its manifest.
+        try ReportCommit.writeUnit(into: dir, run: "sweep of \(c.entries.count) runs", runPath: dir,
+                                   lockWaitSeconds: settings.lockWaitSeconds) { staging in
+            try AtomicFile.createFolder(staging + "/figures")
+            try AtomicFile.write(try SweepJSON.encode(c), to: staging + "/sweep.json")
+            var written = ["sweep.json"]
+            let named = SweepFigures.all(c, settings: settings.figures)
+            let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
+                                                                inlineSVG: settings.writeHTML, idPrefix: "s")
+            written += figurePaths.map { String($0.dropFirst(staging.count + 1)) }
+            files.figures = figurePaths.map { dir + $0.dropFirst(staging.count) }
+            let context = SweepContext.make(c, figures: outputs)
+            let (markdown, html) = try templates.writePages("sweep", context, into: staging,
+                                                            markdown: settings.writeMarkdown, html: settings.writeHTML)
+            if markdown != nil { written.append("sweep.md"); files.markdown = dir + "/sweep.md" }
+            if html != nil { written.append("sweep.html"); files.html = dir + "/sweep.html" }
+            if settings.writePDF {
+                try SweepPDF(comparison: c, figures: named).document().finish(to: staging + "/sweep.pdf")
+                written.append("sweep.pdf")
+                files.pdf = dir + "/sweep.pdf"
+            }
+            return written
         }
         return files
     }

@@ -116,7 +116,7 @@ public struct SweepRunner: Sendable {
             inputHash = hash
             if !settings.force, let old = try? SweepJSONCoding.decode(SweepRunRecord.self, from: recordPath),
                old.inputHash == hash, old.settingsHash == settingsHash, !old.failed, old.path == ref.path,
-               FileManager.default.fileExists(atPath: dir + "/summary.json"),
+               ReportCommit.isIntact(dir),
                FileManager.default.fileExists(atPath: dir + "/" + SweepCurves.fileName) {
                 return SweepRunOutcome(ref: ref, record: old, skipped: true, seconds: Date().timeIntervalSince(start))
             }

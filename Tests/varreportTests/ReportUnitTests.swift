@@ -9,17 +9,17 @@ import Testing
 
     /// The run each artifact says it is of: summary.json's run name, the titles of report.md,
     /// report.html and report.pdf.
-    static func owners(_ dir: String) -> Set<String> {
+    static func owners(_ dir: String, names: [String] = ["var-d16", "overfit-60"]) -> Set<String> {
         var out = Set<String>()
         if let d = FileManager.default.contents(atPath: dir + "/summary.json"),
            let j = try? JSONSerialization.jsonObject(with: d) as? [String: Any], let r = j["run"] as? [String: Any],
            let n = r["name"] as? String { out.insert(n) }
         for page in ["report.md", "report.html"] {
             guard let t = try? String(contentsOfFile: dir + "/" + page, encoding: .utf8) else { continue }
-            for name in ["var-d16", "overfit-60"] where t.contains("Training report: \(name)") { out.insert(name) }
+            for name in names where t.contains("Training report: \(name)") { out.insert(name) }
         }
         let info = CLI.tool("pdfinfo", [dir + "/report.pdf"])
-        for name in ["var-d16", "overfit-60"] where info.stdout.contains("Training report: \(name)") { out.insert(name) }
+        for name in names where info.stdout.contains("Training report: \(name)") { out.insert(name) }
         return out
     }
 
@@ -78,5 +78,61 @@ import Testing
         #expect(r.stderr.contains(dir) && r.stderr.contains("another varreport is writing into this folder"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/summary.json"))
         #expect(CLI.run(["report", Self.runB, "-o", dir, "--quiet"]).status == 0)
+    }
+
+    /// The sweeps each comparison file says it is of, by its run count ("Sweep comparison: 3
+    /// runs" in sweep.md, sweep.html and the PDF's subject; the runs of sweep.json).
+    static func sweepOwners(_ dir: String) -> Set<Int> {
+        var out = Set<Int>()
+        if let d = FileManager.default.contents(atPath: dir + "/sweep.json"),
+           let j = try? JSONSerialization.jsonObject(with: d) as? [String: Any], let runs = j["runs"] as? [Any] {
+            out.insert(runs.count)
+        }
+        for page in ["sweep.md", "sweep.html"] {
+            guard let t = try? String(contentsOfFile: dir + "/" + page, encoding: .utf8) else { continue }
+            for n in [2, 3] where t.contains("Sweep comparison: \(n) runs") { out.insert(n) }
+        }
+        let info = CLI.tool("pdfinfo", [dir + "/sweep.pdf"])
+        for n in [2, 3] where info.stdout.contains("\(n) VAR training runs") { out.insert(n) }
+        return out
+    }
+
+    @Test func aSweepKilledAtAnyPointLeavesOneComparison() throws {
+        let fixture = CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/sweep").path
+        let sweepA = ["d16-seed0", "d16-seed1"].map { fixture + "/" + $0 }
+        let sweepB = ["d20-seed0", "d24-seed0", "d30-seed0"].map { fixture + "/" + $0 }
+        let template = CLI.temporaryDirectory("unit-sweep-a")
+        #expect(CLI.run(["sweep"] + sweepA + ["-o", template, "-q"]).status == 0)
+        #expect(Self.sweepOwners(template) == [2])
+        var sawA = false, sawB = false
+        for delayMs in stride(from: 20, through: 1400, by: 90) {
+            let dir = CLI.temporaryDirectory("unit-sweep-kill-\(delayMs)")
+            _ = CLI.tool("/bin/cp", ["-a", template + "/.", dir])
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = ["sweep"] + sweepB + ["-o", dir, "-q", "--jobs", "1"]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(delayMs * 1000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let owners = Self.sweepOwners(dir)
+            sawA = sawA || owners == [2]
+            sawB = sawB || owners == [3]
+            let sealed = Self.stagingLeftovers(dir).contains { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/.varreport-manifest.json") }
+            if !sealed { #expect(owners.count == 1, "sweep killed after \(delayMs) ms: \(owners)") }
+            // Every run's report folder holds one run too.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/runs")) ?? [] {
+                let runDir = dir + "/runs/" + name
+                let runSealed = Self.stagingLeftovers(runDir).contains { FileManager.default.fileExists(atPath: runDir + "/" + $0 + "/.varreport-manifest.json") }
+                if !runSealed { #expect(Self.owners(runDir, names: [name]).count <= 1, "\(name) after \(delayMs) ms") }
+            }
+            #expect(CLI.run(["sweep"] + sweepB + ["-o", dir, "-q"]).status == 0)
+            #expect(Self.sweepOwners(dir) == [3])
+            #expect(Self.stagingLeftovers(dir).isEmpty)
+            // The first sweep's figures that the second does not draw (its seed band) are gone.
+            #expect(!FileManager.default.fileExists(atPath: dir + "/figures/seeds.png"))
+        }
+        #expect(sawA && sawB)
     }
 }
