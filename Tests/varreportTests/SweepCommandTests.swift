@@ -35,6 +35,37 @@ import Testing
         #expect(forced.stdout.isEmpty && forced.stderr.isEmpty)
     }
 
+    /// The incremental re-run notices what it would otherwise link to blindly: a run's deleted
+    /// report file, and an event file deleted behind a symlinked `tb-*` folder.
+    @Test func aRerunNoticesADeletedReportFileAndASymlinkedEventFolder() throws {
+        let runs = try threeRuns()
+        // d20's TensorBoard folder lives elsewhere, linked into the run folder.
+        let elsewhere = CLI.temporaryDirectory("tb-elsewhere")
+        let d20 = runs + "/d20-seed0"
+        let tb = try FileManager.default.contentsOfDirectory(atPath: d20).first { $0.hasPrefix("tb-") }!
+        try FileManager.default.moveItem(atPath: d20 + "/" + tb, toPath: elsewhere + "/" + tb)
+        try FileManager.default.createSymbolicLink(atPath: d20 + "/" + tb, withDestinationPath: elsewhere + "/" + tb)
+        let out = CLI.temporaryDirectory("out")
+        #expect(CLI.run(["sweep", runs, "-o", out, "-q"]).status == 0)
+        try FileManager.default.removeItem(atPath: out + "/runs/d16-seed0/report.pdf")
+        let afterDelete = CLI.run(["sweep", runs, "-o", out])
+        #expect(afterDelete.stdout.contains("1 rendered, 2 unchanged, 0 failed"), "\(afterDelete.stdout)")
+        #expect(FileManager.default.fileExists(atPath: out + "/runs/d16-seed0/report.pdf"))
+        for event in try FileManager.default.contentsOfDirectory(atPath: elsewhere + "/" + tb) {
+            try FileManager.default.removeItem(atPath: elsewhere + "/" + tb + "/" + event)
+        }
+        let afterEvents = CLI.run(["sweep", runs, "-o", out])
+        #expect(afterEvents.stdout.contains("1 rendered, 2 unchanged, 0 failed"), "\(afterEvents.stdout)")
+    }
+
+    @Test func aFIFOAsTheRunListIsAnErrorNotAWait() throws {
+        let dir = CLI.temporaryDirectory("fifo-list")
+        #expect(mkfifo(dir + "/runs.txt", 0o644) == 0)
+        let r = CLI.run(["sweep", dir + "/runs.txt", "-o", dir + "/out"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("runs.txt") && r.stderr.contains("FIFO"), "\(r.stderr)")
+    }
+
     @Test func aFailedRunExitsOneAndTheOthersAreStillReported() throws {
         let runs = try threeRuns()
         try FileManager.default.createDirectory(atPath: runs + "/zz-broken", withIntermediateDirectories: true)
