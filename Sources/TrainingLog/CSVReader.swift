@@ -148,6 +148,18 @@ struct CSVParser: LineParser {
                 }
                 names.append(options.canonical(column: name.isEmpty ? "column\(i + 1)" : name))
             }
+            // A repeated header name would let the later column replace the earlier one: keep
+            // both, the later ones as `name#2`, `name#3`, and say so.
+            var seen: [MetricName: Int] = [:]
+            for i in h.indices where roles[i] == .metric {
+                guard let first = seen[names[i]] else { seen[names[i]] = i; continue }
+                var k = 2
+                while seen[MetricName(names[i].rawValue + "#\(k)")] != nil { k += 1 }
+                let renamed = MetricName(names[i].rawValue + "#\(k)")
+                rows.warnings.add("header", line: lineNo, "column \(i + 1) repeats the name '\(h[i])' of column \(first + 1); read as '\(renamed.rawValue)'")
+                names[i] = renamed
+                seen[renamed] = i
+            }
             numeric = Array(repeating: 0, count: h.count)
             iterSlot = Array(repeating: -1, count: h.count)
             epochSlot = iterSlot

@@ -128,8 +128,13 @@ struct PyParser {
             case "None", "null": return .none
             case "True", "true": return .bool(true)
             case "False", "false": return .bool(false)
-            case "nan", "NaN": return .double(.nan)
-            case "inf", "Infinity": return .double(.infinity)
+            default: break
+            }
+            // Python prints nan and inf; NumPy, JSON writers and hand-made logs spell them in
+            // any case (NaN, NAN, Infinity, INF, infinity).
+            switch word.lowercased() {
+            case "nan": return .double(.nan)
+            case "inf", "infinity": return .double(.infinity)
             default: break
             }
             skipSpace()

@@ -12,14 +12,22 @@ enum TFRecordIssue {
     case badDataCRC(offset: Int)
     /// The file ends inside a record (a file still being written): reading stops there.
     case truncated(offset: Int, missing: Int)
+    /// The length's CRC was valid but the length is not a record's (over `maxRecord`, up to
+    /// 2^64): `skipped` bytes were scanned for the next valid header.
+    case implausibleLength(offset: Int, length: UInt64, skipped: Int, resynced: Bool)
+    /// A header with a valid CRC whose record would run past the end of the file, followed by
+    /// good records: the header was corrupt, not the file cut off; reading resumed after `skipped`.
+    case lengthPastEnd(offset: Int, length: UInt64, skipped: Int)
 }
 
 /// Reads TFRecord framing: `uint64 length, uint32 masked_crc32c(length), data, uint32
 /// masked_crc32c(data)`, both CRCs checked, from a file read in large chunks (memory stays bounded
 /// by the chunk size plus the largest record).
 ///
-/// A record whose data CRC fails is skipped; a header whose length CRC fails starts a byte-by-byte
-/// search for the next valid header (resync); a record cut off by the end of the file ends reading.
+/// A record whose data CRC fails is skipped; a header whose length CRC fails, or whose length is
+/// implausible, starts a byte-by-byte search for the next valid header (resync); a record that
+/// would run past the end of the file also starts one, and only when no good record follows is it
+/// a file cut off at its end (still being written), which ends reading.
 struct TFRecordReader {
     var chunkSize = 8 << 20
     /// Larger lengths are taken as corruption (TensorBoard records are far smaller).
@@ -38,6 +46,12 @@ struct TFRecordReader {
         var pos = 0
         var eof = false
         var resyncStart: Int? = nil
+        /// Why the current resync started, when not a length CRC: an implausible length, or a
+        /// record past the end of the file (a cut-off tail when nothing good follows).
+        enum ResyncCause { case lengthCRC, implausible(UInt64), pastEnd(UInt64, missing: Int) }
+        var cause = ResyncCause.lengthCRC
+        var st = stat()
+        var fileSize = fstat(fd, &st) == 0 ? Int(st.st_size) : Int.max
 
         /// Makes at least `need` bytes available from pos; false at end of file.
         func ensure(_ need: Int) throws(Diagnostic) -> Bool {
@@ -71,11 +85,24 @@ struct TFRecordReader {
             return true
         }
 
+        func resynced(at offset: Int, found: Bool) {
+            guard let r = resyncStart else { return }
+            let skipped = offset - r
+            switch cause {
+            case .lengthCRC: issues.append(.badLengthCRC(offset: r, skipped: skipped, resynced: found))
+            case .implausible(let len): issues.append(.implausibleLength(offset: r, length: len, skipped: skipped, resynced: found))
+            case .pastEnd(let len, let missing):
+                issues.append(found ? .lengthPastEnd(offset: r, length: len, skipped: skipped) : .truncated(offset: r, missing: missing))
+            }
+            resyncStart = nil
+            cause = .lengthCRC
+        }
+
         while true {
             guard try ensure(12) else {
                 let left = filled - pos
-                if let r = resyncStart {
-                    issues.append(.badLengthCRC(offset: r, skipped: bufOffset + filled - r, resynced: false))
+                if resyncStart != nil {
+                    resynced(at: bufOffset + filled, found: false)
                 } else if left > 0 {
                     issues.append(.truncated(offset: bufOffset + pos, missing: 12 - left))
                 }
@@ -84,23 +111,40 @@ struct TFRecordReader {
             let h = UnsafeRawPointer(buf + pos)
             let len = UInt64(littleEndian: h.loadUnaligned(as: UInt64.self))
             let lenCRC = UInt32(littleEndian: (h + 8).loadUnaligned(as: UInt32.self))
-            if CRC32C.masked(h, 8) != lenCRC || len > UInt64(maxRecord) {
-                if resyncStart == nil { resyncStart = bufOffset + pos }
+            let crcOK = CRC32C.masked(h, 8) == lenCRC
+            if !crcOK || len > UInt64(maxRecord) {
+                if resyncStart == nil {
+                    resyncStart = bufOffset + pos
+                    cause = crcOK ? .implausible(len) : .lengthCRC
+                }
                 pos += 1
                 continue
             }
-            if let r = resyncStart {
-                issues.append(.badLengthCRC(offset: r, skipped: bufOffset + pos - r, resynced: true))
-                resyncStart = nil
-            }
             let n = Int(len)
             let recordOffset = bufOffset + pos
+            // Past the end of the file as it is now (it may be growing: look again first).
+            if recordOffset + 16 + n > fileSize, fstat(fd, &st) == 0 { fileSize = Int(st.st_size) }
+            if recordOffset + 16 + n > fileSize {
+                if resyncStart == nil {
+                    resyncStart = recordOffset
+                    cause = .pastEnd(len, missing: recordOffset + 16 + n - fileSize)
+                }
+                pos += 1
+                continue
+            }
             guard try ensure(16 + n) else {
+                resynced(at: recordOffset, found: false)
                 issues.append(.truncated(offset: recordOffset, missing: 16 + n - (filled - pos)))
                 break
             }
             let d = UnsafeRawPointer(buf + pos + 12)
             let dataCRC = UInt32(littleEndian: (d + n).loadUnaligned(as: UInt32.self))
+            // While resynchronising, a header counts only with its data CRC good too.
+            if resyncStart != nil, CRC32C.masked(d, n) != dataCRC {
+                pos += 1
+                continue
+            }
+            resynced(at: recordOffset, found: true)
             if CRC32C.masked(d, n) == dataCRC {
                 body(UnsafeRawBufferPointer(start: d, count: n), recordOffset)
             } else {

@@ -249,6 +249,11 @@ struct TBFileDecoder {
                 warnings.add("crc", byteOffset: o, resynced
                     ? "record length CRC-32C mismatch; \(skipped) bytes skipped to the next good record"
                     : "record length CRC-32C mismatch; the remaining \(skipped) bytes hold no good record")
+            case .implausibleLength(let o, let length, let skipped, let resynced):
+                warnings.add("crc", byteOffset: o, "record length \(length) bytes is not a TensorBoard record's (its CRC-32C is valid: the header is corrupt); "
+                    + (resynced ? "\(skipped) bytes skipped to the next good record" : "the remaining \(skipped) bytes hold no good record"))
+            case .lengthPastEnd(let o, let length, let skipped):
+                warnings.add("crc", byteOffset: o, "record length \(length) bytes runs past the end of the file, yet good records follow: the header is corrupt; \(skipped) bytes skipped to the next good record")
             case .truncated(let o, let missing):
                 warnings.add("truncated", byteOffset: o, "info: last record is cut off (\(missing) bytes missing; file still being written?); reading stopped there")
             }

@@ -392,6 +392,15 @@ struct VARStdoutParser: LineParser {
                 k = Self.nextGap(p, vs, e)
                 continue
             }
+            // A number that runs on into more number-like text (`0x1p3`, `1_000`, `5.0.1`, `1e`)
+            // is not what the trainer printed as a decimal: read no prefix of it. A unit (`5.1s`)
+            // may follow.
+            if after < e, Self.continuesANumber(p[after]) {
+                let end = Self.nextGap(p, vs, e)
+                warnings.add("value", line: lineNo, "unreadable value for '\(String(decoding: f.name, as: UTF8.self))': '\(String(decoding: UnsafeBufferPointer(start: p + vs, count: min(end - vs, 40)), as: UTF8.self))' is not a decimal number")
+                k = end
+                continue
+            }
             var q = after
             // An optional `(running average)` after the value.
             let open = ByteScan.skipSpaces(p, q, e)
@@ -414,6 +423,12 @@ struct VARStdoutParser: LineParser {
             if let cur = currentAcc, cur.acc.segment == segment, cur.acc.it > it { return }
             currentAcc = (ep, EpochAcc(segment: segment, it: it, last: it == iters - 1, accm: accm, acct: acct, wall: wall))
         }
+    }
+
+    /// True for a byte that, right after a parsed number, shows the number was longer than
+    /// what was parsed: `.`, `_`, `x`, `e`, a sign, a comma-free digit group.
+    static func continuesANumber(_ c: UInt8) -> Bool {
+        c == 0x2E || c == 0x5F || c | 0x20 == 0x78 || c | 0x20 == 0x65 || c == 0x2B || c == 0x2D || ByteScan.isDigit(c)
     }
 
     /// The index of the next two-space gap at or after `i`, or `e`.
