@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import TextFormat
 
 /// Fontconfig is initialised once per process, before the first layout (thread-safe: Swift
 /// initialises globals lazily and atomically).
@@ -227,20 +228,34 @@ func checkCairo(surface: OpaquePointer?, cr: OpaquePointer? = nil) throws {
     }
 }
 
-/// Writes `data` to `path` atomically: a temporary file in the same folder, then rename(2), so a
-/// reader never sees a half-written file and an existing file is replaced in one step.
-func writeAtomically(_ data: Data, to path: String) throws {
+/// Writes `data` to `path` atomically: a temporary file in the same folder, synced, then
+/// rename(2), so a reader never sees a half-written file, an existing file is replaced in one
+/// step, and a full disk leaves the old file as it was. Failures say why in words
+/// (`ErrnoWords`). The one implementation: Report's `AtomicFile` calls it.
+public func writeFileAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
-    do {
-        try data.write(to: tmp)
-    } catch {
-        throw RenderError.write(path: path, reason: error.localizedDescription)
+    let folder = url.deletingLastPathComponent().path
+    let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw RenderError.write(path: path, reason: ErrnoWords.words(errno)) }
+    var failure: Int32 = 0
+    data.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+            offset += n
+        }
     }
-    if rename(tmp.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: tmp)
+    if failure == 0, fsync(fd) != 0 { failure = errno }
+    close(fd)
+    if failure != 0 {
+        unlink(temporary)
+        throw RenderError.write(path: path, reason: ErrnoWords.words(failure))
+    }
+    if rename(temporary, path) != 0 {
+        let reason = ErrnoWords.words(errno)
+        unlink(temporary)
         throw RenderError.write(path: path, reason: reason)
     }
 }

@@ -239,7 +239,7 @@ extension Figure {
     /// Writes the figure to `path` atomically; `format` defaults to the one named by the extension.
     public func render(to path: String, format: OutputFormat? = nil) throws {
         guard let f = format ?? OutputFormat(pathExtension: path) else { throw RenderError.unknownFormat(path: path) }
-        try writeAtomically(try data(f), to: path)
+        try writeFileAtomically(try data(f), to: path)
     }
 }
 

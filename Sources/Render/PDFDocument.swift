@@ -103,7 +103,7 @@ public final class PDFDocument {
 
     /// Writes the PDF to `path` atomically (temporary file in the same folder, then rename).
     public func finish(to path: String) throws {
-        try writeAtomically(try data(), to: path)
+        try writeFileAtomically(try data(), to: path)
     }
 
     // MARK: - layout

@@ -1,4 +1,5 @@
 import Foundation
+import Render
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
 /// file in the same folder, which is then renamed over the target (rename is atomic on POSIX).
@@ -10,29 +11,8 @@ public enum AtomicFile {
         do { try createFolder(folder) } catch let ReportError.cannotWrite(p, reason) {
             throw ReportError.cannotWrite(path: path, reason: p == folder ? "\(folder) \(reason)" : reason)
         }
-        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw ReportError.cannotWrite(path: path, reason: FileProblem.words(errno: errno)) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                offset += n
-            }
-        }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        close(fd)
-        if failure != 0 {
-            // A full disk or a quota: the old file stays as it was.
-            unlink(temporary)
-            throw ReportError.cannotWrite(path: path, reason: FileProblem.words(errno: failure))
-        }
-        if rename(temporary, path) != 0 {
-            let reason = FileProblem.words(errno: errno)
-            unlink(temporary)
-            throw ReportError.cannotWrite(path: path, reason: reason)
+        do { try writeFileAtomically(data, to: path) } catch let RenderError.write(p, reason) {
+            throw ReportError.cannotWrite(path: p, reason: reason)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// Why a file or folder could not be written, in words: never a Foundation error domain, code or
 /// `UserInfo` (CONTRACT.md: errors in one line, naming the path and the cause).
@@ -27,20 +28,7 @@ public enum FileProblem {
         return "the system refused to write it"
     }
 
-    public static func words(errno code: Int32) -> String {
-        switch code {
-        case ENOTDIR: return "a part of the path is a file, not a folder"
-        case EACCES, EPERM: return "permission denied"
-        case ENOSPC: return "no space left on the disk"
-        case EDQUOT: return "the disk quota is used up"
-        case EROFS: return "the file system is read-only"
-        case ENOENT: return "no such file or folder"
-        case EISDIR: return "is a folder, not a file"
-        case EEXIST: return "a file of that name is in the way"
-        case ENAMETOOLONG: return "the name is too long"
-        default: return String(cString: strerror(code))
-        }
-    }
+    public static func words(errno code: Int32) -> String { ErrnoWords.words(code) }
 
     /// Runs `body`, turning any error into `ReportError.cannotWrite` naming `path` and the cause.
     public static func writing<T>(_ path: String, _ body: () throws -> T) throws -> T {

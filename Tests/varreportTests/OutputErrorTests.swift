@@ -41,4 +41,26 @@ import Testing
         Self.expectOneClearLine(CLI.run(["summary", dir + "/header"]), naming: "metrics.csv", saying: "no numeric values")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
+
+    /// A full disk, for real: a 256 kB tmpfs (the tests run as root in CI; elsewhere the mount
+    /// is refused and the test says so). The message names the cause; the old files stay whole.
+    @Test func aFullDiskSaysSoAndKeepsTheOldFiles() throws {
+        let mountPoint = CLI.temporaryDirectory("full-disk")
+        let mount = CLI.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+        guard mount.status == 0 else {
+            print("aFullDiskSaysSoAndKeepsTheOldFiles: not run, cannot mount a tmpfs here: \(mount.stderr)")
+            return
+        }
+        defer { _ = CLI.tool("/bin/umount", [mountPoint]) }
+        let old = mountPoint + "/loss.png"
+        try "old figure".write(toFile: old, atomically: false, encoding: .utf8)
+        // A figure far larger than the disk.
+        let plot = CLI.run(["plot", CLI.example, "--figure", "loss", "--size", "4000x3000", "-o", old, "--quiet"])
+        Self.expectOneClearLine(plot, naming: old, saying: "no space left on the disk")
+        #expect(try String(contentsOfFile: old, encoding: .utf8) == "old figure")
+        let report = CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"])
+        Self.expectOneClearLine(report, naming: mountPoint + "/report", saying: "no space left on the disk")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: mountPoint)) ?? []
+        #expect(left.filter { $0.hasSuffix(".tmp") }.isEmpty, "\(left)")
+    }
 }
