@@ -37,7 +37,28 @@ public struct TemplateSet: Sendable {
     /// Renders the template `name` (e.g. `report.html`) with `context`.
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
         guard let t = templates[name] else { throw ReportError.template(name: name, reason: "no such template") }
-        return t.render(context)
+        return t.render(Self.withoutControlCharacters(context))
+    }
+
+    /// The context with control characters (ESC, BEL, NUL, C1, ...; not tab or line breaks)
+    /// removed from every string: names from the logs may hold terminal escape sequences, which
+    /// no page should carry, whatever template (the user's too) renders them and however.
+    static func withoutControlCharacters(_ value: Any) -> Any {
+        switch value {
+        case let s as String:
+            guard s.unicodeScalars.contains(where: isControl) else { return s }
+            var out = String.UnicodeScalarView()
+            for u in s.unicodeScalars where !isControl(u) { out.append(u) }
+            return String(out)
+        case let d as [String: Any]: return d.mapValues(withoutControlCharacters)
+        case let a as [Any]: return a.map(withoutControlCharacters)
+        default: return value
+        }
+    }
+
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F || (0x80...0x9F).contains(v)
     }
 
     public var names: [String] { templates.keys.sorted() }
@@ -67,21 +88,26 @@ public struct TemplateSet: Sendable {
 }
 
 /// Escapes text for Markdown: HTML's special characters as entities, Markdown's with backslashes,
-/// line breaks as spaces (a value never breaks a table row).
+/// every line break (LF, CR, CRLF, U+2028, ...) as a space, so a value never breaks a table row or
+/// starts a heading, and other control characters (ESC, NUL, ...) dropped. Works on Unicode
+/// scalars: Swift's `"\r\n"` is one Character, equal to neither `"\n"` nor `"\r"`.
 struct MarkdownContentType: MustacheContentType {
     func escapeText(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\\", "`", "*", "_", "[", "]", "|", "#": out.append("\\"); out.append(c)
-            case "\n", "\r": out.append(" ")
-            default: out.append(c)
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            switch u {
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "~", "!":
+                out.append("\\")
+                out.append(u)
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out.append(" ")
+            default:
+                if u.value < 0x20 && u != "\t" || u.value == 0x7F || (0x80...0x9F).contains(u.value) { continue }
+                out.append(u)
             }
         }
-        return out
+        return String(out)
     }
 }

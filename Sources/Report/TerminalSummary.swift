@@ -1,11 +1,15 @@
 import Analysis
 import Foundation
+import TextFormat
 
 /// The summary as a readable terminal table (`varreport summary RUN`).
 public enum TerminalSummary {
     public static func render(_ model: ReportModel, color: Bool) -> String {
         let s = model.summary
-        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        // Our colour codes are built with TerminalText's marker, so that the names from the logs
+        // can be cleaned of escape sequences at the end without losing them.
+        let esc = String(TerminalText.styleMarker)
+        func paint(_ text: String, _ code: String) -> String { color ? "\(esc)[\(code)m\(text)\(esc)[0m" : text }
         let verdictColour: String
         switch model.verdictClass {
         case "ok": verdictColour = "1;32"
@@ -53,7 +57,7 @@ public enum TerminalSummary {
                 if let r = f.recommendation { out += "           -> \(r)\n" }
             }
         }
-        return out
+        return TerminalText.safeStyled(out)
     }
 
     /// A plain text table with columns padded to their widest cell.

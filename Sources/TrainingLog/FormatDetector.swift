@@ -85,19 +85,20 @@ public enum FormatDetector {
         }
     }
 
-    /// `step,loss,val_loss` or `"step","loss"`: two or more fields, each a name (not a number).
+    /// `step,loss,val_loss` or `"step","loss"`: two or more fields, none a number, at least two
+    /// of them words (starting with a letter or `_`); other columns may be named anything
+    /// (`<b>`, `../x`, `#tag`), as a tool's export can name them.
     static func looksLikeCSVHeader(_ l: ArraySlice<UInt8>) -> Bool {
         let fields = CSVReader.splitFields(Array(l))
         guard fields.count >= 2 else { return false }
-        var names = 0
+        var words = 0
         for f in fields {
             let t = f.trimmingCharacters(in: " \t")
             if t.isEmpty { continue }
             if Double(t) != nil { return false }
-            guard let c = t.unicodeScalars.first, c.properties.isAlphabetic || c == "_" else { return false }
-            names += 1
+            if let c = t.unicodeScalars.first, c.properties.isAlphabetic || c == "_" { words += 1 }
         }
-        return names >= 2
+        return words >= 2
     }
 }
 

@@ -80,7 +80,7 @@ struct CheckCommand: ParsableCommand {
             bar = "> \(a)"
         }
         if !common.quiet {
-            print("\(pass ? "PASS" : "FAIL") \(metric) \(use.rawValue) \(cFormat("%.4f", v))\(at) \(pass ? "" : "not ")\(bar)")
+            Console.say("\(pass ? "PASS" : "FAIL") \(metric) \(use.rawValue) \(cFormat("%.4f", v))\(at) \(pass ? "" : "not ")\(bar)")
         }
         if !pass { throw ExitCode(ExitStatus.checkFailed) }
     }

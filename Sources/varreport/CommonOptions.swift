@@ -96,8 +96,15 @@ final class PhaseClock {
 
 /// Messages for people go to stderr, so stdout stays clean for data (`summary --json`).
 enum Console {
+    /// A message for people on stderr; names from the logs in it cannot reach the terminal as
+    /// escape sequences (TerminalText).
     static func info(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.safe(text, keepingNewlines: true) + "\n").utf8))
+    }
+
+    /// A line for people on stdout (`wrote loss.png`, the sweep's totals), cleaned as `info` is.
+    static func say(_ text: String) {
+        output(Data((TerminalText.safe(text, keepingNewlines: true) + "\n").utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

@@ -2,6 +2,7 @@ import Pipeline
 import ArgumentParser
 import Foundation
 import Report
+import TextFormat
 import TrainingLog
 
 /// Maps every error to CONTRACT.md's exit codes and prints it once:
@@ -34,7 +35,7 @@ enum ExitStatus {
             let code = VarReport.exitCode(for: error)
             let message = VarReport.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Console.say(message) }
                 return 0
             }
             if !message.isEmpty { printError(message) }
@@ -44,6 +45,6 @@ enum ExitStatus {
     }
 
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data(("varreport: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("varreport: " + TerminalText.safe(text) + "\n").utf8))
     }
 }

@@ -91,7 +91,7 @@ struct PlotCommand: ParsableCommand {
         var failed = false
         for (target, result) in zip(targets, results) {
             switch result {
-            case .success: if !common.quiet { print("wrote \(target.path)") }
+            case .success: if !common.quiet { Console.say("wrote \(target.path)") }
             case .failure(let error):
                 let text = "\(error)"
                 ExitStatus.printError(text.contains(target.path) ? text : "\(target.path): \(text)")

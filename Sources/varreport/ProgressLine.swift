@@ -37,7 +37,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let elapsed = Date().timeIntervalSince(start)
         guard enabled, elapsed >= 1, !text.isEmpty else { return }
-        let line = String(text.prefix(90)) + cFormat("  %.0f s", elapsed)
+        let line = TerminalText.safe(String(text.prefix(90))) + cFormat("  %.0f s", elapsed)
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         shown = true
     }

@@ -63,11 +63,11 @@ struct ReportCommand: ParsableCommand {
                 }
                 progress.finish()
                 if !common.quiet {
-                    print("\(run.name): \(ReportModel.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
+                    Console.say("\(run.name): \(ReportModel.verdictLabel(summary.verdict).lowercased()), report in \(files.directory)/")
                     for f in [files.pdf, files.html, files.markdown, files.summaryJSON].compactMap({ $0 }) {
-                        print("  \(f)")
+                        Console.say("  \(f)")
                     }
-                    print("  \(files.figures.count) figures in \(files.directory)/figures/")
+                    Console.say("  \(files.figures.count) figures in \(files.directory)/figures/")
                 }
             } catch {
                 if runs.count == 1 { throw error }

@@ -28,7 +28,7 @@ struct SummaryCommand: ParsableCommand {
         if json {
             Console.output(try SummaryJSON.encode(summary))
         } else {
-            print(TerminalSummary.render(ReportModel(summary: summary), color: isatty(1) == 1), terminator: "")
+            Console.output(Data(TerminalSummary.render(ReportModel(summary: summary), color: isatty(1) == 1).utf8))
         }
     }
 }

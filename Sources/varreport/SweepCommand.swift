@@ -126,7 +126,7 @@ struct SweepCommand: ParsableCommand {
         for f in failed { ExitStatus.printError("run \(f.ref.name) failed: \(f.record.error ?? "unknown error")") }
         if !common.quiet {
             let share = settings.shard.map { " (shard \($0) of \(plan.runs.count) runs)" } ?? ""
-            print("\(outcomes.count) runs\(share): \(outcomes.count - skipped - failed.count) rendered, \(skipped) unchanged, \(failed.count) failed")
+            Console.say("\(outcomes.count) runs\(share): \(outcomes.count - skipped - failed.count) rendered, \(skipped) unchanged, \(failed.count) failed")
         }
         var anyFailed = !failed.isEmpty
         if settings.shard == nil {
@@ -149,12 +149,12 @@ struct SweepCommand: ParsableCommand {
         if !common.quiet {
             if let b = comparison.best {
                 let r = comparison.entries[b].record
-                print("best: \(r.name) (final \(comparison.primaryMetric) \(cFormat("%.4f", r.final[comparison.primaryMetric] ?? .nan)))")
+                Console.say("best: \(r.name) (final \(comparison.primaryMetric) \(cFormat("%.4f", r.final[comparison.primaryMetric] ?? .nan)))")
             }
             if let s = comparison.scaling {
-                print(cFormat("scaling law: L = (%.4g * N)^%.4f, r2 = %.3f over %d runs", s.beta, s.alpha, s.r2, s.nPoints))
+                Console.say(cFormat("scaling law: L = (%.4g * N)^%.4f, r2 = %.3f over %d runs", s.beta, s.alpha, s.r2, s.nPoints))
             }
-            print("comparison: \([files.pdf, files.html, files.markdown].compactMap { $0 }.joined(separator: ", ")), \(files.json)")
+            Console.say("comparison: \([files.pdf, files.html, files.markdown].compactMap { $0 }.joined(separator: ", ")), \(files.json)")
         }
         return comparison.failedCount
     }
@@ -210,7 +210,7 @@ final class SweepProgress: @unchecked Sendable {
             let s = Int(elapsed / Double(done) * Double(total - done))
             eta = cFormat("%d:%02d", s / 60, s % 60)
         } else if done == total { eta = "0:00" }
-        let current = active.first.map { " " + String($0.prefix(40)) } ?? ""
+        let current = active.first.map { " " + TerminalText.safe(String($0.prefix(40))) } ?? ""
         write("\r\u{1B}[K[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
               + "] \(done)/\(total)  ETA \(eta)\(current)")
     }
