@@ -72,7 +72,9 @@ struct ReportCommand: ParsableCommand {
             } catch {
                 if runs.count == 1 { throw error }
                 failed += 1
-                ExitStatus.printError("\(path): \(error)")
+                // The error names its file already when it is about one; say the run otherwise.
+                let message = "\(error)"
+                ExitStatus.printError(message.contains(path) ? message : "\(path): \(message)")
             }
         }
         if failed > 0 { throw ExitCode(ExitStatus.checkFailed) }
