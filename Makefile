@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils
 RELEASE_BIN  := .build/release/varreport
 
-.PHONY: all deps build release demo test bench fuzz fuzz-smoke clean examples templates
+.PHONY: all deps build release demo test test-cluster bench fuzz fuzz-smoke clean examples templates
 
 all: build
 
@@ -38,6 +38,10 @@ demo: release
 
 test: deps
 	$(SWIFT) test
+
+# docs/CLUSTER.md's Slurm recipe (shard array, afterany merge, a cancelled task) on a one-node cluster it starts.
+test-cluster: build
+	bash scripts/test_cluster.sh
 
 # Regenerates the bundled example run (needs Python with numpy and tensorboardX; its output is committed).
 examples:
