@@ -7,8 +7,11 @@ import TrainingLog
 /// folder skipped), and a text file whose every line names an existing path is a list of runs
 /// (`#` comments and blank lines allowed; relative entries are relative to the list's folder).
 public enum SweepInputs {
-    /// Run paths in argument order, each once.
-    public static func discover(_ arguments: [String], excluding output: String? = nil) throws -> [String] {
+    /// Run paths in argument order, each once. `skipped` hears every folder that could hold a
+    /// run but cannot be opened (a name that is not UTF-8), in words, so that it is not lost
+    /// without a word.
+    public static func discover(_ arguments: [String], excluding output: String? = nil,
+                                skipped: ((String) -> Void)? = nil) throws -> [String] {
         let fm = FileManager.default
         let excluded = output.map { canonical($0) }
         var found: [String] = []
@@ -24,7 +27,7 @@ public enum SweepInputs {
             }
             if isDir.boolValue {
                 if isRunFolder(arg) { add(arg); continue }
-                let runs = searchRuns(under: arg, excluded: excluded, depth: 0)
+                let runs = searchRuns(under: arg, excluded: excluded, depth: 0, skipped: skipped)
                 if runs.isEmpty {
                     throw SweepError.input(path: arg, reason: "no run folders found under it (a run folder holds a training log: VAR's stdout.txt or log.txt, TensorBoard event files, CSV or JSON Lines, whatever their names)")
                 }
@@ -50,16 +53,20 @@ public enum SweepInputs {
         return names.contains { $0 == "stdout.txt" || $0 == "log.txt" || $0.contains("tfevents") }
     }
 
-    static func searchRuns(under path: String, excluded: String?, depth: Int) -> [String] {
-        guard depth < 8, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+    static func searchRuns(under path: String, excluded: String?, depth: Int, skipped: ((String) -> Void)? = nil) -> [String] {
+        guard depth < 8, let listing = FolderListing.entries(path) else { return [] }
+        for bad in listing.notUTF8 where !bad.hasPrefix(".") {
+            let child = path.hasSuffix("/") ? path + bad : path + "/" + bad
+            skipped?("\(child): skipped: the name is not valid UTF-8, so it cannot be opened by name; rename it if it is a run")
+        }
         var out: [String] = []
-        for n in names.sorted() where !n.hasPrefix(".") {
+        for n in listing.names where !n.hasPrefix(".") {
             let child = path.hasSuffix("/") ? path + n : path + "/" + n
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: child, isDirectory: &isDir), isDir.boolValue else { continue }
             if let excluded, canonical(child) == excluded { continue }
             if isRunFolder(child) { out.append(child) } else {
-                out += searchRuns(under: child, excluded: excluded, depth: depth + 1)
+                out += searchRuns(under: child, excluded: excluded, depth: depth + 1, skipped: skipped)
             }
         }
         return out

@@ -32,9 +32,11 @@ enum ByteFile {
         try readAll(path, limit: count)
     }
 
+    /// The current errno in words, lower-case as the rest of a message ("permission denied").
     static func errnoText() -> String {
         guard let s = strerror(errno) else { return "errno \(errno)" }
-        return String(cString: s)
+        let text = String(cString: s)
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 
     /// Whether `path` is a directory (following symlinks); nil when it does not exist.

@@ -53,6 +53,17 @@ public enum FileType: Equatable, Sendable {
     }
 }
 
+/// A folder's entries as `readdir` gives them, for the modules above the readers.
+public enum FolderListing {
+    /// The names in `path`, sorted, apart from those that are not valid UTF-8 (a Swift string
+    /// cannot hold them, so they cannot be opened by name: Foundation drops or mangles them
+    /// without a word); those come back separately, with the bad bytes shown as U+FFFD, so
+    /// the caller can say it skipped them. nil when the folder cannot be listed.
+    public static func entries(_ path: String) -> (names: [String], notUTF8: [String])? {
+        ByteFile.listDirectoryChecked(path)
+    }
+}
+
 extension ByteFile {
     /// Opens a regular file for reading. Anything else is refused with the reason before it can
     /// block: the open itself does not wait (O_NONBLOCK), and the type is checked on the open

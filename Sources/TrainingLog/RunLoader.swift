@@ -223,8 +223,13 @@ public enum RunLoader {
         let (found, looked, problems) = (scanned.found, scanned.looked, scanned.problems)
         guard found.contains(where: { $0.format != .console }) else {
             let consoles = found.map { RunNaming.lastComponent($0.path) }
-            var only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
-            if !problems.isEmpty { only += "; " + problems.prefix(5).joined(separator: "; ") }
+            let only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
+            // What could not be read comes first: it is the likely reason, not a missing log.
+            if !problems.isEmpty {
+                let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""
+                throw Diagnostic(file: folder, message: problems.prefix(5).joined(separator: "; ") + more
+                    + "; no other log found in this folder (\(looked) files looked at, 3 levels deep\(only))")
+            }
             throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep\(only)): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
         }
         // Jobs: each TensorBoard folder as one stream, every other file on its own.

@@ -114,7 +114,9 @@ struct SweepCommand: ParsableCommand {
     }
 
     func sweep(settings: SweepSettings) throws {
-        let paths = try SweepInputs.discover(runs, excluding: settings.output)
+        var unopenable: [String] = []
+        let paths = try SweepInputs.discover(runs, excluding: settings.output) { unopenable.append($0) }
+        for message in unopenable { ExitStatus.printError(message) }
         let plan = SweepPlan(paths: paths)
         let runner = SweepRunner(settings: settings)
         let progress = SweepProgress(terminal: Console.stderrIsTerminal, quiet: common.quiet)
@@ -128,7 +130,7 @@ struct SweepCommand: ParsableCommand {
             let share = settings.shard.map { " (shard \($0) of \(plan.runs.count) runs)" } ?? ""
             Console.say("\(outcomes.count) runs\(share): \(outcomes.count - skipped - failed.count) rendered, \(skipped) unchanged, \(failed.count) failed")
         }
-        var anyFailed = !failed.isEmpty
+        var anyFailed = !failed.isEmpty || !unopenable.isEmpty
         if settings.shard == nil {
             anyFailed = try compare(directories: [settings.output], settings: settings) > 0 || anyFailed
         }

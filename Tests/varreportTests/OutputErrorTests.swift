@@ -63,4 +63,51 @@ import Testing
         let left = (try? FileManager.default.contentsOfDirectory(atPath: mountPoint)) ?? []
         #expect(left.filter { $0.hasSuffix(".tmp") }.isEmpty, "\(left)")
     }
+
+    /// Runs varreport as the unprivileged user `nobody` (the tests run as root, for whom
+    /// permissions do not apply); nil when setpriv cannot drop privileges here.
+    static func runAsNobody(_ arguments: [String]) -> CLI.Result? {
+        let probe = CLI.tool("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/true"])
+        guard probe.status == 0 else {
+            print("permission tests not run: setpriv cannot drop privileges here: \(probe.stderr)")
+            return nil
+        }
+        return CLI.tool("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary] + arguments)
+    }
+
+    @Test func permissionDeniedOnTheOutputAndOnAnInputFile() throws {
+        let dir = CLI.temporaryDirectory("perm")
+        chmod(dir, 0o755)
+        // The output folder belongs to root: nobody may not write into it.
+        let locked = dir + "/locked"
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        chmod(locked, 0o755)
+        guard let out = Self.runAsNobody(["report", CLI.example, "-o", locked + "/report", "--quiet"]) else { return }
+        Self.expectOneClearLine(out, naming: locked + "/report", saying: "permission denied")
+        // A run whose stdout.txt nobody may not read: said so, not "no recognised log".
+        let run = dir + "/run"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        chmod(run, 0o755)
+        try FileManager.default.copyItem(atPath: CLI.example + "/stdout.txt", toPath: run + "/stdout.txt")
+        chmod(run + "/stdout.txt", 0o600)
+        let unreadable = try #require(Self.runAsNobody(["summary", run]))
+        Self.expectOneClearLine(unreadable, naming: run, saying: "stdout.txt: cannot open: permission denied")
+        #expect(!unreadable.stderr.contains("no recognised log"), "\(unreadable.stderr)")
+        let file = try #require(Self.runAsNobody(["summary", run + "/stdout.txt"]))
+        Self.expectOneClearLine(file, naming: run + "/stdout.txt", saying: "permission denied")
+    }
+
+    @Test func aReadOnlyFileSystemSaysSo() throws {
+        let mountPoint = CLI.temporaryDirectory("read-only")
+        let mount = CLI.tool("/bin/mount", ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mountPoint])
+        guard mount.status == 0 else {
+            print("aReadOnlyFileSystemSaysSo: not run, cannot mount a tmpfs here: \(mount.stderr)")
+            return
+        }
+        defer { _ = CLI.tool("/bin/umount", [mountPoint]) }
+        Self.expectOneClearLine(CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"]),
+                                naming: mountPoint + "/report", saying: "the file system is read-only")
+        Self.expectOneClearLine(CLI.run(["plot", CLI.example, "--figure", "loss", "-o", mountPoint + "/loss.png", "--quiet"]),
+                                naming: mountPoint + "/loss.png", saying: "the file system is read-only")
+    }
 }

@@ -135,4 +135,20 @@ import Testing
         }
         #expect(sawA && sawB)
     }
+
+    @Test func aSecondSweepWaitsThenFailsClearly() throws {
+        let fixture = CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/sweep").path
+        let dir = CLI.temporaryDirectory("unit-sweep-lock")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [dir + "/.varreport.lock", "sleep", "4"]
+        try holder.run()
+        usleep(300_000)
+        let r = CLI.run(["sweep", fixture + "/d16-seed0", "-o", dir, "-q"], environment: ["VARREPORT_LOCK_WAIT": "1"])
+        holder.waitUntilExit()
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains(dir) && r.stderr.contains("another varreport is writing into this folder"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sweep.json"))
+        #expect(CLI.run(["sweep", fixture + "/d16-seed0", "-o", dir, "-q"]).status == 0)
+    }
 }

@@ -58,6 +58,18 @@ import Testing
         #expect(afterEvents.stdout.contains("1 rendered, 2 unchanged, 0 failed"), "\(afterEvents.stdout)")
     }
 
+    /// A run folder whose name is not UTF-8 cannot be opened by name: it is named on stderr and
+    /// the sweep exits 1, instead of being dropped without a word.
+    @Test func aRunFolderNameThatIsNotUTF8IsNamedNotDropped() throws {
+        let runs = try threeRuns()
+        let bad = Array((runs + "/bad").utf8) + [0xFF, 0]
+        let made = bad.withUnsafeBufferPointer { p in p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { mkdir($0, 0o755) } }
+        #expect(made == 0)
+        let r = CLI.run(["sweep", runs, "-o", CLI.temporaryDirectory("out"), "-q"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("/bad\u{FFFD}: skipped: the name is not valid UTF-8"), "\(r.stderr)")
+    }
+
     @Test func aFIFOAsTheRunListIsAnErrorNotAWait() throws {
         let dir = CLI.temporaryDirectory("fifo-list")
         #expect(mkfifo(dir + "/runs.txt", 0o644) == 0)
