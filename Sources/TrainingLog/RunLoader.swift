@@ -103,7 +103,10 @@ public enum RunLoader {
     /// entries, `nonLogFolders` and `nonLogExtensions` are skipped; a file or folder reached
     /// twice through symlinks is read once, and a symlink back to an enclosing folder is
     /// reported as a loop.
-    static func scanFolder(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000) -> Scan {
+    ///
+    /// `known` gives the formats of files recognised before (a follower's earlier scans): they
+    /// are not opened again.
+    static func scanFolder(_ root: String, maxDepth: Int = 3, maxFiles: Int = 20_000, known: [String: SourceFormat] = [:]) -> Scan {
         var scan = Scan()
         var seenFiles: Set<FileIdentity> = []
         var seenFolders: Set<FileIdentity> = []
@@ -143,6 +146,10 @@ public enum RunLoader {
                 if let id = ByteFile.identity(p), !seenFiles.insert(id).inserted { continue }
                 if scan.looked >= maxFiles { skippedAtLimit += 1; continue }
                 scan.looked += 1
+                if let format = known[p] {
+                    scan.found.append(Found(path: p, format: format, dir: dir))
+                    continue
+                }
                 let prefix: [UInt8]
                 do { prefix = try ByteFile.prefix(p) } catch {
                     scan.problems.append("\(RunNaming.lastComponent(p)): \(error.message)")
@@ -220,19 +227,38 @@ public enum RunLoader {
 
     static func loadFolder(_ folder: String, _ options: LoadOptions) throws(Diagnostic) -> Run {
         let scanned = scanFolder(folder)
-        let (found, looked, problems) = (scanned.found, scanned.looked, scanned.problems)
-        guard found.contains(where: { $0.format != .console }) else {
-            let consoles = found.map { RunNaming.lastComponent($0.path) }
-            let only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
-            // What could not be read comes first: it is the likely reason, not a missing log.
-            if !problems.isEmpty {
-                let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""
-                throw Diagnostic(file: folder, message: problems.prefix(5).joined(separator: "; ") + more
-                    + "; no other log found in this folder (\(looked) files looked at, 3 levels deep\(only))")
+        try requireLogs(in: folder, scanned)
+        let jobs = jobs(scanned.found)
+        let results = ParallelMap.map(jobs) { job in
+            Result { () throws(Diagnostic) -> Run in
+                if job[0].format == .tensorBoard {
+                    return try TensorBoardReader.read(files: job.map(\.path), options: options)
+                }
+                return try read(job[0].path, job[0].format, options)
             }
-            throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep\(only)): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
         }
-        // Jobs: each TensorBoard folder as one stream, every other file on its own.
+        return try assemble(folder: folder, scanned: scanned, jobs: jobs, results: results)
+    }
+
+    /// Throws the "no log here" error when the scan found no training log (only console files,
+    /// or files that could not be read: those first, as the likely reason).
+    static func requireLogs(in folder: String, _ scanned: Scan) throws(Diagnostic) {
+        let (found, looked, problems) = (scanned.found, scanned.looked, scanned.problems)
+        guard !found.contains(where: { $0.format != .console }) else { return }
+        let consoles = found.map { RunNaming.lastComponent($0.path) }
+        let only = consoles.isEmpty ? "" : "; only console output without metrics (\(consoles.joined(separator: ", ")))"
+        // What could not be read comes first: it is the likely reason, not a missing log.
+        if !problems.isEmpty {
+            let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""
+            throw Diagnostic(file: folder, message: problems.prefix(5).joined(separator: "; ") + more
+                + "; no other log found in this folder (\(looked) files looked at, 3 levels deep\(only))")
+        }
+        throw Diagnostic(file: folder, message: "no recognised log in this folder (\(looked) files looked at, 3 levels deep\(only)): expected VAR's stdout.txt / log.txt, TensorBoard event files, CSV or JSON Lines")
+    }
+
+    /// What is read together: each TensorBoard folder's event files as one stream, every other
+    /// file on its own.
+    static func jobs(_ found: [Found]) -> [[Found]] {
         var jobs: [[Found]] = []
         var tbDirs: [String: Int] = [:]
         for f in found {
@@ -242,15 +268,15 @@ public enum RunLoader {
                 jobs.append([f])
             }
         }
-        let results = ParallelMap.map(jobs) { job in
-            Result { () throws(Diagnostic) -> Run in
-                if job[0].format == .tensorBoard {
-                    return try TensorBoardReader.read(files: job.map(\.path), options: options)
-                }
-                return try read(job[0].path, job[0].format, options)
-            }
-        }
+        return jobs
+    }
 
+    /// One run from what each job read: merged, with the failures, the scan's warnings, the
+    /// name and what a VAR TensorBoard folder's name states. The one way a folder becomes a run,
+    /// for `load` and for a follower of a growing run (`RunFollower`).
+    static func assemble(folder: String, scanned: Scan, jobs: [[Found]], results: [Result<Run, Diagnostic>]) throws(Diagnostic) -> Run {
+        let found = scanned.found
+        let tbDirs = Set(found.filter { $0.format == .tensorBoard }.map(\.dir))
         var parts: [Run] = []
         var failures: [SourceInfo] = []
         for (i, r) in results.enumerated() {
@@ -272,9 +298,9 @@ public enum RunLoader {
         }
         if !scanned.warnings.isEmpty, !run.sources.isEmpty { run.sources[0].warnings.append(contentsOf: scanned.warnings) }
         run.path = folder
-        run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs.keys))
+        run.name = RunNaming.name(forFolder: folder, tensorBoardDirs: Array(tbDirs))
         // A TensorBoard folder named by VAR states the config: fill what the logs did not say.
-        if tbDirs.count == 1, let dir = tbDirs.keys.first {
+        if tbDirs.count == 1, let dir = tbDirs.first {
             let fromName = VARFolderName.config(fromTensorBoardFolder: RunNaming.lastComponent(dir))
             for e in fromName where !run.config.contains(where: { $0.key == e.key }) { run.config.append(e) }
             if run.epochsPlanned == nil, let ep = fromName.first(where: { $0.key == "ep" }).flatMap({ Int($0.value) }), ep > 0 {

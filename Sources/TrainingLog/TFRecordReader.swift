@@ -35,13 +35,28 @@ struct TFRecordReader {
 
     /// Calls `body(data, offsetOfRecord)` for each good record. Returns the issues met.
     func forEachRecord(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Void) throws(Diagnostic) -> [TFRecordIssue] {
+        try forEachRecord(path, from: 0, body).issues
+    }
+
+    /// `forEachRecord` from byte `start` (a record boundary an earlier call returned as `end`).
+    /// `end` is the offset just after the last whole record read: a follower calls again from
+    /// there when the file has grown, so a record cut off by the end of a file still being
+    /// written, or bytes still being searched for a good header, are read again with the rest.
+    /// Issues at or after `end` are about that unfinished tail.
+    func forEachRecord(_ path: String, from start: Int, _ body: (UnsafeRawBufferPointer, Int) -> Void) throws(Diagnostic)
+        -> (issues: [TFRecordIssue], end: Int)
+    {
         let fd = try ByteFile.openRegular(path)
         defer { close(fd) }
+        if start > 0, lseek(fd, off_t(start), SEEK_SET) != off_t(start) {
+            throw Diagnostic(file: path, byteOffset: start, message: "cannot seek: \(ByteFile.errnoText())")
+        }
         var issues: [TFRecordIssue] = []
         var cap = chunkSize
         var buf = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 16)
         defer { buf.deallocate() }
-        var bufOffset = 0   // file offset of buf[0]
+        var bufOffset = start   // file offset of buf[0]
+        var end = start
         var filled = 0
         var pos = 0
         var eof = false
@@ -151,7 +166,8 @@ struct TFRecordReader {
                 issues.append(.badDataCRC(offset: recordOffset))
             }
             pos += 16 + n
+            end = bufOffset + pos
         }
-        return issues
+        return (issues, end)
     }
 }

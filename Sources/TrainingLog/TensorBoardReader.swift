@@ -53,6 +53,13 @@ public enum TensorBoardReader {
         }
     }
 
+    /// The run of one folder's event files from their decoded data (a follower's), merged in
+    /// the order `read(files:)` reads them.
+    static func merge(files: [String], data: [TBFileData], options: LoadOptions) -> Run {
+        let order = files.indices.sorted { RunNaming.lastComponent(files[$0]) < RunNaming.lastComponent(files[$1]) }
+        return merge(order.map { data[$0] }, files: order.map { files[$0] }, options: options, errors: [])
+    }
+
     /// Concatenates per-file series in file order, applying the backward-step rule between files.
     static func merge(_ parts: [TBFileData], files: [String], options: LoadOptions, errors: [Diagnostic]) -> Run {
         var order: [String] = []
@@ -230,9 +237,15 @@ struct TBFileDecoder {
     }
 
     func decode() throws(Diagnostic) -> TBFileData {
-        var warnings = WarningSink(file: path)
         var st = State(path: path, options: options)
-        let issues = try TFRecordReader().forEachRecord(path) { data, offset in
+        let issues = try feed(&st, from: 0).issues
+        return finish(st, issues: issues)
+    }
+
+    /// Decodes the whole records from byte `start` into `st`; returns the issues and the offset
+    /// after the last whole record (`TFRecordReader.forEachRecord(_:from:_:)`).
+    func feed(_ st: inout State, from start: Int) throws(Diagnostic) -> (issues: [TFRecordIssue], end: Int) {
+        try TFRecordReader().forEachRecord(path, from: start) { data, offset in
             st.records += 1
             let ok = EventDecoder.decode(data) { h, sc in st.add(h, sc) }
             if let h = ok, h.sessionStart { st.sessionStart(step: h.step) }
@@ -241,6 +254,11 @@ struct TBFileDecoder {
                 st.badEvents += 1
             }
         }
+    }
+
+    /// The file's data from what `feed` collected, with a warning for each issue.
+    func finish(_ st: State, issues: [TFRecordIssue]) -> TBFileData {
+        var warnings = WarningSink(file: path)
         for issue in issues {
             switch issue {
             case .badDataCRC(let o):
