@@ -47,6 +47,12 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // Following a run while it trains: new bytes only, events as they first show, a report
+        // kept current (varreport watch).
+        .target(
+            name: "Watch",
+            dependencies: ["TrainingLog", "Analysis", "Report", "Pipeline"]
+        ),
         // Settings resolved once (command line > config file > default) and the one
         // load -> analyse -> write pipeline every command uses.
         .target(
@@ -59,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "varreport",
             dependencies: [
-                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel", "Pipeline", "Sweep",
+                "TrainingLog", "Analysis", "Report", "Render", "TextFormat", "Parallel", "Pipeline", "Sweep", "Watch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Sweep", "Pipeline", "Analysis", "TrainingLog"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Report", "Analysis", "Render", "TrainingLog"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Pipeline", "Analysis", "TrainingLog"]),
         .testTarget(name: "varreportTests", dependencies: ["varreport"]),
     ]
 )

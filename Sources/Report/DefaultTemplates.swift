@@ -10,6 +10,7 @@ enum DefaultTemplates {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+{{#live}}<meta http-equiv="refresh" content="{{seconds}}">{{/live}}
 <title>{{labels.report_title}}: {{run.name}}</title>
 <style>
 :root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --card: #f6f7f9; --line: #dfe3e8;

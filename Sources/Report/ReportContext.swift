@@ -9,7 +9,9 @@ public enum ReportContext {
     public static let toolVersion = "0.1.0"
 
     /// The template context of `model`; `figures` are the figure files written for it.
-    public static func make(model: ReportModel, figures: [FigureOutput]) -> [String: Any] {
+    /// `liveRefreshSeconds`: the report of a run still being watched (`varreport watch -o`),
+    /// which the HTML page reloads every so many seconds (key `live`, absent once it has ended).
+    public static func make(model: ReportModel, figures: [FigureOutput], liveRefreshSeconds: Int? = nil) -> [String: Any] {
         let summary = model.summary
         let findings = model.findings.map { f -> [String: Any] in
             [
@@ -35,7 +37,7 @@ public enum ReportContext {
         }
         let config = model.displayedConfig.map { ["key": $0.key, "value": $0.value] }
         let warningsTotal = summary.run.sources.reduce(0) { $0 + $1.warnings.count }
-        return [
+        var context: [String: Any] = [
             "tool": ["name": "varreport", "version": toolVersion],
             "labels": model.labels.words,
             "lang": model.language.rawValue,
@@ -71,6 +73,8 @@ public enum ReportContext {
             "warnings_total": warningsTotal,
             "has_warnings": warningsTotal > 0,
         ]
+        if let seconds = liveRefreshSeconds { context["live"] = ["seconds": seconds] }
+        return context
     }
 
     static func runContext(_ model: ReportModel) -> [String: Any] {

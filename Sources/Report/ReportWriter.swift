@@ -16,6 +16,9 @@ public struct ReportSettings: Sendable {
     public var writeMarkdown = true
     /// How long a writer waits for another one writing into the same folder before it fails.
     public var lockWaitSeconds: Double = 30
+    /// Set while `watch -o` keeps the report of a live run: its HTML page reloads itself this
+    /// often (nil: a report of a run that has ended, which never reloads).
+    public var liveRefreshSeconds: Int? = nil
 
     public init() {}
 }
@@ -62,7 +65,7 @@ public struct ReportWriter: Sendable {
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
             try AtomicFile.write(try SummaryJSON.encode(summary), to: staging + "/summary.json")
             written.append("summary.json")
-            let context = ReportContext.make(model: model, figures: outputs)
+            let context = ReportContext.make(model: model, figures: outputs, liveRefreshSeconds: settings.liveRefreshSeconds)
             let (markdown, html) = try templates.writePages("report", context, into: staging,
                                                             markdown: settings.writeMarkdown, html: settings.writeHTML)
             if markdown != nil { written.append("report.md"); files.markdown = dir + "/report.md" }
