@@ -108,8 +108,9 @@ struct ProgressiveRun {
         let crossed = try #require(events.first { $0.event.kind == .threshold && $0.event.metric == "train/loss_tail" })
         let settled = try #require(events.first { $0.event.kind == .thresholdSettled && $0.event.metric == "train/loss_tail" })
         #expect(crossed.step <= settled.step)
-        // Validation: new bests, and overfitting on val/loss_mean after its last best.
-        let overfit = try #require(events.first { $0.event.kind == .overfitting })
+        // Validation: new bests of its losses, and overfitting on val/loss_mean after its last best.
+        let overfit = try #require(events.first { $0.event.kind == .overfitting && $0.event.metric == "val/loss_mean" })
+        #expect(overfit.event.epoch == 169)
         let bests = events.filter { $0.event.kind == .valBest && $0.event.metric == overfit.event.metric }
         #expect(!bests.isEmpty && bests.allSatisfy { $0.step <= overfit.step })
         // The restarts' event files were new files, not replaced ones; log.txt was rewritten.
