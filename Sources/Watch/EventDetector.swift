@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import TrainingLog
 
 /// Turns each new analysis of a growing run into the events it shows for the first time. An
 /// event is known by what it is about (kind, metric, and the epoch where a new one at another
@@ -19,7 +20,7 @@ public struct EventDetector: Sendable {
         "non-finite-recovered": .recovered, "diverged": .diverged, "crashed": .crashed, "finished": .finished,
     ]
     /// Kinds where the same metric at another place (epoch, step) is a new event.
-    static let byPlace: Set<WatchEventKind> = [.spike, .plateau, .valBest, .nan]
+    static let byPlace: Set<WatchEventKind> = [.spike, .gradNormSpike, .plateau, .valBest, .nan]
 
     /// What an event is about: the same key is the same news.
     public static func key(_ e: WatchEvent) -> String {
@@ -27,7 +28,20 @@ public struct EventDetector: Sendable {
         return [e.kind.rawValue, e.metric ?? "", place].joined(separator: "|")
     }
 
+    /// Kinds that end a run's story: told after everything else seen in the same analysis.
+    static let endings: Set<WatchEventKind> = [.finished, .crashed, .diverged]
+
+    /// The new events, in the run's order (by epoch, then step; what ends the run last).
     public mutating func events(in summary: Summary, at time: String) -> [WatchEvent] {
+        let found = unorderedEvents(in: summary, at: time)
+        return found.enumerated().sorted { a, b in
+            let ka = (Self.endings.contains(a.element.kind) ? 1 : 0, a.element.epoch ?? -1, a.element.step ?? -1, a.offset)
+            let kb = (Self.endings.contains(b.element.kind) ? 1 : 0, b.element.epoch ?? -1, b.element.step ?? -1, b.offset)
+            return ka < kb
+        }.map(\.element)
+    }
+
+    private mutating func unorderedEvents(in summary: Summary, at time: String) -> [WatchEvent] {
         var out: [WatchEvent] = []
         let run = summary.run.path
         func step(_ epoch: Int?) -> Int? {
@@ -45,11 +59,12 @@ public struct EventDetector: Sendable {
                 value = below.value
                 epoch = below.epoch ?? epoch
             }
-            emit(WatchEvent(kind: kind, time: time, epoch: epoch, step: step(epoch), metric: f.metric, value: value,
+            emit(WatchEvent(kind: kind, severity: f.severity, time: time, epoch: epoch, step: step(epoch), metric: f.metric, value: value,
                             message: f.message, recommendation: f.recommendation, run: run))
         }
         for spike in summary.instability.spikes {
-            emit(WatchEvent(kind: .spike, time: time, epoch: spike.epoch, step: spike.step, metric: spike.metric, value: spike.value,
+            let kind: WatchEventKind = spike.metric == MetricName.gradNorm.rawValue ? .gradNormSpike : .spike
+            emit(WatchEvent(kind: kind, time: time, epoch: spike.epoch, step: spike.step, metric: spike.metric, value: spike.value,
                             message: "\(Self.number(spike.value))\(spike.step.map { " at step \($0)" } ?? ""), "
                                 + (spike.baseline > 0 ? String(format: "%.1fx", spike.value / spike.baseline) : "far above") + " its local baseline \(Self.number(spike.baseline))",
                             run: run))

@@ -4,19 +4,21 @@ import Foundation
 /// What `varreport watch` tells about a run as it trains: each once, when it first shows.
 public enum WatchEventKind: String, Codable, Sendable, CaseIterable {
     /// A loss went below its threshold (the analysis's `threshold-crossed` finding).
-    case threshold
-    /// ... and has stayed below since (`stays_below_from` is known).
-    case thresholdSettled = "threshold-settled"
-    /// A validation metric reached a new best.
-    case valBest = "val-best"
+    case threshold = "threshold-crossed"
+    /// ... and has stayed below since, for a few epochs (`stays_below_from`).
+    case thresholdSettled = "stays-below"
+    /// A validation loss reached a new best.
+    case valBest = "validation-best"
     /// Validation began to get worse while training improved.
     case overfitting
     /// A loss stopped improving (with the learning-rate advice).
     case plateau
-    /// A loss or gradient-norm spike.
-    case spike
-    /// A NaN or Inf in the loss or gradient norm.
-    case nan
+    /// A loss spike.
+    case spike = "loss-spike"
+    /// A gradient-norm spike.
+    case gradNormSpike = "grad-norm-spike"
+    /// A NaN or Inf in a loss.
+    case nan = "non-finite"
     /// Training went on with finite values after a NaN/Inf.
     case recovered
     /// The loss ended non-finite or blew up for good.
@@ -31,6 +33,15 @@ public enum WatchEventKind: String, Codable, Sendable, CaseIterable {
     case logReplaced = "log-replaced"
     /// A log file went away.
     case logRemoved = "log-removed"
+
+    /// How much an event matters when the analysis gives no severity of its own.
+    public var defaultSeverity: Severity {
+        switch self {
+        case .threshold, .thresholdSettled, .valBest, .finished, .recovered, .logReplaced: return .info
+        case .overfitting, .plateau, .spike, .gradNormSpike, .stopped, .logRemoved: return .warning
+        case .nan, .diverged, .crashed: return .critical
+        }
+    }
 
     /// Parses `overfitting,diverged,...` (`all` for every kind); throws naming an unknown word.
     public static func parseList(_ text: String) throws(UnknownKind) -> Set<WatchEventKind> {
@@ -54,6 +65,7 @@ public enum WatchEventKind: String, Codable, Sendable, CaseIterable {
 /// One event, as `watch` prints it and `--json` writes it (one object per line).
 public struct WatchEvent: Codable, Sendable, Equatable {
     public var kind: WatchEventKind
+    public var severity: Severity
     /// When watch saw it (ISO 8601, UTC).
     public var time: String
     public var epoch: Int?
@@ -65,9 +77,10 @@ public struct WatchEvent: Codable, Sendable, Equatable {
     public var recommendation: String?
     public var run: String
 
-    public init(kind: WatchEventKind, time: String, epoch: Int? = nil, step: Int? = nil, metric: String? = nil,
-                value: Double? = nil, message: String, recommendation: String? = nil, run: String) {
+    public init(kind: WatchEventKind, severity: Severity? = nil, time: String, epoch: Int? = nil, step: Int? = nil,
+                metric: String? = nil, value: Double? = nil, message: String, recommendation: String? = nil, run: String) {
         self.kind = kind
+        self.severity = severity ?? kind.defaultSeverity
         self.time = time
         self.epoch = epoch
         self.step = step
@@ -76,6 +89,24 @@ public struct WatchEvent: Codable, Sendable, Equatable {
         self.message = message
         self.recommendation = recommendation
         self.run = run
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, severity, time, epoch, step, metric, value, message, recommendation, run }
+
+    /// CONTRACT.md's shape: `metric`, `epoch`, `step` and `value` are always there, null when
+    /// unknown; `recommendation` only when there is one.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(time, forKey: .time)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(step, forKey: .step)
+        try c.encode(metric, forKey: .metric)
+        try c.encode(value.flatMap { $0.isFinite ? $0 : nil }, forKey: .value)
+        try c.encode(message, forKey: .message)
+        try c.encodeIfPresent(recommendation, forKey: .recommendation)
+        try c.encode(run, forKey: .run)
     }
 
     /// The environment an `--exec-on` command gets.

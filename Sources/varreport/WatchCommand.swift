@@ -16,9 +16,9 @@ struct WatchCommand: ParsableCommand {
         abstract: "Follow a run while it trains: tell each finding as it happens, keep a report current, act on events.",
         discussion: """
             Reads only what was written since the last look (every --interval seconds). Each \
-            event is told once, with its time and epoch: threshold, threshold-settled, val-best, \
-            overfitting, plateau, spike, nan, recovered, diverged, crashed, finished, stopped, \
-            log-replaced, log-removed. On a terminal a live view stays at the bottom; piped, one \
+            event is told once, with its time and epoch: threshold-crossed, stays-below, \
+            validation-best, overfitting, plateau, loss-spike, grad-norm-spike, non-finite, \
+            recovered, diverged, crashed, finished, stopped, log-replaced, log-removed. On a terminal a live view stays at the bottom; piped, one \
             line per event; --json, one JSON object per event. Ends when the run finishes, on \
             Ctrl-C (writing the final report), or after --idle-timeout without new data. Exit \
             codes: 0 ended so, 3 an --exit-on event happened, 2 usage or unusable input.
@@ -91,6 +91,12 @@ struct WatchCommand: ParsableCommand {
                                   idleTimeout: idleTimeout, now: Date().timeIntervalSince1970)
         signal(SIGINT) { _ in watchInterrupted = 1 }
         signal(SIGTERM) { _ in watchInterrupted = 1 }
+        // A parent may have started us with these blocked (the mask is inherited): unblock them.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         let view = WatchView(json: json, quiet: common.quiet, live: !json && isatty(1) == 1)
         var exitCode: Int32 = 0
         loop: while true {

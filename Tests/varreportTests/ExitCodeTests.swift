@@ -46,6 +46,12 @@ import Testing
         Row(arguments: ["sweep", example, empty, "-o", tmp + "/s2", "-q"], status: 1, stderrSays: "empty-run"),
         Row(arguments: ["sweep", "/nonexistent-runs", "-o", tmp + "/s3"], status: 2, stderrSays: "/nonexistent-runs"),
         Row(arguments: ["sweep", "--merge", tmp + "/r1"], status: 2),
+        // watch
+        Row(arguments: ["watch", example, "--interval", "0.1"], status: 0),
+        Row(arguments: ["watch", CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/diagnosis/crashed-finetune").path,
+                        "--interval", "0.1", "--exit-on", "crashed"], status: 3),
+        Row(arguments: ["watch", "/nonexistent-run"], status: 2, stderrSays: "no such file or folder"),
+        Row(arguments: ["watch", example, "--exit-on", "overfit"], status: 2, stderrSays: "unknown event 'overfit'"),
         // export
         Row(arguments: ["export", example, "--format", "csv", "-o", tmp + "/e.csv"], status: 0),
         Row(arguments: ["export", example, "--format", "xml"], status: 2, stderrSays: "'xml' is invalid"),
@@ -59,9 +65,9 @@ import Testing
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Error Domain"), "\(row): \(r.stderr)")
     }
 
-    /// Every command of the contract has rows here (watch and compare are listed as planned).
+    /// Every command of the contract has rows here (compare is listed as planned).
     @Test func everyCommandIsCovered() {
         let commands = Set(Self.rows.map { $0.arguments[0] })
-        #expect(commands == ["report", "plot", "summary", "check", "sweep", "export"])
+        #expect(commands == ["report", "plot", "summary", "check", "sweep", "watch", "export"])
     }
 }
