@@ -46,8 +46,16 @@ public final class Watcher {
     public private(set) var summary: Summary? = nil
     public private(set) var run: Run? = nil
 
+    /// The share of one core the analysis may take on average (0.01: 1 %): after an analysis
+    /// that cost c seconds of CPU, the next waits at least c / budget seconds, however often
+    /// new data comes (its events come a little later instead). nil: after every change.
+    public let analysisBudget: Double?
+    private var lastAnalysis: (at: Double, cpu: Double)? = nil
+    private var analysisPending = false
+
     public init(path: String, settings: Settings, reportDirectory: String? = nil, reportEvery: Double = 60,
-                idleTimeout: Double? = nil, now: Double) throws {
+                idleTimeout: Double? = nil, analysisBudget: Double? = nil, now: Double) throws {
+        self.analysisBudget = analysisBudget
         self.path = path
         self.settings = settings
         self.reportDirectory = reportDirectory
@@ -70,8 +78,13 @@ public final class Watcher {
         let change = follower.poll()
         for p in change.replaced { result.events.append(detector.fileEvent(.logReplaced, path: p, run: path, at: time)) }
         for p in change.removed { result.events.append(detector.fileEvent(.logRemoved, path: p, run: path, at: time)) }
-        if !change.isEmpty || summary == nil {
-            if !change.isEmpty { lastChange = now }
+        if !change.isEmpty { lastChange = now; analysisPending = true }
+        if summary == nil { analysisPending = true }
+        let due = lastAnalysis.map { last in analysisBudget.map { now >= last.at + last.cpu / $0 } ?? true } ?? true
+        if analysisPending, due {
+            analysisPending = false
+            let cpuBefore = Self.processCPUSeconds()
+            defer { lastAnalysis = (now, Self.processCPUSeconds() - cpuBefore) }
             do {
                 let run = try follower.run()
                 var options = settings.analysis
@@ -79,7 +92,7 @@ public final class Watcher {
                 let s = Analyzer.analyze(run, options: options)
                 self.run = run
                 summary = s
-                result.changed = !change.isEmpty
+                result.changed = true
                 result.events += detector.events(in: s, at: time)
                 reportPending = true
                 lastProblem = nil
@@ -118,6 +131,13 @@ public final class Watcher {
         }
         if reportDirectory != nil, summary != nil { try writeReport(now: now, live: false) }
         return summary
+    }
+
+    /// User + system CPU time of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     private func writeReport(now: Double, live: Bool) throws {

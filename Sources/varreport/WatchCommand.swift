@@ -88,7 +88,7 @@ struct WatchCommand: ParsableCommand {
         let actions = try actions()
         let exitKinds = try exitOn.map { try WatchEventKind.parseList($0) } ?? []
         let watcher = try Watcher(path: runPath, settings: settings, reportDirectory: output, reportEvery: every,
-                                  idleTimeout: idleTimeout, now: Date().timeIntervalSince1970)
+                                  idleTimeout: idleTimeout, analysisBudget: 0.005, now: Date().timeIntervalSince1970)
         signal(SIGINT) { _ in watchInterrupted = 1 }
         signal(SIGTERM) { _ in watchInterrupted = 1 }
         // A parent may have started us with these blocked (the mask is inherited): unblock them.

@@ -252,6 +252,19 @@ def build(recs, order):
                 if ok(v) and ok(s_):
                     verdict = pf(v["median_wall"] / n <= 2 * s_["median_wall"] / m)
             t.add(case, v.get("input", ""), "varreport summary --json", v, d, target, verdict)
+        elif case == "watch-append":
+            v = get(case, "varreport")
+            if v is None:
+                continue
+            d = (f"{v['per_line_cpu'] * 1000:.1f} ms CPU per appended line (full re-read: {v['reread_cpu'] * 1000:.0f} ms); "
+                 f"idle {v['idle_cpu_share'] * 100:.2f} % of a core")
+            t.add(case, v.get("input", ""), "varreport watch --json", v, d, "< 0.1 s CPU per line", pf(v["per_line_cpu"] < 0.1))
+        elif case == "watch-1mb-min":
+            v = get(case, "varreport")
+            if v is None:
+                continue
+            d = f"{v['cpu_share'] * 100:.2f} % of a core"
+            t.add(case, v.get("input", ""), "varreport watch --json", v, d, "< 1 % of a core", pf(v["cpu_share"] < 0.01))
         elif case.startswith("sweep-"):
             v = get(case, "varreport")
             if v is None:

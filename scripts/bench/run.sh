@@ -168,6 +168,11 @@ for n in "${WIDE[@]}"; do
     --stdout-to "$W.out" -- "$BIN" summary "$W" --json
 done
 
+log "1e. watch: one line appended at a time to the d16 run, and a run growing 1 MB a minute"
+generate "$OUT/stdout-grow" v1 "$PY" "$HERE/gen_stdout.py" 3 "$OUT/stdout-grow/stdout.txt"
+if [ "$QUICK" = 1 ]; then WATCH_SECS=20; else WATCH_SECS=60; fi
+python3 "$HERE/watch_cost.py" "$BIN" "$RUN" "$OUT/stdout-grow/stdout.txt" --results "$RESULTS" --seconds "$WATCH_SECS"
+
 # --- 2. renderer vs matplotlib -------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then NS=(10000); else NS=(10000 100000 1000000); fi
 for n in "${NS[@]}"; do
