@@ -3,6 +3,125 @@
 /// The default templates, embedded so the binary needs no files beside it.
 enum DefaultTemplates {
     static let all: [String: String] = [
+        "compare.html": ####"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>Run comparison: {{run_names}}</title>
+<style>
+:root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --card: #f6f7f9; --line: #dfe3e8;
+        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; }
+  .figure svg { background: #ffffff; border-radius: 6px; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 1300px; margin: 0 auto; padding: 24px 16px 64px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.25rem; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+.muted { color: var(--muted); }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+a { color: var(--accent); }
+.figure { margin: 16px 0 28px; }
+.figure svg { width: 100%; height: auto; display: block; }
+.figure figcaption { color: var(--muted); font-size: .9rem; margin-top: 4px; }
+.callout { margin: 16px 0; padding: 12px 16px; border-radius: 8px; background: var(--card); border-left: 6px solid var(--accent); }
+footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
+</style>
+</head>
+<body>
+<main>
+<h1>Run comparison: {{run_names}}</h1>
+<p class="muted">{{run_count}} runs, aligned on {{x_axis}}; threshold {{threshold}}.</p>
+
+<h2>Runs</h2>
+<div class="table-wrap"><table>
+<thead><tr><th>run</th><th>path</th></tr></thead>
+<tbody>
+{{#runs}}<tr><td>{{label}}</td><td>{{path}}</td></tr>
+{{/runs}}</tbody>
+</table></div>
+
+<h2>The numbers side by side</h2>
+<div class="table-wrap"><table>
+<thead><tr><th></th>{{#runs}}<th class="num">{{label}}</th>{{/runs}}</tr></thead>
+<tbody>
+{{#numbers}}<tr><td>{{label}}</td>{{#cells}}<td class="{{#numeric}}num{{/numeric}}">{{text}}</td>{{/cells}}</tr>
+{{/numbers}}</tbody>
+</table></div>
+
+<h2>Config values that differ</h2>
+{{#has_config}}<div class="table-wrap"><table>
+<thead><tr><th>key</th>{{#runs}}<th>{{label}}</th>{{/runs}}</tr></thead>
+<tbody>
+{{#config}}<tr><td>{{key}}</td>{{#values}}<td>{{.}}</td>{{/values}}</tr>
+{{/config}}</tbody>
+</table></div>{{/has_config}}
+{{^has_config}}<p class="muted">The runs' logs state the same config (or none).</p>{{/has_config}}
+
+<h2>Figures</h2>
+{{#figures}}<figure class="figure" id="{{id}}">
+{{#has_svg}}{{{svg}}}{{/has_svg}}{{^has_svg}}<img src="{{png}}" alt="{{title}}">{{/has_svg}}
+<figcaption>{{caption}}</figcaption>
+</figure>
+{{/figures}}
+<footer>Made by {{tool.name}} {{tool.version}}.</footer>
+</main>
+</body>
+</html>
+
+"""####,
+        "compare.md": ####"""
+{{% CONTENT_TYPE: MARKDOWN}}
+# Run comparison: {{run_names}}
+
+{{run_count}} runs, aligned on {{x_axis}}; threshold {{threshold}}.
+
+| run | path |
+| --- | --- |
+{{#runs}}
+| {{label}} | {{path}} |
+{{/runs}}
+
+## The numbers side by side
+
+| |{{#runs}} {{label}} |{{/runs}}
+| --- |{{#runs}} ---: |{{/runs}}
+{{#numbers}}
+| {{label}} |{{#cells}} {{text}} |{{/cells}}
+{{/numbers}}
+
+## Config values that differ
+
+{{#has_config}}
+| key |{{#runs}} {{label}} |{{/runs}}
+| --- |{{#runs}} --- |{{/runs}}
+{{#config}}
+| {{key}} |{{#values}} {{.}} |{{/values}}
+{{/config}}
+{{/has_config}}
+{{^has_config}}
+The runs' logs state the same config (or none).
+{{/has_config}}
+
+## Figures
+
+{{#figures}}
+![{{title}}]({{png}})
+
+{{caption}}
+
+{{/figures}}
+
+"""####,
         "report.html": ####"""
 <!DOCTYPE html>
 <html lang="{{lang}}">

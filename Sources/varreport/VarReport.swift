@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The root command: `varreport report|plot|summary|check|sweep|watch|export`.
+/// The root command: `varreport report|plot|summary|check|sweep|compare|watch|export`.
 struct VarReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "varreport",
@@ -15,11 +15,12 @@ struct VarReport: ParsableCommand {
               varreport summary local_output
               varreport check local_output --metric train/loss_tail --below 5.5
               varreport plot local_output --figure loss -o loss.png
+              varreport compare runs/lr1e-4 runs/lr3e-4 -o compare/
               varreport watch local_output -o report/
               varreport export local_output --format csv -o scalars.csv
             """,
         version: "varreport 0.1.0",
-        subcommands: [ReportCommand.self, PlotCommand.self, SummaryCommand.self, CheckCommand.self, SweepCommand.self, WatchCommand.self, ExportCommand.self],
+        subcommands: [ReportCommand.self, PlotCommand.self, SummaryCommand.self, CheckCommand.self, SweepCommand.self, CompareCommand.self, WatchCommand.self, ExportCommand.self],
         defaultSubcommand: nil
     )
 }

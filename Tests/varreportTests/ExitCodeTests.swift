@@ -46,6 +46,10 @@ import Testing
         Row(arguments: ["sweep", example, empty, "-o", tmp + "/s2", "-q"], status: 1, stderrSays: "empty-run"),
         Row(arguments: ["sweep", "/nonexistent-runs", "-o", tmp + "/s3"], status: 2, stderrSays: "/nonexistent-runs"),
         Row(arguments: ["sweep", "--merge", tmp + "/r1"], status: 2),
+        // compare
+        Row(arguments: ["compare", example, example, "-o", tmp + "/c1", "-q"], status: 0),
+        Row(arguments: ["compare", example], status: 2, stderrSays: "at least two runs"),
+        Row(arguments: ["compare", example, "/nonexistent-run", "-o", tmp + "/c2"], status: 2, stderrSays: "no such file or folder"),
         // watch
         Row(arguments: ["watch", example, "--interval", "0.1"], status: 0),
         Row(arguments: ["watch", CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/diagnosis/crashed-finetune").path,
@@ -65,9 +69,9 @@ import Testing
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Error Domain"), "\(row): \(r.stderr)")
     }
 
-    /// Every command of the contract has rows here (compare is listed as planned).
+    /// Every command of the contract has rows here.
     @Test func everyCommandIsCovered() {
         let commands = Set(Self.rows.map { $0.arguments[0] })
-        #expect(commands == ["report", "plot", "summary", "check", "sweep", "watch", "export"])
+        #expect(commands == ["report", "plot", "summary", "check", "sweep", "compare", "watch", "export"])
     }
 }

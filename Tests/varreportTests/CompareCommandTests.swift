@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `varreport compare`: runs overlaid by name, the differing config and the numbers side by
+/// side, no scaling law.
+@Suite struct CompareCommandTests {
+    static let sweep = CLI.repositoryRoot.appendingPathComponent("Tests/Fixtures/sweep").path
+
+    @Test func twoRunsSideBySide() throws {
+        let out = CLI.temporaryDirectory("compare")
+        let r = CLI.run(["compare", Self.sweep + "/d16-seed0", Self.sweep + "/d20-seed0", "-o", out + "/c", "-o", out + "/loss.svg", "-o", out + "/loss.png"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for f in ["c/compare.md", "c/compare.html", "c/compare.pdf", "c/figures/compare_loss.png", "c/figures/compare_accuracy.png", "loss.svg", "loss.png"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f)")
+        }
+        let md = try String(contentsOfFile: out + "/c/compare.md", encoding: .utf8)
+        #expect(md.contains("| | d16-seed0 | d20-seed0 |"))
+        #expect(md.contains("| depth | 16 | 20 |"), "the config value that differs")
+        #expect(!md.contains("| bs |"), "a value both runs share is not listed")
+        #expect(md.contains("| train/loss\\_tail first below 5.5 |"))
+        #expect(!md.lowercased().contains("scaling"), "no scaling law between two runs")
+        let pdf = CLI.tool("pdftotext", [out + "/c/compare.pdf", "-"]).stdout
+        #expect(pdf.contains("Run comparison: d16-seed0, d20-seed0") && pdf.contains("depth"))
+        let html = try String(contentsOfFile: out + "/c/compare.html", encoding: .utf8)
+        #expect(html.contains("<th class=\"num\">d20-seed0</th>"))
+        #expect(html.contains("<svg"), "figures inline")
+    }
+
+    @Test func runsOfOneNameAreTold() throws {
+        let out = CLI.temporaryDirectory("compare-same")
+        // The same run twice: two columns, the second named apart.
+        let r = CLI.run(["compare", Self.sweep + "/d16-seed0", Self.sweep + "/d16-seed0/", "-o", out, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOfFile: out + "/compare.md", encoding: .utf8)
+        #expect(md.contains("| | d16-seed0 | d16-seed0-2 |"))
+        #expect(md.contains("The runs' logs state the same config"))
+    }
+
+    @Test func usage() {
+        #expect(CLI.run(["compare", Self.sweep + "/d16-seed0"]).status == 2)
+        #expect(CLI.run(["compare", Self.sweep + "/d16-seed0", "/nonexistent-run"]).status == 2)
+    }
+}
