@@ -24,7 +24,7 @@ extension ChartRenderer {
                 guard let label = m.label, !label.isEmpty else { continue }
                 out.append(LegendEntry(label: label, key: .swatch(m.color.opacity(m.color.alpha * m.opacity))))
             case .point(let m):
-                guard let label = m.label, !label.isEmpty else { continue }
+                guard m.showsInLegend, let label = m.label, !label.isEmpty else { continue }
                 out.append(LegendEntry(label: label, key: .point(m.symbol, m.color, m.size * s)))
             // Rules and annotations label themselves on the plot; a band gets a swatch only when
             // its label does not fit in it (`draw`); a heatmap has its colour bar.

@@ -83,6 +83,8 @@ public struct RuleMark: Mark {
     public var dash: DashStyle
     /// Text drawn next to the rule: above its right end (horizontal) or beside its top (vertical).
     public var label: String?
+    /// What the rule is, for the figure's data, when it has no label on the plot.
+    public var dataName: String? = nil
 
     public init(y: Double, color: Color? = nil, width: Double = 1, dash: DashStyle = .dashed,
                 label: String? = nil) {
@@ -149,15 +151,20 @@ public struct PointMark: Mark {
     public var outlined: Bool
     public var label: String?
 
+    /// Set to false to keep a labelled marker out of the legend (its label still names it in
+    /// the figure's data).
+    public var showsInLegend: Bool = true
+
     public init(xs: [Double], ys: [Double], symbol: Symbol = .circle, size: Double = 7,
-                color: Color = Palette.color(0), outlined: Bool = true, label: String? = nil) {
+                color: Color = Palette.color(0), outlined: Bool = true, label: String? = nil, showsInLegend: Bool = true) {
         self.xs = xs; self.ys = ys; self.symbol = symbol; self.size = size; self.color = color
-        self.outlined = outlined; self.label = label
+        self.outlined = outlined; self.label = label; self.showsInLegend = showsInLegend
     }
     /// A single marker.
     public init(x: Double, y: Double, symbol: Symbol = .circle, size: Double = 7,
-                color: Color = Palette.color(0), outlined: Bool = true, label: String? = nil) {
-        self.init(xs: [x], ys: [y], symbol: symbol, size: size, color: color, outlined: outlined, label: label)
+                color: Color = Palette.color(0), outlined: Bool = true, label: String? = nil, showsInLegend: Bool = true) {
+        self.init(xs: [x], ys: [y], symbol: symbol, size: size, color: color, outlined: outlined, label: label,
+                  showsInLegend: showsInLegend)
     }
 }
 

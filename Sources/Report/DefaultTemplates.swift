@@ -210,7 +210,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 <h2>{{labels.figures}}</h2>
 {{#figures}}<figure class="figure" id="fig-{{id}}">
 {{#has_svg}}{{{svg}}}{{/has_svg}}
-<figcaption><strong>{{title}}.</strong> {{caption}}</figcaption>
+<figcaption><strong>{{title}}.</strong> {{caption}} {{labels.figure_data}}: <a href="{{data_csv}}">CSV</a>, <a href="{{data_json}}">JSON</a>.</figcaption>
 </figure>
 {{/figures}}
 
@@ -285,7 +285,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 ![{{title}}]({{png}})
 
-{{caption}}
+{{caption}} {{labels.figure_data}}: [{{data_csv}}]({{{data_csv}}}), [{{data_json}}]({{{data_json}}}).
 
 {{/figures}}
 ## {{labels.sources}}

@@ -38,4 +38,18 @@ extension FigureOutput {
         }
         return (outputs, paths)
     }
+
+    /// Writes the data behind each figure beside its PNG: `figures/<id>.csv` and `<id>.json`
+    /// (`FigureData`: every series as drawn, the rules, regions and annotations). Returns the
+    /// paths written.
+    public static func writeData(_ figures: [NamedFigure], into directory: String) throws -> [String] {
+        var paths: [String] = []
+        for nf in figures {
+            let stem = directory + "/figures/\(nf.id)"
+            try AtomicFile.write(FigureData.csv(nf.figure), to: stem + ".csv")
+            try AtomicFile.write(try FigureData.json(nf.figure), to: stem + ".json")
+            paths += [stem + ".csv", stem + ".json"]
+        }
+        return paths
+    }
 }

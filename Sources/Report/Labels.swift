@@ -39,6 +39,7 @@ public struct Labels: Sendable {
         "sources": "Sources",
         "warnings": "Warnings",
         "no_warnings": "No warnings.",
+        "figure_data": "Data",
         "no_findings": "Nothing to report.",
         "format": "Format",
         "covered": "Covered",

@@ -65,7 +65,9 @@ public enum ReportContext {
             "has_early_stop": summary.earlyStop != nil,
             "figures": figures.map { f -> [String: Any] in
                 ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "",
-                 "has_svg": f.svg != nil]
+                 "has_svg": f.svg != nil,
+                 // The data behind it (FigureOutput.writeData), beside the PNG.
+                 "data_csv": "figures/\(f.id).csv", "data_json": "figures/\(f.id).json"]
             },
             "config": config,
             "has_config": !config.isEmpty,

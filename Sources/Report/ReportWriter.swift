@@ -63,6 +63,7 @@ public struct ReportWriter: Sendable {
             let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
                                                                 inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
+            written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
             try AtomicFile.write(try SummaryJSON.encode(summary), to: staging + "/summary.json")
             written.append("summary.json")
             let context = ReportContext.make(model: model, figures: outputs, liveRefreshSeconds: settings.liveRefreshSeconds)

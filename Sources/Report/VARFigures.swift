@@ -104,7 +104,7 @@ public enum VARFigures {
     static func validationMarks(_ s: Series, name: MetricName, color: Color, x: XMapping) -> [any Mark] {
         let xs = x.xs(s)
         return [
-            LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, showsInLegend: false),
+            LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, label: name.rawValue, showsInLegend: false),
             PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false, label: name.rawValue),
         ]
     }
@@ -260,7 +260,8 @@ public enum VARFigures {
             guard let m = summary.metrics[name.rawValue], let bar = m.threshold, let fb = m.firstBelow,
                   let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
             let color = colors[name] ?? (name.rawValue.hasSuffix("_mean") ? meanColor : tailColor)
-            marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true))
+            marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true,
+                                   label: "\(name.rawValue) first below \(NumberFormat.compact(bar))", showsInLegend: false))
             var text = "\(shortName(name)) < \(NumberFormat.compact(bar)): \(words.at(epoch: fb.epoch, step: fb.step))"
             // Where it stays below: by epoch, or by step for a run known only by steps.
             let stayEpoch = m.staysBelowFrom?.epoch
@@ -269,7 +270,10 @@ public enum VARFigures {
             if staysLater {
                 text += "\n" + words.staysBelow(from: words.at(epoch: stayEpoch, step: stayStep))
                 if let sx = x.x(epoch: stayEpoch, step: stayStep) {
-                    marks.append(RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted))
+                    // Unlabelled on the plot (the crossing's text says it); named for the data.
+                    var rule = RuleMark(x: sx, color: color.opacity(0.7), width: 0.8, dash: .dotted)
+                    rule.dataName = "\(name.rawValue) stays below from"
+                    marks.append(rule)
                 }
             }
             marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color))
@@ -287,7 +291,8 @@ public enum VARFigures {
             guard let m = summary.metrics[name.rawValue], m.best.value.isFinite,
                   let px = x.x(epoch: m.best.epoch, step: m.best.step) else { continue }
             let color = colors[name] ?? tailColor
-            marks.append(PointMark(x: px, y: m.best.value, symbol: .diamond, size: 12, color: color, outlined: true))
+            marks.append(PointMark(x: px, y: m.best.value, symbol: .diamond, size: 12, color: color, outlined: true,
+                                   label: "\(name.rawValue) best", showsInLegend: false))
             if name.rawValue == lead || (lead == nil && name == names.first) {
                 let value = name.isAccuracy ? NumberFormat.percent(m.best.value) : NumberFormat.loss(m.best.value)
                 marks.append(TextMark(x: px, y: m.best.value,
@@ -402,7 +407,7 @@ public enum VARFigures {
         let xs = x.xs(g)
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x, words: words)
-        marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, showsInLegend: false))
+        marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, label: "opt/grad_norm (raw)", showsInLegend: false))
         marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: summary.smoothing.weight(points: g.count, granularity: g.granularity)),
                               color: Palette.color(4), width: 1.8, label: "opt/grad_norm " + words("(smoothed)")))
         // The epoch-level values (log.txt's grad_norm) are what the key table reports: drawn too.
@@ -431,7 +436,8 @@ public enum VARFigures {
         let chart = Chart(title: words("Throughput"), x: Axis(words(x.axisLabel)), y: Axis(words("seconds per iteration")), legend: .none,
                           marks: restartMarks(run: run, x: x, words: words) + [
                               LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter"),
-                              PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false),
+                              PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false,
+                                        label: "time/sec_per_iter", showsInLegend: false),
                           ])
         let caption = "Seconds per training iteration, per epoch" +
             (summary.run.secondsPerIteration.map { "; median \(cFormat("%.3f", $0)) s." } ?? ".")
@@ -494,7 +500,7 @@ public enum VARFigures {
         for v in raw.values where v.isFinite && v < (rawMinimum ?? .infinity) { rawMinimum = v }
         let xs = x.xs(raw)
         var marks: [any Mark] = [
-            LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, showsInLegend: false),
+            LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, label: "\(name.rawValue) (raw)", showsInLegend: false),
         ]
         if let epoch, iter != nil {
             // Both exist: the epoch averages are the cleanest bold curve.

@@ -13,15 +13,17 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Draw one chart of chosen metrics, for docs and slides.",
         discussion: """
-            The format follows the file name: .png, .pdf or .svg. Repeat -o to write several \
-            formats from one read of the run (they are drawn in parallel). Loss metrics get the \
-            threshold rule and their crossings marked.
+            The format follows the file name: .png, .pdf or .svg, or .csv / .json for the data \
+            behind the figure (every series as drawn, the threshold, crossings, best points and \
+            regions). Repeat -o to write several from one read of the run (drawn in parallel). \
+            Loss metrics get the threshold rule and their crossings marked.
 
             Examples:
               varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
               varreport plot local_output --metric train/acc_tail -o acc.svg --theme dark --transparent
               varreport plot local_output --metric train/loss_mean -o loss.png --size 1600x900 --scale 2
               varreport plot local_output --figure overview -o overview.png -o overview.pdf
+              varreport plot local_output --figure loss -o loss.png -o loss.csv
             """
     )
 
@@ -39,7 +41,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "A whole figure instead of --metric: overview (loss, accuracy, lr, grad norm), loss or accuracy.")
     var figure: NamedFigureKind?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf or .svg); repeat for several.", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (.png, .pdf, .svg, or .csv / .json for its data); repeat for several.", valueName: "FILE"))
     var output: [String] = []
 
     @Option(help: ArgumentHelp("Size in points, WIDTHxHEIGHT.", valueName: "WxH"))
@@ -54,8 +56,8 @@ struct PlotCommand: ParsableCommand {
     func validate() throws {
         if metric.isEmpty == (figure == nil) { throw ValidationError("give --figure or at least one --metric, not both") }
         if output.isEmpty { throw ValidationError("give the file to write with -o FILE.png (or .pdf, .svg)") }
-        for path in output where OutputFormat(pathExtension: path) == nil {
-            throw ValidationError("-o must end in .png, .pdf or .svg: \(path)")
+        for path in output where OutputFormat(pathExtension: path) == nil && Self.dataKind(path) == nil {
+            throw ValidationError("-o must end in .png, .pdf, .svg, .csv or .json: \(path)")
         }
         let resolved = output.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if Set(resolved).count != resolved.count { throw ValidationError("the same -o file is given twice") }
@@ -70,8 +72,15 @@ struct PlotCommand: ParsableCommand {
         return (w, h)
     }
 
+    /// `csv` or `json` for a data output, nil for a picture.
+    static func dataKind(_ path: String) -> String? {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        return ext == "csv" || ext == "json" ? ext : nil
+    }
+
     func run() throws {
-        let targets = output.map { path -> (path: String, format: OutputFormat) in
+        let dataTargets = output.filter { Self.dataKind($0) != nil }
+        let targets = output.filter { Self.dataKind($0) == nil }.map { path -> (path: String, format: OutputFormat) in
             var format = OutputFormat(pathExtension: path) ?? .png(scale: 1)
             if case .png = format { format = .png(scale: scale) }
             return (path, format)
@@ -81,7 +90,7 @@ struct PlotCommand: ParsableCommand {
         // reduced figure is kept while drawing, and what the rest held goes back to the system
         // before the surfaces are allocated (a 10k-point plot peaks 2-3 MB lower, a 100k one
         // 52-64 MB without returning it, 56-57 MB with it).
-        let finished = try reducedFigure(for: targets.map(\.format), clock: clock)
+        guard let finished = try reducedFigure(for: targets.map(\.format), data: dataTargets, clock: clock) else { return }
         MemoryPolicy.returnFreeMemory()
         // Each format owns its cairo surface and Pango context, so they render in parallel.
         let results = ParallelMap.map(targets) { target in
@@ -104,7 +113,9 @@ struct PlotCommand: ParsableCommand {
     /// Reads and analyses the run, builds the figure and reduces its lines once for every
     /// output: at the one output's own density, or at 2 pixels per point (or the PNG scale, if
     /// higher) for several, so that each vector output is the same as it would be alone.
-    private func reducedFigure(for formats: [OutputFormat], clock: PhaseClock) throws -> Figure {
+    /// The data outputs are written from the figure before it is reduced (every point); nil
+    /// when there is no picture to draw.
+    private func reducedFigure(for formats: [OutputFormat], data: [String], clock: PhaseClock) throws -> Figure? {
         let resolved = try common.settings { figureOptions.apply(to: &$0) }
         // Only what the figures draw: crossings, best points, regions, gradient-norm spikes.
         let (loaded, summary) = try common.loadAndAnalyse(runPath, resolved) { $0.scope = .figures }
@@ -132,6 +143,12 @@ struct PlotCommand: ParsableCommand {
         figure.width = settings.width
         figure.height = settings.height
         clock.lap("figure built")
+        for path in data {
+            let bytes = Self.dataKind(path) == "csv" ? FigureData.csv(figure) : try FigureData.json(figure)
+            try AtomicFile.write(bytes, to: path)
+            if !common.quiet { Console.say("wrote \(path)") }
+        }
+        guard !formats.isEmpty else { return nil }
         let density = formats.count == 1 ? formats[0].pixelsPerPoint : max(2, scale)
         let reduced = figure.predecimated(pixelsPerPoint: density)
         clock.lap("lines reduced once for \(formats.count) output\(formats.count == 1 ? "" : "s")")

@@ -41,3 +41,34 @@ import Testing
         #expect(CLI.run(["compare", Self.sweep + "/d16-seed0", "/nonexistent-run"]).status == 2)
     }
 }
+
+/// The data behind a figure: `plot -o x.csv|x.json` and each report figure's files.
+@Suite struct FigureDataCommandTests {
+    @Test func plotWritesTheDataAsDrawn() throws {
+        let dir = CLI.temporaryDirectory("plot-data")
+        let r = CLI.run(["plot", CLI.example, "--figure", "loss", "-o", dir + "/loss.csv", "-o", dir + "/loss.json", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try String(contentsOfFile: dir + "/loss.csv", encoding: .utf8).split(separator: "\n")
+        // The example's known answers: crossing at epoch 44, overfitting region from 169.
+        #expect(csv.contains { $0.hasPrefix("Loss,point,train/loss_tail first below 5.5,44.0,") })
+        #expect(csv.contains("Loss,rule,threshold 5.5,,5.5,,"))
+        #expect(csv.contains { $0.hasPrefix("Loss,region,overfitting from epoch 169,169.0,") })
+        #expect(csv.filter { $0.hasPrefix("Loss,line,train/loss_tail,") }.count == 200)
+        #expect(csv.filter { $0.hasPrefix("Loss,point,val/loss_tail,") }.count == 20)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/loss.json"))) as? [String: Any])
+        #expect((json["panels"] as? [Any])?.count == 1)
+        #expect(CLI.run(["plot", CLI.example, "--figure", "loss", "-o", dir + "/loss.txt"]).status == 2)
+    }
+
+    @Test func aReportHasEachFiguresDataInItsUnit() throws {
+        let dir = CLI.temporaryDirectory("report-data")
+        #expect(CLI.run(["report", CLI.example, "-o", dir, "-q"]).status == 0)
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/.varreport-manifest.json"))) as? [String: Any])
+        let files = Set(((manifest["files"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String })
+        for id in ["loss", "accuracy", "grad_norm"] {
+            #expect(files.contains("figures/\(id).csv") && files.contains("figures/\(id).json"), "\(id)")
+        }
+        let md = try String(contentsOfFile: dir + "/report.md", encoding: .utf8)
+        #expect(md.contains("[figures/loss.csv](figures/loss.csv)"))
+    }
+}

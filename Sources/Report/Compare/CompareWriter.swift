@@ -26,6 +26,7 @@ public struct CompareWriter: Sendable {
             let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
                                                                 inlineSVG: settings.writeHTML, idPrefix: "c")
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
+            written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
             let context = Self.context(c, figures: outputs, xAxis: settings.figures.xAxis)
             let (markdown, html) = try templates.writePages("compare", context, into: staging,
                                                             markdown: settings.writeMarkdown, html: settings.writeHTML)

@@ -32,6 +32,7 @@ struct ChineseWording: ReportWording {
         "sources": "数据来源",
         "warnings": "警告",
         "no_warnings": "无警告。",
+        "figure_data": "数据",
         "no_findings": "无需报告的问题。",
         "format": "格式",
         "covered": "覆盖范围",
