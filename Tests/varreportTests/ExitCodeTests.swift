@@ -30,7 +30,7 @@ import Testing
         // plot
         Row(arguments: ["plot", example, "--metric", "train/loss_tail", "-o", tmp + "/p.png", "-q"], status: 0),
         Row(arguments: ["plot", example, "--metric", "no/such", "-o", tmp + "/p2.png", "-q"], status: 2, stderrSays: "no data for no/such"),
-        Row(arguments: ["plot", example, "--metric", "train/loss_tail", "-o", tmp + "/p.gif"], status: 2, stderrSays: ".png, .pdf or .svg"),
+        Row(arguments: ["plot", example, "--metric", "train/loss_tail", "-o", tmp + "/p.gif"], status: 2, stderrSays: ".png, .pdf, .svg, .csv or .json"),
         Row(arguments: ["plot", empty, "--metric", "train/loss_tail", "-o", tmp + "/p3.png"], status: 2, stderrSays: "stdout.txt is empty"),
         // summary
         Row(arguments: ["summary", example, "--json"], status: 0),

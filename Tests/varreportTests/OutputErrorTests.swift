@@ -44,24 +44,32 @@ import Testing
 
     /// A full disk, for real: a 256 kB tmpfs (the tests run as root in CI; elsewhere the mount
     /// is refused and the test says so). The message names the cause; the old files stay whole.
-    @Test func aFullDiskSaysSoAndKeepsTheOldFiles() throws {
-        let mountPoint = CLI.temporaryDirectory("full-disk")
-        let mount = CLI.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+    /// Runs `body` with a fresh tmpfs mounted with `options` (the tests run as root in CI);
+    /// says so and skips it where mounting is refused.
+    static func withTmpfs(_ options: String, _ test: String, _ body: (String) throws -> Void) throws {
+        let mountPoint = CLI.temporaryDirectory(test)
+        let mount = CLI.tool("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", mountPoint])
         guard mount.status == 0 else {
-            print("aFullDiskSaysSoAndKeepsTheOldFiles: not run, cannot mount a tmpfs here: \(mount.stderr)")
+            print("\(test): not run, cannot mount a tmpfs here: \(mount.stderr)")
             return
         }
         defer { _ = CLI.tool("/bin/umount", [mountPoint]) }
-        let old = mountPoint + "/loss.png"
-        try "old figure".write(toFile: old, atomically: false, encoding: .utf8)
-        // A figure far larger than the disk.
-        let plot = CLI.run(["plot", CLI.example, "--figure", "loss", "--size", "4000x3000", "-o", old, "--quiet"])
-        Self.expectOneClearLine(plot, naming: old, saying: "no space left on the disk")
-        #expect(try String(contentsOfFile: old, encoding: .utf8) == "old figure")
-        let report = CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"])
-        Self.expectOneClearLine(report, naming: mountPoint + "/report", saying: "no space left on the disk")
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: mountPoint)) ?? []
-        #expect(left.filter { $0.hasSuffix(".tmp") }.isEmpty, "\(left)")
+        try body(mountPoint)
+    }
+
+    @Test func aFullDiskSaysSoAndKeepsTheOldFiles() throws {
+        try Self.withTmpfs("size=256k", "full-disk") { mountPoint in
+            let old = mountPoint + "/loss.png"
+            try "old figure".write(toFile: old, atomically: false, encoding: .utf8)
+            // A figure far larger than the disk.
+            let plot = CLI.run(["plot", CLI.example, "--figure", "loss", "--size", "4000x3000", "-o", old, "--quiet"])
+            Self.expectOneClearLine(plot, naming: old, saying: "no space left on the disk")
+            #expect(try String(contentsOfFile: old, encoding: .utf8) == "old figure")
+            let report = CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"])
+            Self.expectOneClearLine(report, naming: mountPoint + "/report", saying: "no space left on the disk")
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: mountPoint)) ?? []
+            #expect(left.filter { $0.hasSuffix(".tmp") }.isEmpty, "\(left)")
+        }
     }
 
     /// Runs varreport as the unprivileged user `nobody` (the tests run as root, for whom
@@ -98,16 +106,11 @@ import Testing
     }
 
     @Test func aReadOnlyFileSystemSaysSo() throws {
-        let mountPoint = CLI.temporaryDirectory("read-only")
-        let mount = CLI.tool("/bin/mount", ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mountPoint])
-        guard mount.status == 0 else {
-            print("aReadOnlyFileSystemSaysSo: not run, cannot mount a tmpfs here: \(mount.stderr)")
-            return
+        try Self.withTmpfs("ro,size=64k", "read-only") { mountPoint in
+            Self.expectOneClearLine(CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"]),
+                                    naming: mountPoint + "/report", saying: "the file system is read-only")
+            Self.expectOneClearLine(CLI.run(["plot", CLI.example, "--figure", "loss", "-o", mountPoint + "/loss.png", "--quiet"]),
+                                    naming: mountPoint + "/loss.png", saying: "the file system is read-only")
         }
-        defer { _ = CLI.tool("/bin/umount", [mountPoint]) }
-        Self.expectOneClearLine(CLI.run(["report", CLI.example, "-o", mountPoint + "/report", "--quiet"]),
-                                naming: mountPoint + "/report", saying: "the file system is read-only")
-        Self.expectOneClearLine(CLI.run(["plot", CLI.example, "--figure", "loss", "-o", mountPoint + "/loss.png", "--quiet"]),
-                                naming: mountPoint + "/loss.png", saying: "the file system is read-only")
     }
 }

@@ -23,6 +23,18 @@ import Testing
         return out
     }
 
+    /// Runs varreport with `arguments` and kills it with SIGKILL after `afterMs` milliseconds.
+    static func killed(afterMs: Int, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = arguments
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(useconds_t(afterMs * 1000))
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+    }
+
     static func stagingLeftovers(_ dir: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".varreport-staging-") }
     }
@@ -36,14 +48,7 @@ import Testing
             let dir = CLI.temporaryDirectory("unit-kill-\(delayMs)")
             _ = CLI.tool("/bin/cp", ["-a", template + "/.", dir])
             try "mine".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = ["report", Self.runB, "-o", dir, "--quiet"]
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(useconds_t(delayMs * 1000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try Self.killed(afterMs: delayMs, ["report", Self.runB, "-o", dir, "--quiet"])
             let leftovers = Self.stagingLeftovers(dir)
             sawStaging = sawStaging || !leftovers.isEmpty
             let owners = Self.owners(dir)
@@ -108,14 +113,7 @@ import Testing
         for delayMs in stride(from: 20, through: 1400, by: 90) {
             let dir = CLI.temporaryDirectory("unit-sweep-kill-\(delayMs)")
             _ = CLI.tool("/bin/cp", ["-a", template + "/.", dir])
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = ["sweep"] + sweepB + ["-o", dir, "-q", "--jobs", "1"]
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(useconds_t(delayMs * 1000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try Self.killed(afterMs: delayMs, ["sweep"] + sweepB + ["-o", dir, "-q", "--jobs", "1"])
             let owners = Self.sweepOwners(dir)
             sawA = sawA || owners == [2]
             sawB = sawB || owners == [3]
