@@ -15,6 +15,15 @@ copied; the lines follow the format of the trainers' logging code.
   (status 5) that stops at step 1500.
 - llamagen-fork/stdout.txt: a fork's console without ANSI codes that prints `Train Sec/Step`,
   `Current learning rate` and `Max Grad Norm`, stopped at step 600 of 3 epochs with no `Done!`.
+- infinity-ft/stdout.txt: an Infinity fine-tune as train.py and infinity/utils/misc.py print it
+  (dist.py's `[MM-DD HH:MM:SS] (file, line N)=>` prefix): `initial args:` with Infinity's keys,
+  `[dataloader] ... iters_train=152`, iteration lines `[Ep]: [   0/20]:  [ 50/152]  eta: ...
+  tlr: 3e-05  tnm: 0.45 (1.46)  Lm: 0.580 (0.636)  Lt: ...  Accm: ...  Acct: ...  T: 5.113s
+  dataT: 0.1ms` (note the colon after the epoch field), `Cost of this ep` lines, epoch summaries
+  `[*] [ep0]  Lmean: best (current), Ltail best (current),  Acc m-t: best best,  Remain: ...`,
+  `VAL 50000 |` lines every 5 epochs (which print the training means: a trap), and
+  `[*] [PT finished]`. Losses are per-bit cross-entropies (from ln 2 = 0.693 down to ~0.55),
+  accuracies bit accuracies (50 % up to ~72 %). 20 epochs, all finished.
 """
 import math
 import os
@@ -92,6 +101,55 @@ def llamagen_fork():
     write("llamagen-fork", "stdout.txt", lines)
 
 
+def infinity_ft():
+    rng = random.Random(2)
+    epochs, iters, freq = 20, 152, 50
+    lines, t = [], 0
+
+    def prt(msg, where="(t/tiger/run/Infinity/train.py, line 441)"):
+        h, m, sec = 10 + t // 3600, (t // 60) % 60, t % 60
+        lines.append(f"[06-01 {h % 24:02d}:{m:02d}:{sec:02d}] {where}=> {msg}")
+
+    prt("initial args:")
+    for k, v in [("model", "2bc8"), ("vae_type", "32"), ("apply_spatial_patchify", "0"), ("t5_path", "/models/flan-t5-xl"),
+                 ("ep", str(epochs)), ("tblr", "3e-05"), ("bs", "64"), ("pn", "1M"), ("seed", "0")]:
+        lines.append(f"  {k:<24s}: {v}")
+    prt(f"[dataloader] gbs=64, lbs=8, iters_train={iters}, type(train_set)=<class 'T2IIterableDataset'>", "(/Infinity/train.py      , line 272)")
+    prt("[PT][#para] Infinity=2205.03, T5=2851.48", "(/Infinity/train.py      , line 145)")
+    best_m = best_t = 9.0
+    best_am = best_at = 0.0
+    for ep in range(epochs):
+        lm = lt = am = at = 0.0
+        n = 0
+        log_its = sorted(set(range(0, iters, freq)) | {iters - 1})
+        for it in log_its:
+            g = ep * iters + it
+            frac = g / (epochs * iters)
+            lm = 0.55 + 0.14 * math.exp(-g / 600) + rng.gauss(0, 0.004)
+            lt = lm - 0.02 + rng.gauss(0, 0.004)
+            am = 72 - 22 * math.exp(-g / 600) + rng.gauss(0, 0.3)
+            at = am + 1.5
+            n += 1
+            t += 152
+            tnm = 0.4 + rng.random() * 0.1
+            prt(f"[Ep]: [{ep:4d}/{epochs}]:  [{it:3d}/{iters}]  eta: 0:{(iters - it) * 5 // 60:02d}:{(iters - it) * 5 % 60:02d}  "
+                f"tlr: {3e-5 * (1 - 0.5 * frac):.2g}  tnm: {tnm:.2f} ({tnm + 0.9:.2f})  Lm: {lm:.3f} ({lm + 0.03:.3f})  "
+                f"Lt: {lt:.3f} ({lt + 0.03:.3f})  Accm: {am:.2f} ({am - 1:.2f})  Acct: {at:.2f} ({at - 1:.2f})  "
+                f"T: {5 + rng.random():.3f}s  dataT: {rng.random():.1f}ms", "(a/Infinity/utils/misc.py, line 283)")
+        prt(f"[Ep]: [{ep:4d}/{epochs}]   Cost of this ep:      0:12:40   (5.000 s / it)", "(a/Infinity/utils/misc.py, line 287)")
+        best_m, best_t = min(best_m, lm), min(best_t, lt)
+        best_am, best_at = max(best_am, am), max(best_at, at)
+        if (ep + 1) % 5 == 0:
+            # Infinity prints the training means here, under "VAL".
+            prt(f"  [*] [ep{ep}]  VAL 50000  |  Lm: {lm:.4f}, Lt: {lt:.4f}, Accm: {am:.2f}, Acct: {at:.2f}, cost: 61.20s")
+        prt(f"  [*] [ep{ep}]  Lmean: {best_m:.3f} ({lm:.3f}), Ltail {best_t:.3f} ({lt:.3f}),  Acc m-t: {best_am:.2f} {best_at:.2f},  "
+            f"Remain: 3:{59 - ep:02d}:00,  Finish: 06-02 02:00")
+    lines.append("")
+    lines.append("")
+    prt(f"  [*] [PT finished]  Total Time: 4.2h,   Lm: {best_m:.3f} ({lm}),   Lt: {best_t:.3f} ({lt})")
+    write("infinity-ft", "stdout.txt", lines)
+
+
 def write(folder, name, lines):
     d = os.path.join(ROOT, folder)
     os.makedirs(d, exist_ok=True)
@@ -136,6 +194,7 @@ def mlflow():
 
 
 if __name__ == "__main__":
+    infinity_ft()
     llamagen_c2i()
     llamagen_fork()
     mlflow()

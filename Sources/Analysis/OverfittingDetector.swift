@@ -164,6 +164,8 @@ public enum OverfittingDetector {
                             message: "The logs hold no validation data, so overfitting cannot be judged; nothing is inferred from the training curves.",
                             recommendation: RunFactsBuilder.family(run) == "llamagen"
                                 ? "LlamaGen's trainer logs no validation loss: evaluate a held-out set every few thousand steps (or the FID of samples from saved checkpoints) to judge overfitting."
+                                : RunFactsBuilder.family(run) == "infinity"
+                                ? "Infinity writes its validation losses only to TensorBoard / W&B (vL_mean, vL_tail): keep those files with the run (its console's VAL lines print the training means)."
                                 : "Keep log.txt and the TensorBoard event files with the run: VAR writes its validation results only there (stdout shows training averages on its validation line).")
             return Outcome(overfitting: Overfitting(detected: false, metric: nil, bestEpoch: nil, bestValue: nil,
                                                     onsetEpoch: nil, generalizationLoss: nil, regionStartEpoch: nil,

@@ -125,8 +125,11 @@ enum RunFactsBuilder {
     }
 
     /// `var` when the logs are VAR's own (its console or log.txt, or a TensorBoard folder named by
-    /// VAR), `llamagen` for LlamaGen's log, else `other`.
+    /// VAR), `infinity` when the reader saw Infinity's own lines, `llamagen` for LlamaGen's log, else
+    /// `other`.
     static func family(_ run: Run) -> String {
+        // Lines only one family prints (Infinity's console) say more than the format.
+        if let hint = run.familyHint { return hint }
         if run.sources.contains(where: { $0.format == .varStdout || $0.format == .varLogTxt }) { return "var" }
         if run.sources.contains(where: { $0.format == .llamaGen }) { return "llamagen" }
         if run.config.contains(where: { $0.key == "pn" }), run.config.contains(where: { $0.key == "depth" }) { return "var" }

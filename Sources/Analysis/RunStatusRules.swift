@@ -35,7 +35,8 @@ enum RunStatusRules {
             // The end marker in the words of the trainer that wrote it.
             let markerFormat = run.sources.first { $0.path == run.endMarker?.file }?.format
             let marker = markerFormat == .llamaGen ? "LlamaGen's end marker (Done!)"
-                : markerFormat == .mlflow ? "MLflow's status FINISHED (meta.yaml)" : "VAR's end marker (final args / [PT finished])"
+                : markerFormat == .mlflow ? "MLflow's status FINISHED (meta.yaml)"
+                : run.familyHint == "infinity" ? "Infinity's end marker ([PT finished])" : "VAR's end marker (final args / [PT finished])"
             var reason = run.finishedMarker && planned.map({ done < $0 }) != true
                 ? "the logs end with \(marker) after \(progress)"
                 : (run.finishedMarker ? "the logs hold \(marker.replacingOccurrences(of: " (final args / [PT finished])", with: ""))" : "all \(planned!) planned epochs were logged")

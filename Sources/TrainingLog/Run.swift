@@ -35,6 +35,9 @@ public struct Run: Sendable {
     public var crashEvidence: [CrashEvidence] = []
     /// Where the logs say the run ended normally (`final args:` / `[PT finished]`), when they do.
     public var endMarker: LineRef? = nil
+    /// The family a reader recognised from lines only that family prints (`infinity`: its
+    /// `[Ep]: [ 0/100]:` iteration lines and `Lmean:` summaries), nil when the lines do not say.
+    public var familyHint: String? = nil
 
     public init(name: String, path: String, config: [ConfigEntry] = [], iterationsPerEpoch: Int? = nil,
                 epochsPlanned: Int? = nil, parametersMillions: Double? = nil, restartEpochs: [Int] = [],

@@ -46,6 +46,7 @@ public enum RunMerger {
         out.crashEvidence = parts.flatMap(\.crashEvidence).sorted { ($0.file, $0.line) < ($1.file, $1.line) }
         out.finishedMarker = parts.contains { $0.finishedMarker }
         out.endMarker = parts.compactMap(\.endMarker).last
+        out.familyHint = parts.compactMap(\.familyHint).first
         for p in stdout { out.finalValidation.merge(p.finalValidation) { _, new in new } }
         out.sources = parts.flatMap(\.sources)
 

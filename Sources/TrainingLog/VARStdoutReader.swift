@@ -69,6 +69,9 @@ struct VARStdoutParser: LineParser {
     var params: Double?
     var finished = false
     var endMarker: LineRef? = nil
+    /// Set by lines only Infinity prints (its `[Ep]: [ 0/100]:` colon, `Cost of this ep`, `Lmean:`).
+    var infinityLines = false
+    var warnedInfinityVal = false
     var pendingRestart = false
     var segment = 0
     var iterationLines = 0
@@ -205,6 +208,19 @@ struct VARStdoutParser: LineParser {
             if ByteScan.matches(p, s, e, "[ep"), s + 3 < e, ByteScan.isDigit(p[s + 3]) {
                 parseSummary(p, s + 3, e, lineNo, wall); return
             }
+            // Infinity's epoch lines: `[*] [ep3]  Lmean: ...` (its summary) and
+            // `[*] [ep4]  VAL 50000  |  Lm: ...`, which prints the training means: never validation.
+            if ByteScan.matches(p, s, e, "[*] [ep"), s + 7 < e, ByteScan.isDigit(p[s + 7]) {
+                if ByteScan.find(p, s, min(e, s + 40), " VAL ") != nil {
+                    if !warnedInfinityVal {
+                        warnedInfinityVal = true
+                        warnings.add("infinity-val", line: lineNo, "info: Infinity's '[*] [epN]  VAL' lines print the training means, not validation: not read as validation (its TensorBoard vL_* tags are)")
+                    }
+                    return
+                }
+                if ByteScan.find(p, s, min(e, s + 40), "Lmean:") != nil { parseSummary(p, s + 7, e, lineNo, wall) }
+                return
+            }
             if ByteScan.matches(p, s, e, "[*] [PT finished]") {
                 finished = true
                 endMarker = LineRef(file: path, line: lineNo)
@@ -286,6 +302,11 @@ struct VARStdoutParser: LineParser {
         }
         if total > 0 { epochsFromLines = total }
         var k = ByteScan.skipSpaces(p, j, e)
+        // Infinity's header is `[Ep]: [   0/100]:  [ 50/152]` (misc.py's `header + ':'`).
+        if k < e, p[k] == 0x3A {
+            infinityLines = true
+            k = ByteScan.skipSpaces(p, k + 1, e)
+        }
         if k < e, p[k] == 0x5B {
             guard let (it, iters, j2) = Self.bracketPair(p, k, e), it >= 0, iters > 0 else {
                 warnings.add("ep-line", line: lineNo, "unreadable iteration counter in [Ep]: line")
@@ -305,8 +326,11 @@ struct VARStdoutParser: LineParser {
             parseFields(p, j2, e, lineNo, step: step, ep: ep, it: it, iters: iters, wall: wall)
             return
         }
-        if ByteScan.matches(p, k, e, "Total time:") {
-            k += 11
+        // VAR's `Total time: ... (x s / it)`, Infinity's `Cost of this ep:  0:12:40   (x s / it)`.
+        let cost = ByteScan.matches(p, k, e, "Cost of this ep:")
+        if cost { infinityLines = true }
+        if ByteScan.matches(p, k, e, "Total time:") || cost {
+            k += cost ? 16 : 11
             guard let paren = ByteScan.find(p, k, e, "("),
                   let (v, _) = ByteScan.parseDouble(p, ByteScan.skipSpaces(p, paren + 1, e), e) else {
                 warnings.add("ep-line", line: lineNo, "unreadable 'Total time' line")
@@ -438,12 +462,15 @@ struct VARStdoutParser: LineParser {
         return k
     }
 
-    /// `[ep12]  (training )  Lm: a (b), Lt: a (b),  Acc m&t: ...` (p[s] is the first digit).
+    /// `[ep12]  (training )  Lm: a (b), Lt: a (b),  Acc m&t: ...`, or Infinity's `[ep3]  Lmean:
+    /// a (b), Ltail a (b),  Acc m-t: ...` (p[s] is the first digit).
     private mutating func parseSummary(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ lineNo: Int, _ rawWall: Double?) {
         guard let (ep, j) = ByteScan.parseInt(p, s, e), ep >= 0, j < e, p[j] == 0x5D else { return }
         // ` [*] [ep9]  (val 50000)` never reaches here (it starts with `[*]`); forks that print
         // `[ep9]  (val ...)` are skipped by requiring `(training`.
-        guard ByteScan.find(p, j, min(e, j + 40), "(training") != nil else { return }
+        let infinity = ByteScan.find(p, j, min(e, j + 40), "Lmean:") != nil
+        guard infinity || ByteScan.find(p, j, min(e, j + 40), "(training") != nil else { return }
+        if infinity { infinityLines = true }
         func pair(_ key: StaticString) -> (Double, Double)? {
             guard let k = ByteScan.find(p, j, e, key) else { return nil }
             let a0 = ByteScan.skipSpaces(p, k + key.utf8CodeUnitCount, e)
@@ -454,7 +481,8 @@ struct VARStdoutParser: LineParser {
             guard let (b, _) = ByteScan.parseDouble(p, q, e) else { return nil }
             return (a, b)
         }
-        let lm = pair("Lm:"), lt = pair("Lt:")
+        // Infinity: `Lmean: BEST (CUR), Ltail BEST (CUR)` (no colon after Ltail).
+        let lm = infinity ? pair("Lmean:") : pair("Lm:"), lt = infinity ? pair("Ltail ") : pair("Lt:")
         if lm == nil && lt == nil {
             warnings.add("summary", line: lineNo, "epoch summary without readable 'Lm: a (b)' / 'Lt: a (b)'")
             return
@@ -557,6 +585,7 @@ struct VARStdoutParser: LineParser {
         run.launches = launch.launches
         run.crashEvidence = launch.finishedEvidence()
         run.endMarker = endMarker
+        if infinityLines { run.familyHint = "infinity" }
         run.name = RunNaming.name(forFile: path)
         return run
     }

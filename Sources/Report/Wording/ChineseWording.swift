@@ -119,6 +119,7 @@ struct ChineseWording: ReportWording {
         switch r.status {
         case .finished:
             let marker = r.family == "llamagen" ? "LlamaGen 的结束标记（Done!）"
+                : r.family == "infinity" ? "Infinity 的结束标记（[PT finished]）"
                 : r.sources.contains { $0.format == "mlflow" } ? "MLflow 记录的 FINISHED 状态" : "VAR 的结束标记"
             if r.statusEvidence != nil { return "日志以 \(marker)结尾，已记录 \(epochsOf(r))\(evidence)" }
             return "已记录全部 \(epochsOf(r))"
@@ -324,6 +325,8 @@ struct ChineseWording: ReportWording {
             return ("日志中没有验证数据，因此无法判断过拟合；不会从训练曲线推断。",
                     s.run.family == "llamagen"
                         ? "LlamaGen 的训练脚本不记录验证损失：每隔几千步在留出集上评估一次（或用保存的检查点采样计算 FID），才能判断过拟合。"
+                        : s.run.family == "infinity"
+                        ? "Infinity 只把验证损失写入 TensorBoard 或 wandb（vL_mean、vL_tail）：请与运行一起保留这些文件（控制台的 VAL 行打印的是训练均值）。"
                         : "请保留 log.txt 和 TensorBoard 事件文件：VAR 只在那里写入验证结果。")
         case "validation-single-point":
             guard let m else { break }
@@ -365,6 +368,10 @@ struct ChineseWording: ReportWording {
             return (msg + "。", nil)
         case "family":
             let family = f.facts?["family"]?.text ?? ""
+            if family == "infinity" {
+                return ("这是 Infinity 的日志（由其 `[Ep]: [ 0/N]:` 迭代行和 `Lmean:` 轮次摘要识别）：它的词元是比特，因此损失按逐比特交叉熵理解，起点约为 ln 2 = \(num(s.uniformLoss))，准确率是比特准确率"
+                        + (s.metrics.values.contains { $0.threshold != nil } ? "。" : "，不使用 VAR 的 5.5 阈值（可用 --threshold 自行设定）。"), nil)
+            }
             let name = family == "llamagen" ? "LlamaGen" : family
             return ("这是 \(name) 的日志（由其日志行识别），因此分析使用码本大小 \(s.vocabSize)（损失从 ln V = \(num(s.uniformLoss)) 左右开始）"
                     + (s.metrics.values.contains { $0.threshold != nil } ? "" : "，不使用 VAR 的 5.5 阈值（可用 --threshold 自行设定）") + "。", nil)
