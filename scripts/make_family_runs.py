@@ -23,7 +23,8 @@ copied; the lines follow the format of the trainers' logging code.
   `[*] [ep0]  Lmean: best (current), Ltail best (current),  Acc m-t: best best,  Remain: ...`,
   `VAL 50000 |` lines every 5 epochs (which print the training means: a trap), and
   `[*] [PT finished]`. Losses are per-bit cross-entropies (from ln 2 = 0.693 down to ~0.55),
-  accuracies bit accuracies (50 % up to ~72 %). 20 epochs, all finished.
+  accuracies bit accuracies (50 % up to ~72 %). 20 epochs, all finished. infinity-ft/log.txt: the
+  one JSON object arg_util.dump_log overwrites after each epoch (best losses Lnll / Ld, cur_ep).
 """
 import math
 import os
@@ -148,6 +149,13 @@ def infinity_ft():
     lines.append("")
     prt(f"  [*] [PT finished]  Total Time: 4.2h,   Lm: {best_m:.3f} ({lm}),   Lt: {best_t:.3f} ({lt})")
     write("infinity-ft", "stdout.txt", lines)
+    # arg_util.dump_log: one JSON object, overwritten after every epoch (the last one's here).
+    import json
+    log = {"is_master": True, "name": "infinity-ft", "cmd": "--ep=20 --tblr=3e-05", "commit": "0a1b2c3", "branch": "main",
+           "Lnll": round(best_m, 4), "Ld": round(best_t, 4), "acc_r": round(best_am, 2), "acc_f": round(best_at, 2),
+           "weiG": 0.45, "cur": "AR", "cur_ep": f"{epochs}/{epochs}", "cur_it": "-", "rema": "0:00:00",
+           "fini": "06-02 02:00", "last_upd": "2024-06-01 14:12", "bsep": f"64/{epochs}", "T_lrwd": "3e-5/0.05"}
+    write("infinity-ft", "log.txt", json.dumps(log, indent=2).split("\n"))
 
 
 def write(folder, name, lines):

@@ -182,12 +182,25 @@ struct LogTxtParser: LineParser {
         if stats.lastLineUnterminated && lastLineFailed {
             warnings.add("truncated", line: stats.lines, "last line is truncated (the file may still be written)")
         }
-        if dictLines == 0 { warnings.add("empty", "no epoch lines (dicts with 'ep') found") }
+        // Infinity's log.txt is one object (arg_util.dump_log), rewritten after every epoch: the
+        // epoch reached (`cur_ep: "20/20"`) and the best losses so far (Lnll, Ld), no curves.
+        var infinity = false
+        if dictLines == 0, let cur = config.last(where: { $0.key == "cur_ep" }),
+           let (done, total) = Self.fraction(.string(cur.value)), done > 0 {
+            infinity = true
+            lastEpoch = done - 1
+            if let total, total > 0 { planned = total }
+            warnings.add("infinity-log", "info: Infinity's log.txt holds one object rewritten after each epoch: read for the epoch reached (cur_ep \(cur.value)) and the config; its Lnll / Ld are the best losses so far, not curves (those are in stdout.txt and TensorBoard)")
+        } else if dictLines == 0 {
+            warnings.add("empty", "no epoch lines (dicts with 'ep') found")
+        }
         for l in stats.overlongLines { warnings.add("long", line: l, "line longer than 64 MB; only its start was read") }
         var info = SourceInfo(path: path, format: .varLogTxt, firstEpoch: firstEpoch, lastEpoch: lastEpoch)
         info.warnings = warnings.finish()
-        return Run(name: RunNaming.name(forFile: path), path: path, config: config, iterationsPerEpoch: iters,
-                   epochsPlanned: planned, series: epoch.finish(), sources: [info])
+        var run = Run(name: RunNaming.name(forFile: path), path: path, config: config, iterationsPerEpoch: iters,
+                      epochsPlanned: planned, series: epoch.finish(), sources: [info])
+        if infinity { run.familyHint = "infinity" }
+        return run
     }
 }
 

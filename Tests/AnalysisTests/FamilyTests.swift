@@ -72,5 +72,13 @@ import TrainingLog
         let note = try #require(s.findings.first { $0.kind == "family" })
         #expect(note.message.contains("Infinity") && note.message.contains("ln 2"))
         #expect(s.findings.first { $0.kind == "no-validation-data" }?.recommendation?.contains("TensorBoard / W&B") == true)
+
+        // Its log.txt alone: one object rewritten after each epoch, read for the epoch reached.
+        let log = try RunLoader.load(path + "/log.txt")
+        #expect(log.familyHint == "infinity" && log.epochsPlanned == 20 && log.sources[0].lastEpoch == 19)
+        #expect(log.series.isEmpty, "Lnll / Ld are the best so far, not curves")
+        #expect(log.warnings.contains { $0.message.contains("one object rewritten after each epoch") })
+        let ls = Analyzer.analyze(log)
+        #expect(ls.run.epochsCompleted == 20 && ls.run.status == .finished)
     }
 }
