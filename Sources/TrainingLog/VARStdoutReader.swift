@@ -69,6 +69,7 @@ struct VARStdoutParser: LineParser {
     var params: Double?
     var finished = false
     var endMarker: LineRef? = nil
+    var ansiLines = 0
     /// Set by lines only Infinity prints (its `[Ep]: [ 0/100]:` colon, `Cost of this ep`, `Lmean:`).
     var infinityLines = false
     var warnedInfinityVal = false
@@ -132,6 +133,14 @@ struct VARStdoutParser: LineParser {
             while k >= s, p[k] != 0x0D { k -= 1 }
             s = k + 1
             crLines += 1
+        }
+        // ANSI colour codes (a coloured logger, `script` or tmux captures): the text without them.
+        if e > s, memchr(p + s, 0x1B, e - s) != nil {
+            ansiLines += 1
+            if ansiLines == 1 { warnings.add("ansi", line: lineNo, "info: terminal colour codes in the log; read without them") }
+            let clean = Self.withoutEscapes(UnsafeBufferPointer(start: p + s, count: e - s))
+            clean.withUnsafeBufferPointer { feed($0, lineNo) }
+            return
         }
         // NUL bytes (a crash left a hole in the file): keep the text after the last one.
         if e > s, memchr(p + s, 0, e - s) != nil {
@@ -453,6 +462,34 @@ struct VARStdoutParser: LineParser {
     /// what was parsed: `.`, `_`, `x`, `e`, a sign, a comma-free digit group.
     static func continuesANumber(_ c: UInt8) -> Bool {
         c == 0x2E || c == 0x5F || c | 0x20 == 0x78 || c | 0x20 == 0x65 || c == 0x2B || c == 0x2D || ByteScan.isDigit(c)
+    }
+
+    /// `bytes` without ANSI escape sequences: CSI (`ESC [ params final`, colours and cursor
+    /// moves), OSC (`ESC ] ... BEL` or `ESC \`, window titles) and two-byte escapes.
+    static func withoutEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            guard c == 0x1B else { out.append(c); i += 1; continue }
+            i += 1
+            guard i < n else { break }
+            switch bytes[i] {
+            case 0x5B: // CSI: parameters and intermediates, then one final byte 0x40-0x7E
+                i += 1
+                while i < n, !(0x40...0x7E).contains(bytes[i]) { i += 1 }
+                i += 1
+            case 0x5D: // OSC: up to BEL or ESC backslash
+                i += 1
+                while i < n, bytes[i] != 0x07, !(bytes[i] == 0x1B && i + 1 < n && bytes[i + 1] == 0x5C) { i += 1 }
+                i += i < n && bytes[i] == 0x07 ? 1 : 2
+            default:
+                i += 1
+            }
+        }
+        return out
     }
 
     /// The index of the next two-space gap at or after `i`, or `e`.

@@ -97,3 +97,30 @@ import Testing
         #expect(cut.sources[0].warnings.contains { $0.byteOffset == before.count && $0.message.hasPrefix("info: last record is cut off") })
     }
 }
+
+/// The console noise real runs carry around VAR's lines: every metric line inside it is read.
+@Suite struct ConsoleNoiseTests {
+    static func line(_ it: Int, lm: String) -> String {
+        "[12-01 10:00:0\(it)] (/VAR/utils/misc.py, line 314)=> [Ep]: [   0/1]  [  \(it)/5]  eta: 0:00:10  tlr: 1e-4  tnm: 0.50  Lm: \(lm) (8.300)  Lt: 8.300 (8.300)  Accm: 0.10 (0.10)  Acct: 0.10 (0.10)  time: 1.0 (1.0)"
+    }
+
+    @Test func ansiColoursTqdmBarsAndLauncherHeadersAreReadThrough() throws {
+        let text = [
+            "nohup: ignoring input",
+            "W1201 10:00:00.123000 140000 torch/distributed/run.py:779] *****************************************",
+            "W1201 10:00:00.123000 140000 torch/distributed/run.py:779] Setting OMP_NUM_THREADS environment variable for each process to be 1",
+            Self.line(0, lm: "8.0"),
+            // A coloured timestamp, and a colour around a value.
+            "\u{1B}[32m" + Self.line(1, lm: "7.5").prefix(16) + "\u{1B}[0m" + Self.line(1, lm: "7.5").dropFirst(16),
+            Self.line(2, lm: "\u{1B}[1;31m7.0\u{1B}[0m"),
+            // A tqdm bar the line was glued onto with a carriage return.
+            "  3%|▎         | 5/152 [00:05<02:30,  1.02s/it]\r" + Self.line(3, lm: "6.5"),
+            // A window title (OSC) before the line.
+            "\u{1B}]0;training\u{07}" + Self.line(4, lm: "6.0"),
+        ].joined(separator: "\n") + "\n"
+        let run = try RunLoader.load(TestSupport.write(text, TestSupport.tempDir("noise"), "stdout.txt"))
+        #expect(run.series(.trainLossMean, .iteration)?.values == [8.0, 7.5, 7.0, 6.5, 6.0])
+        #expect(run.warnings.contains { $0.message.contains("terminal colour codes") && $0.line == 5 })
+        #expect(!run.warnings.contains { $0.message.contains("unreadable") }, "\(run.warnings)")
+    }
+}
