@@ -16,6 +16,12 @@ public enum VARNames {
         "vacc_mean": .valAccMean, "vacc_tail": .valAccTail,
         "lr": .learningRate, "wd": .weightDecay, "grad_norm": .gradNorm,
     ]
+    /// Infinity's W&B keys (trainer.py's `wandb_log_dict`), as a W&B export's columns: its
+    /// `Overall/L_mean` is the iteration's mean per-bit loss, `Overall/Acc_bit_mean` the bit
+    /// accuracy. (`Overall/Acc_token_mean` and the per-scale `Detail/*` keep their names.)
+    public static let infinityWandB: [String: MetricName] = [
+        "Overall/L_mean": .trainLossMean, "Overall/Acc_bit_mean": .trainAccMean, "Overall/grad_norm_t": .gradNorm,
+    ]
     /// TensorBoard epoch-level tags (`AR_ep_loss/*`, step = epoch + 1).
     public static let tensorBoardEpochTags: [String: MetricName] = [
         "AR_ep_loss/L_mean": .trainLossMean, "AR_ep_loss/L_tail": .trainLossTail,
@@ -57,7 +63,7 @@ public enum VARNames {
 
     /// The canonical name for a column of a CSV / JSON Lines file or a log.txt key.
     public static func canonical(column: String) -> MetricName {
-        if let n = logTxt[column] ?? stdout[column] { return n }
+        if let n = logTxt[column] ?? stdout[column] ?? infinityWandB[column] { return n }
         if tag(column) { return canonical(tensorBoardTag: column).name }
         return MetricName(column)
     }
