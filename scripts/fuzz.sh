@@ -3,7 +3,7 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# SECONDS: how long each target runs (default 600). TARGET: stdout logtxt csv jsonl tfevents
+# SECONDS: how long each target runs (default 600). TARGET: stdout logtxt csv jsonl tfevents wandb
 # detect folder console (default: all). Environment:
 #   FUZZ_PARALLEL=N   targets run N at a time (default 1); builds too
 #   FUZZ_NICE=N       nice level of builds and runs (default 10)
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECS=${1:-600}
 [[ $# -gt 0 ]] && shift
-ALL=(stdout console logtxt csv jsonl tfevents detect folder llamagen)
+ALL=(stdout console logtxt csv jsonl tfevents detect folder llamagen wandb)
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=("${ALL[@]}")
 PAR=${FUZZ_PARALLEL:-1}

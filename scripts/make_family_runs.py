@@ -25,6 +25,13 @@ copied; the lines follow the format of the trainers' logging code.
   `[*] [PT finished]`. Losses are per-bit cross-entropies (from ln 2 = 0.693 down to ~0.55),
   accuracies bit accuracies (50 % up to ~72 %). 20 epochs, all finished. infinity-ft/log.txt: the
   one JSON object arg_util.dump_log overwrites after each epoch (best losses Lnll / Ld, cur_ep).
+- wandb/run-20240601_100000-d16wb001/run-d16wb001.wandb: a W&B offline run's record stream as
+  wandb/sdk/internal/datastore.py frames it (`:W&B` header, 32 KiB blocks of chunks with a CRC-32
+  of type + payload, records split FIRST/MIDDLE/LAST across blocks) holding protobuf Records
+  (wandb_internal.proto): the run (display name), the config (depth, ep, tblr), 3,000 history
+  rows with VAR's keys (L_mean, L_tail, acc_mean, acc_tail, lr, grad_norm; vL_mean / vL_tail every
+  500 steps, rising after step 2000), and the exit record (code 0). wandb-live/...: the same run
+  cut off inside a record, as a run still being written leaves it.
 """
 import math
 import os
@@ -158,6 +165,82 @@ def infinity_ft():
     write("infinity-ft", "log.txt", json.dumps(log, indent=2).split("\n"))
 
 
+def varint(v):
+    out = bytearray()
+    v &= (1 << 64) - 1
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def field_bytes(num, data):
+    return varint(num << 3 | 2) + varint(len(data)) + data
+
+
+def field_varint(num, v):
+    return varint(num << 3) + varint(v)
+
+
+def wandb_item(key, value_json):
+    return field_bytes(1, key.encode()) + field_bytes(16, value_json.encode())
+
+
+def wandb_frame(records):
+    """W&B's LevelDB-log framing: header, then chunks that never cross a 32 KiB block."""
+    import struct
+    import zlib
+    out = bytearray(b":W&B" + struct.pack("<HB", 0xBEE1, 0))
+    block = 32768
+    for rec in records:
+        data, first = rec, True
+        while True:
+            left = block - len(out) % block
+            if left < 7:
+                out += b"\0" * left
+                left = block
+            room = left - 7
+            piece, data = data[:room], data[room:]
+            last = not data
+            kind = 1 if first and last else 2 if first else 4 if last else 3
+            out += struct.pack("<IHB", zlib.crc32(bytes([kind]) + piece) & 0xFFFFFFFF, len(piece), kind) + piece
+            first = False
+            if last:
+                break
+    return bytes(out)
+
+
+def wandb_offline():
+    rng = random.Random(7)
+    recs = []
+    run = field_bytes(1, b"d16wb001") + field_bytes(3, b"var-runs") + field_bytes(8, b"d16-wandb")
+    recs.append(field_varint(1, 1) + field_bytes(17, run))
+    cfg = b"".join(field_bytes(1, wandb_item(k, v)) for k, v in
+                   [("depth", '{"desc": null, "value": 16}'), ("ep", "30"), ("tblr", "0.0001"), ("bs", "768")])
+    recs.append(field_varint(1, 2) + field_bytes(5, cfg))
+    t0 = 1717236000.0
+    for step in range(3000):
+        lm = 5.9 + 2.4 * math.exp(-step / 400) + rng.gauss(0, 0.01)
+        items = [("_step", str(step)), ("_timestamp", f"{t0 + step * 1.2:.3f}"), ("_runtime", f"{step * 1.2:.1f}"),
+                 ("L_mean", f"{lm:.6f}"), ("L_tail", f"{lm - 0.45:.6f}"), ("acc_mean", f"{3 + 2 * (1 - math.exp(-step / 400)):.4f}"),
+                 ("acc_tail", f"{4 + 3 * (1 - math.exp(-step / 400)):.4f}"), ("lr", f"{1e-4 * (1 - step / 3000):.8g}"),
+                 ("grad_norm", "NaN" if step == 1234 else f"{0.5 + rng.random() * 0.1:.4f}")]
+        if step % 500 == 499:
+            v = 6.1 + 0.08 * max(0, step - 2000) / 500 - 0.1 * min(step, 2000) / 2000
+            items += [("vL_mean", f"{v:.5f}"), ("vL_tail", f"{v - 0.5:.5f}")]
+        hist = b"".join(field_bytes(1, wandb_item(k, v)) for k, v in items) + field_bytes(2, field_varint(1, step))
+        recs.append(field_varint(1, 3 + step) + field_bytes(2, hist))
+    recs.append(field_varint(1, 9999) + field_bytes(18, field_varint(1, 0)))
+    data = wandb_frame(recs)
+    for folder, blob in [("wandb/run-20240601_100000-d16wb001", data), ("wandb-live/run-20240601_100000-d16wb001", data[:len(data) * 2 // 3])]:
+        d = os.path.join(ROOT, folder)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "run-d16wb001.wandb"), "wb") as f:
+            f.write(blob)
+
+
 def write(folder, name, lines):
     d = os.path.join(ROOT, folder)
     os.makedirs(d, exist_ok=True)
@@ -202,6 +285,7 @@ def mlflow():
 
 
 if __name__ == "__main__":
+    wandb_offline()
     infinity_ft()
     llamagen_c2i()
     llamagen_fork()

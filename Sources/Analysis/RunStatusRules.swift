@@ -36,6 +36,7 @@ enum RunStatusRules {
             let markerFormat = run.sources.first { $0.path == run.endMarker?.file }?.format
             let marker = markerFormat == .llamaGen ? "LlamaGen's end marker (Done!)"
                 : markerFormat == .mlflow ? "MLflow's status FINISHED (meta.yaml)"
+                : markerFormat == .wandb ? "W&B's exit record (exit code 0)"
                 : run.familyHint == "infinity" ? "Infinity's end marker ([PT finished])" : "VAR's end marker (final args / [PT finished])"
             var reason = run.finishedMarker && planned.map({ done < $0 }) != true
                 ? "the logs end with \(marker) after \(progress)"

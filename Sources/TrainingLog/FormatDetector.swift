@@ -8,6 +8,7 @@
 public enum FormatDetector {
     public static func detect(path: String, prefix: [UInt8]) -> SourceFormat? {
         if isTFRecord(prefix) { return .tensorBoard }
+        if WandbReader.isWandb(prefix) { return .wandb }
         // Text formats: look at whole lines of the prefix (the last one may be cut). NUL holes
         // (a crash left zeros in a text log) are ignored.
         let text = prefix.contains(0) ? prefix.filter { $0 != 0 } : prefix

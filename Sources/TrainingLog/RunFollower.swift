@@ -26,6 +26,7 @@ public final class RunFollower {
     let options: LoadOptions
     let isFolder: Bool
     private var texts: [String: TextFollower] = [:]
+    private var records: [String: WholeFileFollower] = [:]
     private var events: [String: EventFileFollower] = [:]
     private var formats: [String: SourceFormat] = [:]
     private var lastScan = RunLoader.Scan()
@@ -63,13 +64,18 @@ public final class RunFollower {
             change.removed.append(gone)
             texts[gone] = nil
             events[gone] = nil
+            records[gone] = nil
             formats[gone] = nil
         }
         for f in scan.found {
             let isNew = formats[f.path] == nil
             formats[f.path] = f.format
             let result: FileChange
-            if f.format == .tensorBoard {
+            if f.format == .wandb {
+                let follower = records[f.path] ?? WholeFileFollower(path: f.path, options: options)
+                records[f.path] = follower
+                result = follower.poll()
+            } else if f.format == .tensorBoard {
                 let follower = events[f.path] ?? EventFileFollower(path: f.path, options: options)
                 events[f.path] = follower
                 result = follower.poll()
@@ -98,6 +104,8 @@ public final class RunFollower {
             var run: Run
             if f.format == .tensorBoard {
                 run = TensorBoardReader.merge(files: [f.path], data: [events[f.path]!.data()], options: options)
+            } else if f.format == .wandb {
+                run = records[f.path]!.run
             } else {
                 run = texts[f.path]!.snapshot(includingUnfinishedLine: includingUnfinishedLines)
             }
@@ -113,6 +121,7 @@ public final class RunFollower {
             if job[0].format == .tensorBoard {
                 return .success(TensorBoardReader.merge(files: job.map(\.path), data: job.map { events[$0.path]!.data() }, options: options))
             }
+            if job[0].format == .wandb { return .success(records[job[0].path]!.run) }
             return .success(texts[job[0].path]!.snapshot(includingUnfinishedLine: includingUnfinishedLines))
         }
         return try RunLoader.assemble(folder: path, scanned: lastScan, jobs: jobs, results: results)
@@ -157,7 +166,7 @@ final class TextFollower {
         case .csv: return CSVParser(path: path, options: options)
         case .jsonLines: return JSONLinesParser(path: path, options: options)
         case .llamaGen: return LlamaGenParser(path: path, options: options)
-        case .console, .tensorBoard, .mlflow: return ConsoleLogParser(path: path, options: options)
+        case .console, .tensorBoard, .mlflow, .wandb: return ConsoleLogParser(path: path, options: options)
         }
     }
 
@@ -248,6 +257,32 @@ final class TextFollower {
         var run = copy.finish(st)
         if let failure, !run.sources.isEmpty { run.sources[0].warnings.append(failure) }
         return run
+    }
+}
+
+/// A file read whole again whenever it changes (W&B's record stream: its chunks are small and
+/// its reader is not incremental yet).
+final class WholeFileFollower {
+    let path: String
+    let options: LoadOptions
+    private var seen: (id: FileIdentity, size: Int)? = nil
+    private(set) var run: Run
+
+    init(path: String, options: LoadOptions) {
+        self.path = path
+        self.options = options
+        run = Run(name: "", path: path, sources: [SourceInfo(path: path, format: .wandb)])
+    }
+
+    func poll() -> FileChange {
+        guard let fd = try? ByteFile.openRegular(path) else { return .unchanged }
+        let now = describe(fd)
+        close(fd)
+        guard let now, seen.map({ $0.id != now.id || $0.size != now.size }) ?? true else { return .unchanged }
+        let restarted = seen.map { $0.id != now.id || now.size < $0.size } ?? false
+        seen = now
+        if let fresh = try? WandbReader.read(path: path, options: options) { run = fresh }
+        return restarted ? .restarted : .grown
     }
 }
 

@@ -46,7 +46,8 @@ public enum RunLoader {
             throw Diagnostic(file: path, message: "no usable data in this \(format.rawValue) file\(why)")
         }
         run.path = path
-        run.name = RunNaming.name(forFile: path)
+        // A W&B run file names its run (the run record's display name); others by their path.
+        if format != .wandb || run.name.isEmpty { run.name = RunNaming.name(forFile: path) }
         return run
     }
 
@@ -59,6 +60,7 @@ public enum RunLoader {
         case .jsonLines: return try JSONLinesReader.read(path: path, options: options)
         case .console: return try ConsoleLogReader.read(path: path, options: options)
         case .llamaGen: return try LlamaGenReader.read(path: path, options: options)
+        case .wandb: return try WandbReader.read(path: path, options: options)
         case .mlflow: throw Diagnostic(file: path, message: "an MLflow run is read from its folder (mlruns/<experiment>/<run>/)")
         }
     }

@@ -93,6 +93,8 @@ public enum RunMerger {
         // log.txt's exact value goes first.
         case .varStdout?: return g == .epoch && name?.isAccuracy == true ? 3 : 1
         case .varLogTxt?: return 2
+        // W&B history holds full-precision values, like TensorBoard, but after it: TensorBoard is VAR's own.
+        case .wandb?: return 1
         case .csv?, .jsonLines?, .llamaGen?, .mlflow?: return 4
         case .console?, nil: return 9
         }

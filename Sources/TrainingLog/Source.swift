@@ -9,6 +9,8 @@ public enum SourceFormat: String, Codable, Sendable, CaseIterable {
     case llamaGen = "llamagen-log"
     /// A run of MLflow's file store (`mlruns/<experiment>/<run>/`: metrics/, params/, meta.yaml).
     case mlflow
+    /// A W&B offline run's record stream (`wandb/run-.../run-ID.wandb`).
+    case wandb
     /// A console log without metrics (VAR's `stderr.txt`, a scheduler's `.err` / `.out`), read
     /// only for restart banners and crash evidence.
     case console

@@ -7,8 +7,9 @@ struct VarReport: ParsableCommand {
         abstract: "Reads VAR training runs and reports how they converged.",
         discussion: """
             RUN is a run folder (VAR's local_output/, or any folder of logs) or a single log file: \
-            stdout.txt, log.txt, TensorBoard event files, CSV or JSON Lines, a LlamaGen log or an \
-            MLflow run folder (mlruns/<experiment>/<run>), recognised by content.
+            stdout.txt, log.txt, TensorBoard event files, CSV or JSON Lines, an Infinity console, a \
+            LlamaGen log, a W&B offline run (wandb/run-*/run-ID.wandb) or an MLflow run folder \
+            (mlruns/<experiment>/<run>), recognised by content.
 
             Examples:
               varreport report local_output -o report/

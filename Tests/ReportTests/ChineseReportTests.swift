@@ -15,7 +15,7 @@ import TrainingLog
     static let runs = ["Examples/var-d16", "Tests/Fixtures/diagnosis/overfit-60", "Tests/Fixtures/diagnosis/crashed-finetune",
                        "Tests/Fixtures/diagnosis/small-loss", "Tests/Fixtures/diagnosis/nan-recovered",
                        "Tests/Fixtures/diagnosis/relaunches", "Tests/Fixtures/readers/var-run",
-                       "Tests/Fixtures/families/llamagen-c2i", "Tests/Fixtures/families/infinity-ft",
+                       "Tests/Fixtures/families/llamagen-c2i", "Tests/Fixtures/families/infinity-ft", "Tests/Fixtures/families/wandb",
                        "Tests/Fixtures/families/mlflow/mlruns/1/0f9e8d7c6b5a49382716a5b4c3d2e1f0"]
 
     /// Words that are names or units, not English prose.

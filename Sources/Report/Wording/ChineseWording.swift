@@ -120,6 +120,7 @@ struct ChineseWording: ReportWording {
         case .finished:
             let marker = r.family == "llamagen" ? "LlamaGen 的结束标记（Done!）"
                 : r.family == "infinity" ? "Infinity 的结束标记（[PT finished]）"
+                : r.sources.contains { $0.format == "wandb" } ? "wandb 的退出记录（退出码 0）"
                 : r.sources.contains { $0.format == "mlflow" } ? "MLflow 记录的 FINISHED 状态" : "VAR 的结束标记"
             if r.statusEvidence != nil { return "日志以 \(marker)结尾，已记录 \(epochsOf(r))\(evidence)" }
             return "已记录全部 \(epochsOf(r))"

@@ -1,0 +1,287 @@
+/// Reads a W&B offline run's record stream (`wandb/run-YYYYMMDD_HHMMSS-ID/run-ID.wandb`).
+///
+/// The file is W&B's LevelDB-log framing (wandb/sdk/internal/datastore.py, core/pkg/leveldb):
+/// a 7-byte header (`:W&B`, magic 0xBEE1 little-endian, a version byte), then 32 KiB blocks of
+/// chunks, each `uint32 checksum, uint16 length, uint8 type` and the payload; the checksum is
+/// the CRC-32 (IEEE) of the type byte and the payload; types FULL, FIRST, MIDDLE, LAST join a
+/// record across blocks; fewer than 7 bytes left in a block are zero padding. Each record is a
+/// protobuf `Record` (wandb_internal.proto): `history` (field 2: items of `key` / `value_json`,
+/// and the step), `config` (5), `run` (17: its display name), `exit` (18: the exit code).
+///
+/// - History values are JSON numbers (NaN and Infinity as W&B writes them) keyed by name, mapped
+///   to canonical names as every reader maps them (`L_mean`, `vL_tail`, Infinity's
+///   `Overall/L_mean`); `_step` and `_timestamp` give the step and wall time; `epoch`, when
+///   logged, says which epoch a row belongs to. Rows are iteration-level, by step.
+/// - A chunk whose checksum fails is skipped with the rest of its block (as LevelDB recovers);
+///   a file cut off inside a record (a live run) is read up to its last whole record, with an
+///   info warning.
+/// - A nonzero exit code is crash evidence; a zero one the end marker.
+public enum WandbReader {
+    static let magic: [UInt8] = Array(":W&B".utf8)
+    static let blockSize = 32_768
+    static let headerSize = 7
+
+    /// True when `prefix` starts with W&B's record-stream header.
+    static func isWandb(_ prefix: [UInt8]) -> Bool {
+        prefix.count >= 7 && Array(prefix[0..<4]) == magic && prefix[4] == 0xE1 && prefix[5] == 0xBE
+    }
+
+    public static func read(path: String, options: LoadOptions = .init()) throws(Diagnostic) -> Run {
+        parse(try ByteFile.readAll(path), path: path, options: options)
+    }
+
+    /// One history row as the file states it.
+    struct Row { var step: Int?; var values: [(String, Double)]; var wall: Double? }
+
+    /// Parses a whole `.wandb` file held in memory (tests, fuzzing); `path` names it in warnings.
+    public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
+        var warnings = WarningSink(file: path)
+        var rows: [Row] = []
+        var config: [ConfigEntry] = []
+        var name: String? = nil
+        var exitCode: Int? = nil
+        var exitOffset = 0
+        guard isWandb(bytes) else {
+            warnings.add("header", byteOffset: 0, "not a W&B run file (no ':W&B' header)")
+            return finish(path: path, rows: [], config: [], name: nil, exit: nil, exitOffset: 0, warnings: warnings, options: options)
+        }
+        bytes.withUnsafeBufferPointer { buf in
+            guard let p = buf.baseAddress else { return }
+            var record: [UInt8] = []
+            var inRecord = false
+            var recordStart = 0
+            var i = headerSize
+            while i < buf.count {
+                let left = blockSize - i % blockSize
+                if left < headerSize { i += left; continue }   // the block's zero padding
+                guard buf.count - i >= headerSize else {
+                    warnings.add("truncated", byteOffset: i, "info: the file ends inside a chunk header (a run still being written?); read up to its last whole record")
+                    break
+                }
+                let checksum = UInt32(p[i]) | UInt32(p[i + 1]) << 8 | UInt32(p[i + 2]) << 16 | UInt32(p[i + 3]) << 24
+                let length = Int(p[i + 4]) | Int(p[i + 5]) << 8
+                let type = p[i + 6]
+                if checksum == 0 && length == 0 && type == 0 { i += left; continue }   // zeroed rest of a block
+                let dataStart = i + headerSize
+                if dataStart + length > buf.count {
+                    warnings.add("truncated", byteOffset: i, "info: the last record is cut off (\(dataStart + length - buf.count) bytes missing; a run still being written?); read up to the last whole record")
+                    break
+                }
+                if length > left - headerSize {
+                    warnings.add("chunk", byteOffset: i, "chunk of \(length) bytes runs past its 32 KiB block; the rest of the block skipped")
+                    i += left
+                    inRecord = false
+                    continue
+                }
+                guard CRC32IEEE.checksum(p + i + 6, length + 1) == checksum else {
+                    warnings.add("crc", byteOffset: i, "chunk CRC-32 mismatch; the rest of its block skipped")
+                    i += left
+                    inRecord = false
+                    record.removeAll(keepingCapacity: true)
+                    continue
+                }
+                let chunk = UnsafeBufferPointer(start: p + dataStart, count: length)
+                i = dataStart + length
+                switch type {
+                case 1: // FULL
+                    if inRecord { warnings.add("chunk", byteOffset: recordStart, "a record split over blocks was not finished; skipped") }
+                    inRecord = false
+                    decodeRecord(chunk, offset: dataStart - headerSize, &rows, &config, &name, &exitCode, &exitOffset, &warnings)
+                case 2: // FIRST
+                    record = Array(chunk)
+                    inRecord = true
+                    recordStart = dataStart - headerSize
+                case 3, 4: // MIDDLE, LAST
+                    guard inRecord else {
+                        warnings.add("chunk", byteOffset: dataStart - headerSize, "a record's middle or last chunk without its first; skipped")
+                        continue
+                    }
+                    record.append(contentsOf: chunk)
+                    if type == 4 {
+                        inRecord = false
+                        record.withUnsafeBufferPointer { decodeRecord($0, offset: recordStart, &rows, &config, &name, &exitCode, &exitOffset, &warnings) }
+                    }
+                default:
+                    warnings.add("chunk", byteOffset: dataStart - headerSize, "unknown chunk type \(type); skipped")
+                }
+            }
+            if inRecord { warnings.add("truncated", byteOffset: recordStart, "info: the last record is cut off (a run still being written?); read up to the last whole record") }
+        }
+        return finish(path: path, rows: rows, config: config, name: name, exit: exitCode, exitOffset: exitOffset, warnings: warnings, options: options)
+    }
+
+    static func decodeRecord(_ data: UnsafeBufferPointer<UInt8>, offset: Int, _ rows: inout [Row], _ config: inout [ConfigEntry],
+                             _ name: inout String?, _ exitCode: inout Int?, _ exitOffset: inout Int, _ warnings: inout WarningSink) {
+        guard let base = data.baseAddress else { return }
+        var r = ProtoReader(p: base, i: 0, end: data.count)
+        while r.i < r.end {
+            guard let (field, wire) = r.key() else {
+                warnings.add("record", byteOffset: offset, "a record is not a well-formed protobuf; skipped")
+                return
+            }
+            if wire == 2, let (a, b) = r.lengthDelimited() {
+                let sub = ProtoReader(p: base, i: a, end: b)
+                switch field {
+                case 2: if let row = history(sub) { rows.append(row) }
+                case 5: config += items(sub, field: 1).map { ConfigEntry(key: $0.key, value: unquoted($0.json)) }
+                case 17: name = runName(sub) ?? name
+                case 18:
+                    var e = sub
+                    exitCode = 0
+                    while e.i < e.end, let (f, w) = e.key() {
+                        if f == 1, w == 0, let v = e.varint() { exitCode = Int(Int32(truncatingIfNeeded: v)) } else if !e.skip(w) { break }
+                    }
+                    exitOffset = offset
+                default: break
+                }
+            } else if !r.skip(wire) {
+                warnings.add("record", byteOffset: offset, "a record is not a well-formed protobuf; skipped")
+                return
+            }
+        }
+    }
+
+    /// `key` / `value_json` pairs of the repeated message `field` (HistoryItem, ConfigItem: key 1,
+    /// nested_key 2 joined by '/', value_json 16).
+    static func items(_ reader: ProtoReader, field: Int) -> [(key: String, json: String)] {
+        var r = reader
+        var out: [(String, String)] = []
+        while r.i < r.end, let (f, w) = r.key() {
+            guard w == 2, let (a, b) = r.lengthDelimited() else { if !r.skip(w) { break }; continue }
+            guard f == field else { continue }
+            var item = ProtoReader(p: r.p, i: a, end: b)
+            var key = "", nested: [String] = [], json = ""
+            while item.i < item.end, let (g, w2) = item.key() {
+                guard w2 == 2, let (c, d) = item.lengthDelimited() else { if !item.skip(w2) { break }; continue }
+                let text = String(decoding: UnsafeBufferPointer(start: r.p + c, count: d - c), as: UTF8.self)
+                switch g {
+                case 1: key = text
+                case 2: nested.append(text)
+                case 16: json = text
+                default: break
+                }
+            }
+            if key.isEmpty { key = nested.joined(separator: "/") }
+            if !key.isEmpty { out.append((key, json)) }
+        }
+        return out
+    }
+
+    static func history(_ reader: ProtoReader) -> Row? {
+        var row = Row(step: nil, values: [], wall: nil)
+        var r = reader
+        while r.i < r.end, let (f, w) = r.key() {
+            if f == 2, w == 2, let (a, b) = r.lengthDelimited() {   // HistoryStep { num = 1 }
+                var s = ProtoReader(p: r.p, i: a, end: b)
+                while s.i < s.end, let (g, w2) = s.key() {
+                    if g == 1, w2 == 0, let v = s.varint() { row.step = Int(Int64(bitPattern: v)) } else if !s.skip(w2) { break }
+                }
+            } else if !r.skip(w) { break }
+        }
+        for (key, json) in items(reader, field: 1) {
+            guard let v = number(json) else { continue }
+            switch key {
+            case "_step": if row.step == nil, v.isFinite { row.step = Int(exactly: v.rounded()) }
+            case "_timestamp": row.wall = v
+            case "_runtime": break
+            default: row.values.append((key, v))
+            }
+        }
+        return row.values.isEmpty ? nil : row
+    }
+
+    static func runName(_ reader: ProtoReader) -> String? {
+        var r = reader
+        var name: String? = nil, id: String? = nil
+        while r.i < r.end, let (f, w) = r.key() {
+            guard w == 2, let (a, b) = r.lengthDelimited() else { if !r.skip(w) { break }; continue }
+            let text = String(decoding: UnsafeBufferPointer(start: r.p + a, count: b - a), as: UTF8.self)
+            if f == 8, !text.isEmpty { name = text }
+            if f == 1, !text.isEmpty { id = text }
+        }
+        return name ?? id
+    }
+
+    /// A history value: a JSON number, or W&B's NaN / Infinity / -Infinity; nil for anything else
+    /// (strings, media, nested objects).
+    static func number(_ json: String) -> Double? {
+        let t = json.trimmingCharacters(in: " \t\n\r")
+        switch t {
+        case "NaN", "\"NaN\"", "nan": return .nan
+        case "Infinity", "\"Infinity\"", "inf": return .infinity
+        case "-Infinity", "\"-Infinity\"", "-inf": return -.infinity
+        default: return Double(t)
+        }
+    }
+
+    static func unquoted(_ json: String) -> String {
+        let t = json.trimmingCharacters(in: " \t\n\r")
+        // ConfigItem values are `{"desc": null, "value": X}` in older runs, X itself in newer.
+        if t.hasPrefix("{"), let r = t.firstRange(of: "\"value\":") {
+            let v = String(t[r.upperBound...]).trimmingCharacters(in: " ")
+            return unquoted(v.hasSuffix("}") ? String(v.dropLast()) : v)
+        }
+        if t.count >= 2, t.first == "\"", t.last == "\"" { return String(t.dropFirst().dropLast()) }
+        return t
+    }
+
+    static func finish(path: String, rows: [Row], config: [ConfigEntry], name: String?, exit: Int?, exitOffset: Int,
+                       warnings: WarningSink, options: LoadOptions) -> Run {
+        var warnings = warnings
+        var series: [MetricName: Series] = [:]
+        var order: [MetricName] = []
+        var lastStep = -1
+        var firstStep: Int? = nil
+        for (k, row) in rows.enumerated() {
+            // A row without a step follows the one before it (W&B counts rows from 0).
+            let step = row.step ?? (lastStep + 1)
+            lastStep = max(lastStep, step)
+            firstStep = firstStep ?? step
+            _ = k
+            for (key, v) in row.values where key != "epoch" {
+                let metric = options.canonical(column: key)
+                if series[metric] == nil {
+                    series[metric] = Series(name: metric, granularity: .iteration, source: path)
+                    order.append(metric)
+                }
+                series[metric]!.append(x: step, value: v, wallTime: row.wall)
+            }
+        }
+        var out: [Series] = []
+        for m in order {
+            var s = series[m]!
+            s.sortAndKeepLast()
+            if !s.hasWallTimes || s.wallTimes.allSatisfy({ !$0.isFinite }) { s.dropWallTimes() }
+            out.append(s)
+        }
+        if rows.isEmpty { warnings.add("empty", "no history rows (logged metrics) in the file") }
+        var info = SourceInfo(path: path, format: .wandb, firstStep: firstStep, lastStep: lastStep >= 0 ? lastStep : nil)
+        info.warnings = warnings.finish()
+        var run = Run(name: name ?? RunNaming.name(forFile: path), path: path, config: config, series: out, sources: [info])
+        if let exit {
+            if exit == 0 {
+                run.finishedMarker = true
+                run.endMarker = LineRef(file: path, line: 0)
+            } else {
+                run.crashEvidence = [CrashEvidence(kind: .exitCode, file: path, line: 0,
+                                                   text: "W&B run exit record: exit code \(exit) (byte \(exitOffset))")]
+            }
+        }
+        return run
+    }
+}
+
+/// CRC-32 (IEEE 802.3, zlib's), as W&B's record stream checks its chunks.
+enum CRC32IEEE {
+    nonisolated(unsafe) private static let table: [UInt32] = (0..<256).map { i -> UInt32 in
+        var c = UInt32(i)
+        for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
+        return c
+    }
+
+    static func checksum(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for k in 0..<count { crc = table[Int((crc ^ UInt32(p[k])) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
