@@ -124,3 +124,21 @@ import Testing
         #expect(!run.warnings.contains { $0.message.contains("unreadable") }, "\(run.warnings)")
     }
 }
+
+@Suite struct EmptyEventFileTests {
+    /// Restarts that crashed at start-up leave event files holding only the file_version record
+    /// (88 bytes with tensorboardX's host name): they are no data, no restart and no error.
+    @Test func eventFilesWithOnlyTheirHeaderAreNoRestart() throws {
+        let dir = TestSupport.tempDir("tb-empty") + "/tb-run"
+        let pts: [(tag: String, step: Int64, value: Float)] = (1...4).map { ("AR_ep_loss/L_mean", Int64($0), Float(8 - $0)) }
+        TestSupport.write(EventWriter.file(pts), dir, "events.out.tfevents.1700000000.host.1.0")
+        let header = EventWriter.record(EventWriter.fileVersion())
+        TestSupport.write(header, dir, "events.out.tfevents.1700009000.host.2.0")
+        TestSupport.write(header, dir, "events.out.tfevents.1700009100.host.3.0")
+        let run = try RunLoader.load(dir)
+        #expect(run.series(.trainLossMean, .epoch)?.values == [7, 6, 5, 4])
+        #expect(run.restartEpochs.isEmpty)
+        let serious = run.warnings.filter { !$0.isInformational }
+        #expect(serious.isEmpty, "\(serious)")
+    }
+}
