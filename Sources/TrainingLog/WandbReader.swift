@@ -30,20 +30,38 @@ public enum WandbReader {
         parse(try ByteFile.readAll(path), path: path, options: options)
     }
 
-    /// One history row as the file states it.
-    struct Row { var step: Int?; var values: [(String, Double)]; var wall: Double? }
+    /// One history row as the file states it: values by index into the run's key table.
+    struct Row { var step: Int?; var values: [(Int, Double)]; var wall: Double? }
+
+    /// The history keys met so far, each once: rows hold indexes, so a key's bytes become a
+    /// String once per run, not once per row (a 100,000-row file has 700,000 items).
+    struct KeyTable {
+        var keys: [String] = []
+        private var lookup: [UInt64: [Int]] = [:]
+
+        mutating func index(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Int {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for k in a..<b { h = (h ^ UInt64(p[k])) &* 0x100_0000_01b3 }
+            let bytes = UnsafeBufferPointer(start: p + a, count: b - a)
+            for i in lookup[h] ?? [] where keys[i].utf8.elementsEqual(bytes) { return i }
+            keys.append(String(decoding: bytes, as: UTF8.self))
+            lookup[h, default: []].append(keys.count - 1)
+            return keys.count - 1
+        }
+    }
 
     /// Parses a whole `.wandb` file held in memory (tests, fuzzing); `path` names it in warnings.
     public static func parse(_ bytes: [UInt8], path: String, options: LoadOptions = .init()) -> Run {
         var warnings = WarningSink(file: path)
         var rows: [Row] = []
+        var keys = KeyTable()
         var config: [ConfigEntry] = []
         var name: String? = nil
         var exitCode: Int? = nil
         var exitOffset = 0
         guard isWandb(bytes) else {
             warnings.add("header", byteOffset: 0, "not a W&B run file (no ':W&B' header)")
-            return finish(path: path, rows: [], config: [], name: nil, exit: nil, exitOffset: 0, warnings: warnings, options: options)
+            return finish(path: path, rows: [], keys: [], config: [], name: nil, exit: nil, exitOffset: 0, warnings: warnings, options: options)
         }
         bytes.withUnsafeBufferPointer { buf in
             guard let p = buf.baseAddress else { return }
@@ -86,7 +104,7 @@ public enum WandbReader {
                 case 1: // FULL
                     if inRecord { warnings.add("chunk", byteOffset: recordStart, "a record split over blocks was not finished; skipped") }
                     inRecord = false
-                    decodeRecord(chunk, offset: dataStart - headerSize, &rows, &config, &name, &exitCode, &exitOffset, &warnings)
+                    decodeRecord(chunk, offset: dataStart - headerSize, &rows, &keys, &config, &name, &exitCode, &exitOffset, &warnings)
                 case 2: // FIRST
                     record = Array(chunk)
                     inRecord = true
@@ -99,7 +117,7 @@ public enum WandbReader {
                     record.append(contentsOf: chunk)
                     if type == 4 {
                         inRecord = false
-                        record.withUnsafeBufferPointer { decodeRecord($0, offset: recordStart, &rows, &config, &name, &exitCode, &exitOffset, &warnings) }
+                        record.withUnsafeBufferPointer { decodeRecord($0, offset: recordStart, &rows, &keys, &config, &name, &exitCode, &exitOffset, &warnings) }
                     }
                 default:
                     warnings.add("chunk", byteOffset: dataStart - headerSize, "unknown chunk type \(type); skipped")
@@ -107,10 +125,12 @@ public enum WandbReader {
             }
             if inRecord { warnings.add("truncated", byteOffset: recordStart, "info: the last record is cut off (a run still being written?); read up to the last whole record") }
         }
-        return finish(path: path, rows: rows, config: config, name: name, exit: exitCode, exitOffset: exitOffset, warnings: warnings, options: options)
+        return finish(path: path, rows: rows, keys: keys.keys, config: config, name: name, exit: exitCode, exitOffset: exitOffset,
+                      warnings: warnings, options: options)
     }
 
-    static func decodeRecord(_ data: UnsafeBufferPointer<UInt8>, offset: Int, _ rows: inout [Row], _ config: inout [ConfigEntry],
+    static func decodeRecord(_ data: UnsafeBufferPointer<UInt8>, offset: Int, _ rows: inout [Row], _ keys: inout KeyTable,
+                             _ config: inout [ConfigEntry],
                              _ name: inout String?, _ exitCode: inout Int?, _ exitOffset: inout Int, _ warnings: inout WarningSink) {
         guard let base = data.baseAddress else { return }
         var r = ProtoReader(p: base, i: 0, end: data.count)
@@ -122,7 +142,7 @@ public enum WandbReader {
             if wire == 2, let (a, b) = r.lengthDelimited() {
                 let sub = ProtoReader(p: base, i: a, end: b)
                 switch field {
-                case 2: if let row = history(sub) { rows.append(row) }
+                case 2: if let row = history(sub, &keys) { rows.append(row) }
                 case 5: config += items(sub, field: 1).map { ConfigEntry(key: $0.key, value: unquoted($0.json)) }
                 case 17: name = runName(sub) ?? name
                 case 18:
@@ -167,24 +187,47 @@ public enum WandbReader {
         return out
     }
 
-    static func history(_ reader: ProtoReader) -> Row? {
+    /// A HistoryRecord: items (field 1: `key` 1, `nested_key` 2, `value_json` 16) and the step
+    /// (field 2: HistoryStep { num = 1 }), decoded from the bytes without a String per value.
+    static func history(_ reader: ProtoReader, _ keys: inout KeyTable) -> Row? {
         var row = Row(step: nil, values: [], wall: nil)
         var r = reader
+        let p = reader.p
         while r.i < r.end, let (f, w) = r.key() {
-            if f == 2, w == 2, let (a, b) = r.lengthDelimited() {   // HistoryStep { num = 1 }
-                var s = ProtoReader(p: r.p, i: a, end: b)
+            guard w == 2, let (a, b) = r.lengthDelimited() else { if !r.skip(w) { break }; continue }
+            if f == 2 {
+                var s = ProtoReader(p: p, i: a, end: b)
                 while s.i < s.end, let (g, w2) = s.key() {
                     if g == 1, w2 == 0, let v = s.varint() { row.step = Int(Int64(bitPattern: v)) } else if !s.skip(w2) { break }
                 }
-            } else if !r.skip(w) { break }
-        }
-        for (key, json) in items(reader, field: 1) {
-            guard let v = number(json) else { continue }
-            switch key {
+                continue
+            }
+            guard f == 1 else { continue }
+            var item = ProtoReader(p: p, i: a, end: b)
+            var key: (Int, Int)? = nil, nested: [(Int, Int)] = [], json: (Int, Int)? = nil
+            while item.i < item.end, let (g, w2) = item.key() {
+                guard w2 == 2, let range = item.lengthDelimited() else { if !item.skip(w2) { break }; continue }
+                switch g {
+                case 1: key = range
+                case 2: nested.append(range)
+                case 16: json = range
+                default: break
+                }
+            }
+            guard let json, let v = number(p, json.0, json.1) else { continue }
+            let name: Int
+            if let key, key.1 > key.0 {
+                name = keys.index(p, key.0, key.1)
+            } else if !nested.isEmpty {
+                let joined = nested.map { String(decoding: UnsafeBufferPointer(start: p + $0.0, count: $0.1 - $0.0), as: UTF8.self) }
+                    .joined(separator: "/")
+                name = Array(joined.utf8).withUnsafeBufferPointer { keys.index($0.baseAddress!, 0, $0.count) }
+            } else { continue }
+            switch keys.keys[name] {
             case "_step": if row.step == nil, v.isFinite { row.step = Int(exactly: v.rounded()) }
             case "_timestamp": row.wall = v
             case "_runtime": break
-            default: row.values.append((key, v))
+            default: row.values.append((name, v))
             }
         }
         return row.values.isEmpty ? nil : row
@@ -202,16 +245,15 @@ public enum WandbReader {
         return name ?? id
     }
 
-    /// A history value: a JSON number, or W&B's NaN / Infinity / -Infinity; nil for anything else
-    /// (strings, media, nested objects).
-    static func number(_ json: String) -> Double? {
-        let t = json.trimmingCharacters(in: " \t\n\r")
-        switch t {
-        case "NaN", "\"NaN\"", "nan": return .nan
-        case "Infinity", "\"Infinity\"", "inf": return .infinity
-        case "-Infinity", "\"-Infinity\"", "-inf": return -.infinity
-        default: return Double(t)
-        }
+    /// A history value from its JSON bytes: a number, or W&B's NaN / Infinity / -Infinity (bare
+    /// or quoted); nil for anything else (strings, media, nested objects).
+    static func number(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Double? {
+        var i = a, e = b
+        while i < e, p[i] == 0x20 { i += 1 }
+        while e > i, p[e - 1] == 0x20 || p[e - 1] == 0x0A { e -= 1 }
+        if e - i >= 2, p[i] == 0x22, p[e - 1] == 0x22 { i += 1; e -= 1 }   // "NaN"
+        guard let (v, next) = ByteScan.parseDouble(p, i, e), next == e else { return nil }
+        return v
     }
 
     static func unquoted(_ json: String) -> String {
@@ -225,11 +267,13 @@ public enum WandbReader {
         return t
     }
 
-    static func finish(path: String, rows: [Row], config: [ConfigEntry], name: String?, exit: Int?, exitOffset: Int,
+    static func finish(path: String, rows: [Row], keys: [String], config: [ConfigEntry], name: String?, exit: Int?, exitOffset: Int,
                        warnings: WarningSink, options: LoadOptions) -> Run {
         var warnings = warnings
         var series: [MetricName: Series] = [:]
         var order: [MetricName] = []
+        // Each key's canonical name once; `epoch` is a row's place, not a metric.
+        let metrics: [MetricName?] = keys.map { $0 == "epoch" ? nil : options.canonical(column: $0) }
         var lastStep = -1
         var firstStep: Int? = nil
         for (k, row) in rows.enumerated() {
@@ -238,8 +282,8 @@ public enum WandbReader {
             lastStep = max(lastStep, step)
             firstStep = firstStep ?? step
             _ = k
-            for (key, v) in row.values where key != "epoch" {
-                let metric = options.canonical(column: key)
+            for (key, v) in row.values {
+                guard let metric = metrics[key] else { continue }
                 if series[metric] == nil {
                     series[metric] = Series(name: metric, granularity: .iteration, source: path)
                     order.append(metric)
@@ -273,7 +317,7 @@ public enum WandbReader {
 
 /// CRC-32 (IEEE 802.3, zlib's), as W&B's record stream checks its chunks.
 enum CRC32IEEE {
-    nonisolated(unsafe) private static let table: [UInt32] = (0..<256).map { i -> UInt32 in
+    private static let table: [UInt32] = (0..<256).map { i -> UInt32 in
         var c = UInt32(i)
         for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
         return c
