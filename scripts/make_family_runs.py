@@ -30,8 +30,10 @@ copied; the lines follow the format of the trainers' logging code.
   of type + payload, records split FIRST/MIDDLE/LAST across blocks) holding protobuf Records
   (wandb_internal.proto): the run (display name), the config (depth, ep, tblr), 3,000 history
   rows with VAR's keys (L_mean, L_tail, acc_mean, acc_tail, lr, grad_norm; vL_mean / vL_tail every
-  500 steps, rising after step 2000), and the exit record (code 0). wandb-live/...: the same run
-  cut off inside a record, as a run still being written leaves it.
+  500 steps, rising after step 2000), a console line, the exit record (code 0), and the side file
+  files/wandb-summary.json. wandb-live/...: the same run cut off inside a record, as a run still
+  being written leaves it. wandb-crashed/...: 1,500 rows, a traceback ending in CUDA out of memory
+  on the console, exit code 1.
 """
 import math
 import os
@@ -232,13 +234,25 @@ def wandb_offline():
             items += [("vL_mean", f"{v:.5f}"), ("vL_tail", f"{v - 0.5:.5f}")]
         hist = b"".join(field_bytes(1, wandb_item(k, v)) for k, v in items) + field_bytes(2, field_varint(1, step))
         recs.append(field_varint(1, 3 + step) + field_bytes(2, hist))
-    recs.append(field_varint(1, 9999) + field_bytes(18, field_varint(1, 0)))
-    data = wandb_frame(recs)
-    for folder, blob in [("wandb/run-20240601_100000-d16wb001", data), ("wandb-live/run-20240601_100000-d16wb001", data[:len(data) * 2 // 3])]:
+    def console(text):   # OutputRawRecord { output_type = 1 (stdout), line = 3 }
+        return field_bytes(13, field_varint(1, 1) + field_bytes(3, text.encode()))
+    recs.insert(2, field_varint(1, 3) + console("[06-01 10:00:00] (/VAR/train.py, line 100)=> initial args: ...\n"))
+    finished = recs + [field_varint(1, 9999) + field_bytes(18, field_varint(1, 0))]
+    crashed = recs[:1500] + [field_varint(1, 9998) + console("Traceback (most recent call last):\n  File \"train.py\", line 300, in main\n"),
+                             field_varint(1, 9999) + console("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"),
+                             field_varint(1, 10000) + field_bytes(18, field_varint(1, 1))]
+    data = wandb_frame(finished)
+    for folder, blob in [("wandb/run-20240601_100000-d16wb001", data), ("wandb-live/run-20240601_100000-d16wb001", data[:len(data) * 2 // 3]),
+                         ("wandb-crashed/run-20240601_100000-d16wb001", wandb_frame(crashed))]:
         d = os.path.join(ROOT, folder)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "run-d16wb001.wandb"), "wb") as f:
             f.write(blob)
+    # The side files W&B writes beside it: a summary (one JSON object) that is not read.
+    files = os.path.join(ROOT, "wandb/run-20240601_100000-d16wb001/files")
+    os.makedirs(files, exist_ok=True)
+    with open(os.path.join(files, "wandb-summary.json"), "w", newline="\n") as f:
+        f.write('{"L_mean": 5.9, "_step": 2999, "_runtime": 3600}\n')
 
 
 def write(folder, name, lines):

@@ -88,6 +88,9 @@ public enum RunLoader {
     static let nonLogFolders: Set<String> = ["samples", "sample", "images", "imgs", "vis", "visuals", "visualization",
                                              "visualizations", "checkpoints", "checkpoint", "ckpt", "ckpts",
                                              "__pycache__", "node_modules", "site-packages"]
+    /// W&B's side files beside its record stream (`run-ID.wandb` holds the same): a one-object
+    /// JSON file would read as a one-row JSON Lines log.
+    static let nonLogFiles: Set<String> = ["wandb-summary.json", "wandb-metadata.json", "requirements.txt", "config.yaml"]
     /// Files that are never logs, skipped without being opened (they do not count as looked at).
     static let nonLogExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "mp4",
                                                 "pth", "pt", "ckpt", "safetensors", "bin", "npy", "npz", "h5",
@@ -145,6 +148,7 @@ public enum RunLoader {
                 if let dot = name.lastIndex(of: "."), nonLogExtensions.contains(name[name.index(after: dot)...].lowercased()) {
                     continue
                 }
+                if nonLogFiles.contains(name) { continue }
                 if let id = ByteFile.identity(p), !seenFiles.insert(id).inserted { continue }
                 if scan.looked >= maxFiles { skippedAtLimit += 1; continue }
                 scan.looked += 1

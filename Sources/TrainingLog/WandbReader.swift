@@ -6,7 +6,8 @@
 /// the CRC-32 (IEEE) of the type byte and the payload; types FULL, FIRST, MIDDLE, LAST join a
 /// record across blocks; fewer than 7 bytes left in a block are zero padding. Each record is a
 /// protobuf `Record` (wandb_internal.proto): `history` (field 2: items of `key` / `value_json`,
-/// and the step), `config` (5), `run` (17: its display name), `exit` (18: the exit code).
+/// and the step), `config` (5), `run` (17: its display name), `exit` (18: the exit code), and
+/// the console (`output` 4, `output_raw` 13), read for crash lines.
 ///
 /// - History values are JSON numbers (NaN and Infinity as W&B writes them) keyed by name, mapped
 ///   to canonical names as every reader maps them (`L_mean`, `vL_tail`, Infinity's
@@ -55,6 +56,7 @@ public enum WandbReader {
         var warnings = WarningSink(file: path)
         var rows: [Row] = []
         var keys = KeyTable()
+        var console: [UInt8] = []
         var config: [ConfigEntry] = []
         var name: String? = nil
         var exitCode: Int? = nil
@@ -104,7 +106,7 @@ public enum WandbReader {
                 case 1: // FULL
                     if inRecord { warnings.add("chunk", byteOffset: recordStart, "a record split over blocks was not finished; skipped") }
                     inRecord = false
-                    decodeRecord(chunk, offset: dataStart - headerSize, &rows, &keys, &config, &name, &exitCode, &exitOffset, &warnings)
+                    decodeRecord(chunk, offset: dataStart - headerSize, &rows, &keys, &console, &config, &name, &exitCode, &exitOffset, &warnings)
                 case 2: // FIRST
                     record = Array(chunk)
                     inRecord = true
@@ -117,7 +119,7 @@ public enum WandbReader {
                     record.append(contentsOf: chunk)
                     if type == 4 {
                         inRecord = false
-                        record.withUnsafeBufferPointer { decodeRecord($0, offset: recordStart, &rows, &keys, &config, &name, &exitCode, &exitOffset, &warnings) }
+                        record.withUnsafeBufferPointer { decodeRecord($0, offset: recordStart, &rows, &keys, &console, &config, &name, &exitCode, &exitOffset, &warnings) }
                     }
                 default:
                     warnings.add("chunk", byteOffset: dataStart - headerSize, "unknown chunk type \(type); skipped")
@@ -125,12 +127,18 @@ public enum WandbReader {
             }
             if inRecord { warnings.add("truncated", byteOffset: recordStart, "info: the last record is cut off (a run still being written?); read up to the last whole record") }
         }
-        return finish(path: path, rows: rows, keys: keys.keys, config: config, name: name, exit: exitCode, exitOffset: exitOffset,
-                      warnings: warnings, options: options)
+        var run = finish(path: path, rows: rows, keys: keys.keys, config: config, name: name, exit: exitCode, exitOffset: exitOffset,
+                         warnings: warnings, options: options)
+        // The console the run printed (W&B keeps it in the stream): its crash lines count.
+        if !console.isEmpty {
+            let printed = ConsoleLogReader.parse(console, path: path + " (console)", options: options)
+            run.crashEvidence += printed.crashEvidence
+        }
+        return run
     }
 
     static func decodeRecord(_ data: UnsafeBufferPointer<UInt8>, offset: Int, _ rows: inout [Row], _ keys: inout KeyTable,
-                             _ config: inout [ConfigEntry],
+                             _ console: inout [UInt8], _ config: inout [ConfigEntry],
                              _ name: inout String?, _ exitCode: inout Int?, _ exitOffset: inout Int, _ warnings: inout WarningSink) {
         guard let base = data.baseAddress else { return }
         var r = ProtoReader(p: base, i: 0, end: data.count)
@@ -145,6 +153,12 @@ public enum WandbReader {
                 case 2: if let row = history(sub, &keys) { rows.append(row) }
                 case 5: config += items(sub, field: 1).map { ConfigEntry(key: $0.key, value: unquoted($0.json)) }
                 case 17: name = runName(sub) ?? name
+                case 4, 13:   // OutputRecord, OutputRawRecord: the console, `line` = 3
+                    var o = sub
+                    while o.i < o.end, let (f, w) = o.key() {
+                        guard f == 3, w == 2, let (c, d) = o.lengthDelimited() else { if !o.skip(w) { break }; continue }
+                        console.append(contentsOf: UnsafeBufferPointer(start: base + c, count: d - c))
+                    }
                 case 18:
                     var e = sub
                     exitCode = 0

@@ -52,4 +52,15 @@ import Testing
         let notWandb = WandbReader.parse(Array("hello".utf8), path: "x.wandb")
         #expect(notWandb.series.isEmpty && notWandb.warnings.contains { $0.message.contains("not a W&B run file") })
     }
+
+    /// The console the run printed is in the stream: a crash there is crash evidence, and the
+    /// exit record's nonzero code too. W&B's side files (wandb-summary.json) are not read.
+    @Test func aCrashedRunsConsoleAndExitCodeAreEvidence() throws {
+        let crashed = try RunLoader.load(TestSupport.fixture("../families/wandb-crashed"))
+        #expect(!crashed.finishedMarker)
+        #expect(crashed.crashEvidence.contains { $0.kind == .outOfMemory && $0.text.contains("CUDA out of memory") })
+        #expect(crashed.crashEvidence.contains { $0.kind == .exitCode && $0.text.contains("exit code 1") })
+        let finished = try RunLoader.load(TestSupport.fixture("../families/wandb"))
+        #expect(finished.sources.map(\.format) == [.wandb], "\(finished.sources.map(\.path))")
+    }
 }
