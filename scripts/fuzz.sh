@@ -3,7 +3,7 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# SECONDS: how long each target runs (default 600). TARGET: stdout logtxt csv jsonl tfevents wandb
+# SECONDS: how long each target runs (default 600). TARGET: stdout logtxt csv jsonl tfevents wandb mlflow
 # detect folder console (default: all). Environment:
 #   FUZZ_PARALLEL=N   targets run N at a time (default 1); builds too
 #   FUZZ_NICE=N       nice level of builds and runs (default 10)
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECS=${1:-600}
 [[ $# -gt 0 ]] && shift
-ALL=(stdout console logtxt csv jsonl tfevents detect folder llamagen wandb)
+ALL=(stdout console logtxt csv jsonl tfevents detect folder llamagen wandb mlflow)
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=("${ALL[@]}")
 PAR=${FUZZ_PARALLEL:-1}
@@ -102,11 +102,23 @@ run() { # target -> writes .build-fuzz/logs/<t>.summary
   cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*'); ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*')
   corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' <<<"$last" | cut -d' ' -f2)
   new=$(comm -13 "$OUT/logs/$t.crashes-before" <(ls Fuzz/crashes) | tr '\n' ' ')
-  if [[ $rc -eq 0 && -z $new ]]; then status=ok
+  # A slow unit (over 10 s once) on a loaded machine is not a failure by itself: it is run again
+  # alone, and fails only when it is still slow there (a real hang ends as a timeout artifact).
+  local slow="" u
+  for u in $new; do
+    [[ $u == *slow-unit* ]] || continue
+    if timeout 30 "$OUT/fuzz-$t" -timeout=5 -runs=1 "Fuzz/crashes/$u" >/dev/null 2>&1; then
+      slow="$slow $u(alone: fine)"
+      new=${new/$u/}
+      mv "Fuzz/crashes/$u" "$OUT/logs/" 2>/dev/null
+    fi
+  done
+  new=$(tr -s ' ' <<<"$new" | sed 's/^ *//; s/ *$//')
+  if [[ $rc -eq 0 && -z $new ]]; then status="ok${slow:+ (slow once under load:$slow)}"
   else status="FAILED rc=$rc $(grep -m1 -oE 'ERROR: (libFuzzer|AddressSanitizer): [a-z-]+( signal| on address)?|Fatal error: .*' "$log" | head -c 200) -> ${new:-no artifact}"; fi
   printf '%-9s %5ss  execs %-10s %6s/s  cov %-5s ft %-6s corpus %-12s %s\n' "$t" "$SECS" "${execs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$status" \
     | tee "$OUT/logs/$t.summary"
-  [[ $status == ok ]]
+  [[ $status == ok* ]]
 }
 
 # All of the work is in a function, so that bash has parsed it whole before it starts: editing

@@ -23,23 +23,7 @@ public enum MLflowReader {
         var series: [Series] = []
         var sources: [SourceInfo] = []
         for (key, path) in files(under: metricsDir, prefix: "").sorted(by: { $0.0 < $1.0 }) {
-            var warnings: [Diagnostic] = []
-            var s = Series(name: options.canonical(column: key), granularity: .iteration, source: path)
-            let bytes = try ByteFile.readAll(path)
-            var lineNo = 0
-            for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                lineNo += 1
-                let fields = raw.split(separator: 0x20)
-                if fields.isEmpty { continue }
-                guard fields.count == 3, let ms = Double(String(decoding: fields[0], as: UTF8.self)),
-                      let value = Double(String(decoding: fields[1], as: UTF8.self)),
-                      let step = Int(String(decoding: fields[2], as: UTF8.self)) else {
-                    warnings.append(Diagnostic(file: path, line: lineNo, message: "expected `timestamp value step`; line skipped"))
-                    continue
-                }
-                s.append(x: step, value: value, wallTime: ms / 1000)
-            }
-            s.sortAndKeepLast()
+            let (s, warnings) = parseMetricFile(try ByteFile.readAll(path), path: path, key: key, options: options)
             if !s.isEmpty { series.append(s) }
             sources.append(SourceInfo(path: path, format: .mlflow, firstStep: s.xs.first, lastStep: s.xs.last, warnings: warnings))
         }
@@ -69,6 +53,29 @@ public enum MLflowReader {
             }
         }
         return run
+    }
+
+    /// One metric file: `timestamp value step` lines (milliseconds, value, step); a line of
+    /// another shape is skipped with a warning at its line. Steps sorted, the last value of a
+    /// repeated step kept.
+    static func parseMetricFile(_ bytes: [UInt8], path: String, key: String, options: LoadOptions = .init()) -> (Series, [Diagnostic]) {
+        var warnings: [Diagnostic] = []
+        var s = Series(name: options.canonical(column: key), granularity: .iteration, source: path)
+        var lineNo = 0
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNo += 1
+            let fields = raw.split(separator: 0x20)
+            if fields.isEmpty { continue }
+            guard fields.count == 3, let ms = Double(String(decoding: fields[0], as: UTF8.self)),
+                  let value = Double(String(decoding: fields[1], as: UTF8.self)),
+                  let step = Int(String(decoding: fields[2], as: UTF8.self)) else {
+                warnings.append(Diagnostic(file: path, line: lineNo, message: "expected `timestamp value step`; line skipped"))
+                continue
+            }
+            s.append(x: step, value: value, wallTime: ms / 1000)
+        }
+        s.sortAndKeepLast()
+        return (s, warnings)
     }
 
     /// Every file under `dir`, keyed by its path below `dir` (a metric key with slashes).
