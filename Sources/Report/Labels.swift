@@ -40,6 +40,7 @@ public struct Labels: Sendable {
         "warnings": "Warnings",
         "no_warnings": "No warnings.",
         "figure_data": "Data",
+        "no_threshold": "none applied (--threshold sets one)",
         "no_findings": "Nothing to report.",
         "format": "Format",
         "covered": "Covered",

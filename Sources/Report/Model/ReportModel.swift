@@ -83,7 +83,9 @@ public struct ReportModel: Sendable {
 
     /// "5.5", or "5.5 (train/loss_mean: 6)" when some losses were judged against their own bar.
     public var thresholdText: String {
-        guard !thresholds.isEmpty else { return NumberFormat.compact(summary.threshold) }
+        // No loss is judged against a bar (a loss off VAR's scale, a family without VAR's bar):
+        // say so rather than print a bar nothing was judged by.
+        guard !thresholds.isEmpty else { return labels["no_threshold"] }
         let global = thresholds.first { $0.value == summary.threshold } ?? thresholds[0]
         let others = thresholds.filter { $0.value != global.value }
         var t = NumberFormat.compact(global.value)

@@ -33,6 +33,7 @@ struct ChineseWording: ReportWording {
         "warnings": "警告",
         "no_warnings": "无警告。",
         "figure_data": "数据",
+        "no_threshold": "未使用（可用 --threshold 设定）",
         "no_findings": "无需报告的问题。",
         "format": "格式",
         "covered": "覆盖范围",
