@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 
 /// The data behind a figure, as drawn: every line's and marker's points (full resolution, before
@@ -16,9 +17,7 @@ public enum FigureData {
             guard let v, v.isFinite else { return "" }
             return "\(v)"   // the shortest text that reads back as the same Double
         }
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let field = CSVText.field
         for (p, chart) in figure.charts.enumerated() {
             let panel = field(chart.title ?? "panel \(p + 1)")
             for (m, mark) in chart.marks.enumerated() {

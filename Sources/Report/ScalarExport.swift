@@ -73,9 +73,7 @@ public enum ScalarExport {
         return "\(v)"
     }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func csvField(_ s: String) -> String { CSVText.field(s) }
 
     static func jsonString(_ s: String) -> String {
         var out = "\""
