@@ -10,12 +10,17 @@ public struct NamedFigure: Sendable {
     public var title: String
     public var caption: String
     public var figure: Figure
+    /// Sentences in the report's language that belong after the caption, whatever language's
+    /// caption replaces the English one: what a figure leaves out and why (a constant series,
+    /// rounded values not drawn).
+    public var notes: [String]
 
-    public init(id: String, title: String, caption: String, figure: Figure) {
+    public init(id: String, title: String, caption: String, figure: Figure, notes: [String] = []) {
         self.id = id
         self.title = title
         self.caption = caption
         self.figure = figure
+        self.notes = notes
     }
 }
 
@@ -47,7 +52,7 @@ public enum VARFigures {
         return figures.compactMap { $0 }.map { f in
             var f = f
             f.title = model.figureTitle(f.id, english: f.title)
-            f.caption = model.figureCaption(f.id, english: f.caption)
+            f.caption = ([model.figureCaption(f.id, english: f.caption)] + f.notes).filter { !$0.isEmpty }.joined(separator: " ")
             return f
         }
     }
@@ -124,7 +129,12 @@ public enum VARFigures {
             gradientNormChart(run: run, summary: summary, settings: settings, xMapping: x, words: words),
         ].compactMap { $0 }
         guard !charts.isEmpty else { return nil }
-        let fig = Figure(width: settings.width, height: settings.height, title: run.name, rows: nil,
+        // A constant learning rate has no panel: its value goes into the figure's title line.
+        var title = run.name
+        if let lr = learningRateSeries(run), let value = constantValue(lr) {
+            title += " · " + words.constant(words("Learning rate"), NumberFormat.compact(value))
+        }
+        let fig = Figure(width: settings.width, height: settings.height, title: title, rows: nil,
                          columns: charts.count == 1 ? 1 : 2, theme: settings.theme,
                          transparent: settings.transparent, charts: charts)
         return NamedFigure(id: "overview", title: model.figureTitle("overview", english: "Overview"), caption: "", figure: fig)
@@ -369,25 +379,78 @@ public enum VARFigures {
     static func optimizer(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
         let x = XMapping(run: run, requested: settings.xAxis)
         var charts: [Chart] = []
-        if let lr = learningRateChart(run: run, settings: settings, words: words) { charts.append(lr) }
-        if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
-            charts.append(Chart(title: words("Weight decay"), x: Axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
-                                marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
+        var notes: [String] = []
+        if let lr = learningRateSeries(run) {
+            if let value = constantValue(lr) { notes.append(words.constant(words("Learning rate"), NumberFormat.compact(value))) }
+            else if let chart = learningRateChart(run: run, settings: settings, xMapping: x, words: words) { charts.append(chart) }
+            if let rounded = roundedLearningRate(run) { notes.append(words.roundedConsoleNote(rounded)) }
         }
+        if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
+            if let value = constantValue(wd) { notes.append(words.constant(words("Weight decay"), NumberFormat.compact(value))) }
+            else {
+                charts.append(Chart(title: words("Weight decay"), x: Axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
+                                    marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
+            }
+        }
+        // Nothing that changes: the constant values are said in the report's text, not drawn.
         guard !charts.isEmpty else { return nil }
         let fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
                          columns: charts.count, theme: settings.theme, transparent: settings.transparent, charts: charts)
         return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
                            caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",
-                           figure: fig)
+                           figure: fig, notes: notes)
     }
 
+    /// The learning-rate series a figure draws: per iteration when logged so, else per epoch.
+    static func learningRateSeries(_ run: Run) -> Series? {
+        guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
+        return lr
+    }
+
+    /// What the merger did with the console's rounded `tlr` beside a precise learning rate.
+    static func roundedLearningRate(_ run: Run) -> RoundedConsoleValues? {
+        guard let lr = learningRateSeries(run) else { return nil }
+        return run.roundedConsoleValues.first { $0.name == .learningRate && $0.granularity == lr.granularity }
+    }
+
+    /// The value of a series whose every finite value is the same (a constant weight decay),
+    /// nil when it changes or has no finite value. Such a series is a line of text, not a panel.
+    static func constantValue(_ s: Series) -> Double? {
+        var value: Double? = nil
+        for v in s.values where v.isFinite {
+            if let c = value { if v != c { return nil } } else { value = v }
+        }
+        return value
+    }
+
+    /// The learning rate, exact where a precise source has it. Points the console filled in
+    /// beyond that source's steps (rounded to two significant digits) are a faint line of
+    /// their own, and the subtitle says which is which; nil for no or a constant learning rate.
     static func learningRateChart(run: Run, settings: FigureSettings, xMapping: XMapping? = nil,
                                   words: FigureWords = FigureWords(language: .en)) -> Chart? {
-        guard let lr = run.series(.learningRate, .iteration) ?? run.series(.learningRate, .epoch), !lr.isEmpty else { return nil }
+        guard let lr = learningRateSeries(run), constantValue(lr) == nil else { return nil }
         let x = xMapping ?? XMapping(run: run, requested: settings.xAxis)
-        return Chart(title: words("Learning rate"), x: Axis(words(x.axisLabel)), y: Axis(words("learning rate")), legend: .none,
-                     marks: restartMarks(run: run, x: x, words: words) + [LineMark(xs: x.xs(lr), ys: lr.values, color: Palette.color(2), label: "opt/lr")])
+        let xs = x.xs(lr)
+        var marks = restartMarks(run: run, x: x, words: words)
+        var subtitle: String? = nil
+        if let rounded = roundedLearningRate(run) {
+            let range = rounded.preciseRange
+            let inside = lr.xs.map { range.contains($0) }
+            let exact = zip(lr.values, inside).map { $1 ? $0 : .nan }
+            if rounded.filledBeyond > 0 {
+                let coarse = zip(lr.values, inside).map { $1 ? .nan : $0 }
+                marks.append(LineMark(xs: xs, ys: coarse, color: Palette.color(2), width: 1.2, opacity: 0.45,
+                                      label: "opt/lr " + words("(console, 2 digits)"), showsInLegend: false))
+                subtitle = words("faint: the console's rounded tlr, where no exact value was logged")
+            } else {
+                subtitle = words("exact values; the console's rounded tlr is not drawn")
+            }
+            marks.append(LineMark(xs: xs, ys: exact, color: Palette.color(2), label: "opt/lr"))
+        } else {
+            marks.append(LineMark(xs: xs, ys: lr.values, color: Palette.color(2), label: "opt/lr"))
+        }
+        return Chart(title: words("Learning rate"), subtitle: subtitle, x: Axis(words(x.axisLabel)), y: Axis(words("learning rate")),
+                     legend: .none, marks: marks)
     }
 
     static func gradientNorm(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {

@@ -38,6 +38,10 @@ public struct Run: Sendable {
     /// The family a reader recognised from lines only that family prints (`infinity`: its
     /// `[Ep]: [ 0/100]:` iteration lines and `Lmean:` summaries), nil when the lines do not say.
     public var familyHint: String? = nil
+    /// Where a precise source's series was kept apart from the console's rounded print of the
+    /// same metric (VAR prints `tlr` and `tnm` with two significant digits): the rounded points
+    /// fill only the steps beyond the precise ones, so a curve never interleaves the two.
+    public var roundedConsoleValues: [RoundedConsoleValues] = []
 
     public init(name: String, path: String, config: [ConfigEntry] = [], iterationsPerEpoch: Int? = nil,
                 epochsPlanned: Int? = nil, parametersMillions: Double? = nil, restartEpochs: [Int] = [],
@@ -106,6 +110,37 @@ public struct Run: Sendable {
 }
 
 /// A line of a file.
+/// The console's rounded values of a metric that a precise source (TensorBoard, W&B) also has:
+/// how many were left out, and the steps the precise source covers (console points outside it
+/// are in the merged series, and a figure draws them apart).
+public struct RoundedConsoleValues: Sendable, Equatable {
+    public var name: MetricName
+    public var granularity: Granularity
+    /// The console file the rounded values came from.
+    public var consoleSource: String
+    /// The file the precise values came from, and its format.
+    public var preciseSource: String
+    public var preciseFormat: SourceFormat
+    /// The x range (steps, or epochs) the precise source covers.
+    public var preciseRange: ClosedRange<Int>
+    /// Console points at x the precise source covers, dropped.
+    public var leftOut: Int
+    /// Console points outside that range, kept in the merged series.
+    public var filledBeyond: Int
+
+    public init(name: MetricName, granularity: Granularity, consoleSource: String, preciseSource: String,
+                preciseFormat: SourceFormat, preciseRange: ClosedRange<Int>, leftOut: Int, filledBeyond: Int) {
+        self.preciseFormat = preciseFormat
+        self.name = name
+        self.granularity = granularity
+        self.consoleSource = consoleSource
+        self.preciseSource = preciseSource
+        self.preciseRange = preciseRange
+        self.leftOut = leftOut
+        self.filledBeyond = filledBeyond
+    }
+}
+
 public struct LineRef: Sendable, Codable, Equatable {
     public var file: String
     public var line: Int

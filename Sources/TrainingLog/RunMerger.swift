@@ -17,7 +17,14 @@
 ///   (iterations per epoch, planned epochs, parameters) from stdout, then log.txt, then others;
 ///   restart epochs from stdout, else from TensorBoard's backward steps; launches from the
 ///   console that logged training, else from the event files; crash evidence from every file.
+/// - The console's rounded print of a smooth curve (`roundedOnConsole`: VAR's `tlr`, `tnm`, two
+///   significant digits) does not fill the gaps of a precise series (TensorBoard, W&B): between
+///   the precise points it would make a staircase with sawtooth glitches. It fills only the steps
+///   beyond the precise series' range, and `Run.roundedConsoleValues` says so.
 public enum RunMerger {
+    /// Metrics VAR's console prints with two significant digits in its iteration lines.
+    static let roundedOnConsole: Set<MetricName> = [.learningRate, .gradNorm]
+
     public static func merge(_ parts: [Run]) -> Run {
         let ordered = parts.enumerated().sorted { a, b in
             let ra = rank(a.element), rb = rank(b.element)
@@ -69,6 +76,22 @@ public enum RunMerger {
             sorted.sort { seriesRank($0.format, $0.series.granularity, $0.series.name) < seriesRank($1.format, $1.series.granularity, $1.series.name) }
             var acc = sorted[0]
             for other in sorted.dropFirst() {
+                if other.format == .varStdout, acc.format == .tensorBoard || acc.format == .wandb,
+                   roundedOnConsole.contains(acc.series.name), let first = acc.series.xs.first, let last = acc.series.xs.last {
+                    let range = first...last
+                    let b = other.series
+                    let beyond = b.xs.indices.filter { !range.contains(b.xs[$0]) }
+                    out.roundedConsoleValues.append(RoundedConsoleValues(
+                        name: b.name, granularity: b.granularity, consoleSource: b.source,
+                        preciseSource: acc.series.source, preciseFormat: acc.format, preciseRange: range,
+                        leftOut: b.count - beyond.count, filledBeyond: beyond.count))
+                    guard !beyond.isEmpty else { continue }
+                    let outside = Series(name: b.name, granularity: b.granularity, source: b.source,
+                                         xs: beyond.map { b.xs[$0] }, values: beyond.map { b.values[$0] },
+                                         wallTimes: b.hasWallTimes ? beyond.map { b.wallTimes[$0] } : [])
+                    acc.series = union(acc.series, acc.format, outside, other.format).0
+                    continue
+                }
                 let (m, issue) = union(acc.series, acc.format, other.series, other.format)
                 acc.series = m
                 if let issue { disagreements[other.series.source, default: []].append(issue) }

@@ -417,6 +417,9 @@ struct ChineseWording: ReportWording {
         case .best: return "\(a[0]) 最佳 \(a[1])（\(a[2])）"
         case .earlyStop: return "提前停止：\(a[0])"
         case .overfitting: return "自\(a[0])起过拟合"
+        case .constant: return "\(a[0])始终为 \(a[1])。"
+        case .roundedConsoleLeftOut: return "学习率取自 \(a[1]) 的精确值；\(a[0]) 中只有两位有效数字的 tlr 未混入。"
+        case .roundedConsoleFilled: return "学习率取自 \(a[1]) 的精确值；\(a[0]) 中只有两位有效数字的 tlr 仅在 \(a[1]) 未记录的 \(a[2]) 步以浅色画出。"
         case .clip: return "裁剪 \(a[0])"
         }
     }
@@ -450,6 +453,9 @@ struct ChineseWording: ReportWording {
         "spike": "尖峰",
         "(smoothed)": "（平滑）",
         "(per epoch)": "（每轮）",
+        "(console, 2 digits)": "（控制台，两位有效数字）",
+        "faint: the console's rounded tlr, where no exact value was logged": "浅色：控制台四舍五入的 tlr，仅在没有精确值处",
+        "exact values; the console's rounded tlr is not drawn": "精确值；未画控制台四舍五入的 tlr",
     ]
 
 

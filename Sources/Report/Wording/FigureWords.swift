@@ -1,3 +1,4 @@
+import TrainingLog
 import Analysis
 
 /// The words drawn inside the VAR figures (titles, subtitles, axes, legends, annotations) in the
@@ -23,6 +24,16 @@ struct FigureWords: Sendable {
     func earlyStop(_ place: String) -> String { wording.figure(.earlyStop, place) }
     func overfitting(from place: String) -> String { wording.figure(.overfitting, place) }
     func clip(_ value: String) -> String { wording.figure(.clip, value) }
+    /// "Weight decay was constant at 0.05." for a series drawn as text, not as a panel.
+    func constant(_ quantity: String, _ value: String) -> String { wording.figure(.constant, quantity, value) }
+    /// What was done with the console's rounded values beside a precise source's.
+    func roundedConsoleNote(_ r: RoundedConsoleValues) -> String {
+        let console = RunNaming.lastComponent(r.consoleSource)
+        let precise = r.preciseFormat == .wandb ? "W&B" : r.preciseFormat == .tensorBoard ? "TensorBoard" : RunNaming.lastComponent(r.preciseSource)
+        return r.filledBeyond > 0
+            ? wording.figure(.roundedConsoleFilled, console, precise, "\(r.filledBeyond)")
+            : wording.figure(.roundedConsoleLeftOut, console, precise)
+    }
 }
 
 /// The figure annotations that carry a value, worded by each language (`ReportWording.figure`).
@@ -45,4 +56,10 @@ enum FigurePhrase: Sendable {
     case overfitting
     /// the clip value
     case clip
+    /// quantity, value
+    case constant
+    /// console file, precise file
+    case roundedConsoleLeftOut
+    /// console file, precise file, points kept
+    case roundedConsoleFilled
 }

@@ -118,6 +118,11 @@ struct EnglishWording: ReportWording {
         case .earlyStop: return "early stop: \(a[0])"
         case .overfitting: return "overfitting from \(a[0])"
         case .clip: return "clip \(a[0])"
+        case .constant: return "\(a[0]) was constant at \(a[1])."
+        case .roundedConsoleLeftOut:
+            return "The learning rate is \(a[1])'s exact values; \(a[0])'s tlr, printed with two significant digits, is not mixed in."
+        case .roundedConsoleFilled:
+            return "The learning rate is \(a[1])'s exact values; \(a[0])'s tlr, printed with two significant digits, is drawn faint only at the \(a[2]) steps \(a[1]) did not log."
         }
     }
 }
