@@ -14,7 +14,10 @@ import Yams
 /// theme: dark               # light | dark
 /// lang: zh                  # en | zh
 /// template: my-templates/   # a folder of .mustache files
-/// x: epoch                  # epoch | step | hours
+/// x: epoch                  # epoch | step | hours | wall
+/// smoothing: 0.9            # TensorBoard's EMA weight, on every curve (default: 0.6, raised on long ones)
+/// log_y: true               # y axes on a log scale
+/// ylim: 5:7                 # y range of the loss panels (or [5, 7])
 /// analysis:                 # any rule setting of docs/ANALYSIS.md, snake_case
 ///   plateau_patience: 15
 ///   overfitting_patience: 2
@@ -31,11 +34,16 @@ public struct ConfigFile: Sendable {
     public var x: String?
     public var emaWeight: Double?
     public var emaAutoSpan: Double?
+    public var smoothing: Double?
+    public var logY: Bool?
+    /// `LO:HI` as written (a list `[LO, HI]` is turned into that form).
+    public var ylim: String?
     /// The `analysis:` section: every rule's setting, over the defaults.
     public var analysis: AnalysisOptions?
 
     static let knownKeys: Set<String> = ["threshold", "thresholds", "vocab", "names", "theme", "lang",
-                                         "template", "x", "ema_weight", "ema_auto_span", "analysis"]
+                                         "template", "x", "ema_weight", "ema_auto_span", "analysis",
+                                         "smoothing", "log_y", "ylim"]
 
     public init() {}
 
@@ -61,6 +69,21 @@ public struct ConfigFile: Sendable {
         c.threshold = try number(root["threshold"], "threshold", path)
         c.emaWeight = try number(root["ema_weight"], "ema_weight", path)
         c.emaAutoSpan = try number(root["ema_auto_span"], "ema_auto_span", path)
+        c.smoothing = try number(root["smoothing"], "smoothing", path)
+        if let v = root["log_y"] {
+            guard let b = v as? Bool else { throw ConfigError(file: path, message: "'log_y' must be true or false") }
+            c.logY = b
+        }
+        if let v = root["ylim"] {
+            if let list = v as? [Any], list.count == 2 {
+                let lo = try number(list[0], "ylim[0]", path)!, hi = try number(list[1], "ylim[1]", path)!
+                c.ylim = "\(lo):\(hi)"
+            } else if let text = v as? String {
+                c.ylim = text
+            } else {
+                throw ConfigError(file: path, message: "'ylim' must be LO:HI (quoted) or a list [LO, HI]")
+            }
+        }
         if let v = root["vocab"] {
             guard let i = v as? Int, i > 1 else { throw ConfigError(file: path, message: "'vocab' must be an integer above 1") }
             c.vocab = i

@@ -14,6 +14,12 @@ public struct CommandLineSettings: Sendable {
     public var transparent = false
     public var language: ReportLanguage?
     public var template: String?
+    /// `--smoothing W`: the EMA weight everywhere (no automatic raise on long curves).
+    public var smoothing: Double?
+    /// `--log-y`.
+    public var logY: Bool?
+    /// `--ylim LO:HI`.
+    public var yRange: ClosedRange<Double>?
 
     public init(threshold: Double? = nil, vocab: Int? = nil, x: XAxisUnit? = nil, theme: String? = nil,
                 transparent: Bool = false, language: ReportLanguage? = nil, template: String? = nil) {
@@ -55,6 +61,13 @@ public struct Settings: Sendable {
         // The top-level keys are the short form of the `analysis:` ones; given both, they win.
         if let w = config.emaWeight { a.emaWeight = w }
         if let span = config.emaAutoSpan { a.emaAutoSpan = span }
+        // `smoothing` (the command line's --smoothing, or the file's key) is the weight people
+        // set on TensorBoard's slider: used as given on every curve, long ones included.
+        if let w = commandLine.smoothing ?? config.smoothing {
+            guard w >= 0 && w < 1 else { throw ConfigError(file: configPath, message: "'smoothing' must be at least 0 and below 1, not \(w)") }
+            a.emaWeight = w
+            a.emaAutoSpan = 0
+        }
         a.now = now
         s.analysis = a
 
@@ -62,7 +75,7 @@ public struct Settings: Sendable {
         if let x = commandLine.x { f.xAxis = x }
         else if let raw = config.x {
             guard let x = XAxisUnit(rawValue: raw) else {
-                throw ConfigError(file: configPath, message: "'x' must be epoch, step or hours, not '\(raw)'")
+                throw ConfigError(file: configPath, message: "'x' must be epoch, step, hours or wall, not '\(raw)'")
             }
             f.xAxis = x
         }
@@ -72,6 +85,17 @@ public struct Settings: Sendable {
         case let other: throw ConfigError(file: configPath, message: "'theme' must be light or dark, not '\(other)'")
         }
         f.transparent = commandLine.transparent
+        f.logY = commandLine.logY ?? config.logY ?? false
+        if let r = commandLine.yRange { f.yRange = r }
+        else if let raw = config.ylim {
+            guard let r = YRange.parse(raw) else {
+                throw ConfigError(file: configPath, message: "'ylim' must be LO:HI or [LO, HI] with LO below HI, not '\(raw)'")
+            }
+            f.yRange = r
+        }
+        if f.logY, let r = f.yRange, r.lowerBound <= 0 {
+            throw ConfigError(file: configPath, message: "'ylim' must be above 0 on a log scale (log_y)")
+        }
         s.report.figures = f
 
         if let l = commandLine.language { s.report.language = l }

@@ -29,7 +29,7 @@ public struct Chart: Sendable {
 
 extension Chart {
     /// The first heatmap: it makes the y axis categorical and gets the colour bar.
-    var heatmap: HeatmapMark? {
+    public var heatmap: HeatmapMark? {
         for mark in marks { if case .heatmap(let m) = mark.kind { return m } }
         return nil
     }

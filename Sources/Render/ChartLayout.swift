@@ -160,6 +160,10 @@ extension ChartRenderer {
     }
 
     private func ticks(for axis: Axis, domain: ClosedRange<Double>, count: Int) -> AxisTicks {
+        if let clock = axis.time, axis.scale == .linear {
+            let t = Ticks.time(domain, count: count, axis: clock)
+            return AxisTicks(major: t.major, minor: [], labels: TickFormat.timeLabels(t.major, step: t.step, axis: clock))
+        }
         let t = axis.scale == .log10 ? Ticks.log10(domain, count: count) : Ticks.linear(domain, count: count)
         let labels = axis.tickFormatter.map { f in t.major.map(f) } ?? TickFormat.labels(t.major, step: t.step)
         return AxisTicks(major: t.major, minor: t.minor, labels: labels)

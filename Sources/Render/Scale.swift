@@ -21,12 +21,15 @@ public struct Axis: Sendable {
     public var tickFormatter: (@Sendable (Double) -> String)?
     /// Rough number of ticks wanted; `nil` derives it from the axis length.
     public var tickCount: Int?
+    /// A clock axis (values in seconds): ticks at whole minutes, hours or days, labelled with
+    /// dates and times. Linear scale only.
+    public var time: TimeAxis?
 
     public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
-                margin: Double? = nil, tickCount: Int? = nil,
+                margin: Double? = nil, tickCount: Int? = nil, time: TimeAxis? = nil,
                 tickFormatter: (@Sendable (Double) -> String)? = nil) {
         self.label = label; self.scale = scale; self.domain = domain; self.margin = margin
-        self.tickCount = tickCount; self.tickFormatter = tickFormatter
+        self.tickCount = tickCount; self.time = time; self.tickFormatter = tickFormatter
     }
 }
 

@@ -87,8 +87,9 @@ public enum VARFigures {
         }
         let chart = Chart(
             title: names.map(\.rawValue).joined(separator: ", "),
-            x: Axis(words(x.axisLabel)), y: Axis(allLoss ? words("loss") : names.count == 1 ? names[0].rawValue : words("value"),
-                                          domain: allLoss ? focusedLossDomain(ys, summary: summary, names: names) : nil),
+            x: x.axis(words(x.axisLabel)), y: Axis(allLoss ? words("loss") : names.count == 1 ? names[0].rawValue : words("value"),
+                                          scale: settings.logY ? .log10 : .linear,
+                                          domain: yDomain(settings, focused: allLoss ? focusedLossDomain(ys, summary: summary, names: names) : nil)),
             marks: marks)
         return NamedFigure(id: "plot", title: chart.title ?? "", caption: "",
                            figure: figure(chart, settings: settings, title: run.name))
@@ -136,7 +137,7 @@ public enum VARFigures {
         }
         let fig = Figure(width: settings.width, height: settings.height, title: title, rows: nil,
                          columns: charts.count == 1 ? 1 : 2, theme: settings.theme,
-                         transparent: settings.transparent, charts: charts)
+                         transparent: settings.transparent, charts: charts.map { withYScale($0, settings) })
         return NamedFigure(id: "overview", title: model.figureTitle("overview", english: "Overview"), caption: "", figure: fig)
     }
 
@@ -201,18 +202,18 @@ public enum VARFigures {
         marks += earlyStopMarks(summary: summary, x: x, words: words)
         if compact { marks = marks.filter { !($0 is TextMark) } }
 
-        let domain = focusedLossDomain(focus, summary: summary, names: train + validation)
+        let domain = yDomain(settings, focused: focusedLossDomain(focus, summary: summary, names: train + validation))
         let weight = train.compactMap { run.series($0, .iteration) }
             .filter { $0.count >= 2 }.map { summary.smoothing.weight(points: $0.count, granularity: $0.granularity) }.max()
             ?? summary.smoothing.emaWeight
         var subtitle = boldIsEpochAverage
             ? words("faint: logged iterations; bold: epoch averages; points: validation")
             : words.smoothedSubtitle(weight: cFormat("%.4g", weight))
-        if let d = domain, d.upperBound < summary.uniformLoss {
+        if settings.yRange == nil, let d = domain, d.upperBound < summary.uniformLoss {
             subtitle += words.focusedNote(NumberFormat.loss(summary.uniformLoss))
         }
-        return Chart(title: words("Loss"), subtitle: subtitle, x: Axis(words(x.axisLabel)),
-                     y: Axis(words("cross-entropy loss"), domain: domain), marks: marks)
+        return Chart(title: words("Loss"), subtitle: subtitle, x: x.axis(words(x.axisLabel)),
+                     y: Axis(words("cross-entropy loss"), scale: settings.logY ? .log10 : .linear, domain: domain), marks: marks)
     }
 
     /// The y range of a loss chart: from just under the lowest value to a little above the
@@ -373,7 +374,7 @@ public enum VARFigures {
         marks = overfittingMarks(summary: summary, x: x, words: words) + restartMarks(run: run, x: x, words: words) + marks
         marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors, words: words)
         return Chart(title: words("Token accuracy"), subtitle: words("top-1 token accuracy, percent; points: validation"),
-                     x: Axis(words(x.axisLabel)), y: Axis(words("accuracy (%)")), legend: .auto, marks: marks)
+                     x: x.axis(words(x.axisLabel)), y: Axis(words("accuracy (%)")), legend: .auto, marks: marks)
     }
 
     static func optimizer(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
@@ -388,14 +389,15 @@ public enum VARFigures {
         if let wd = run.series(.weightDecay, .iteration) ?? run.series(.weightDecay, .epoch), !wd.isEmpty {
             if let value = constantValue(wd) { notes.append(words.constant(words("Weight decay"), NumberFormat.compact(value))) }
             else {
-                charts.append(Chart(title: words("Weight decay"), x: Axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
+                charts.append(Chart(title: words("Weight decay"), x: x.axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
                                     marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
             }
         }
         // Nothing that changes: the constant values are said in the report's text, not drawn.
         guard !charts.isEmpty else { return nil }
         let fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
-                         columns: charts.count, theme: settings.theme, transparent: settings.transparent, charts: charts)
+                         columns: charts.count, theme: settings.theme, transparent: settings.transparent,
+                         charts: charts.map { withYScale($0, settings) })
         return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
                            caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",
                            figure: fig, notes: notes)
@@ -449,7 +451,7 @@ public enum VARFigures {
         } else {
             marks.append(LineMark(xs: xs, ys: lr.values, color: Palette.color(2), label: "opt/lr"))
         }
-        return Chart(title: words("Learning rate"), subtitle: subtitle, x: Axis(words(x.axisLabel)), y: Axis(words("learning rate")),
+        return Chart(title: words("Learning rate"), subtitle: subtitle, x: x.axis(words(x.axisLabel)), y: Axis(words("learning rate")),
                      legend: .none, marks: marks)
     }
 
@@ -489,14 +491,14 @@ public enum VARFigures {
             marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
                                    color: thresholdColor, outlined: false, label: words("spike")))
         }
-        return Chart(title: words("Gradient norm"), subtitle: words("log scale"), x: Axis(words(x.axisLabel)),
+        return Chart(title: words("Gradient norm"), subtitle: words("log scale"), x: x.axis(words(x.axisLabel)),
                      y: Axis(words("gradient norm"), scale: .log10), marks: marks)
     }
 
     static func throughput(run: Run, summary: Summary, settings: FigureSettings, words: FigureWords = FigureWords(language: .en)) -> NamedFigure? {
         guard let t = run.series(.secondsPerIteration, .epoch), t.count >= 2 else { return nil }
         let x = XMapping(run: run, requested: settings.xAxis)
-        let chart = Chart(title: words("Throughput"), x: Axis(words(x.axisLabel)), y: Axis(words("seconds per iteration")), legend: .none,
+        let chart = Chart(title: words("Throughput"), x: x.axis(words(x.axisLabel)), y: Axis(words("seconds per iteration")), legend: .none,
                           marks: restartMarks(run: run, x: x, words: words) + [
                               LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter"),
                               PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false,
@@ -522,7 +524,7 @@ public enum VARFigures {
             }
             .sorted { $0.0 < $1.0 }
         guard scales.count >= 2 else { return nil }
-        let x = XMapping(run: run, requested: settings.xAxis == .hours ? .epoch : settings.xAxis)
+        let x = XMapping(run: run, requested: settings.xAxis.isClock ? .epoch : settings.xAxis)
         // Columns: the union of logged steps, at most 200 columns (averaging within a column).
         let allX = Array(Set(scales.flatMap { x.xs($0.1) }.filter(\.isFinite))).sorted()
         guard allX.count >= 2, let lo = allX.first, let hi = allX.last, hi > lo else { return nil }
@@ -542,7 +544,7 @@ public enum VARFigures {
                                colorBarLabel: words(accuracy ? "accuracy (%)" : "loss"))
         let chart = Chart(title: words(accuracy ? "Accuracy per scale" : "Loss per scale"),
                           subtitle: words("VAR predicts token maps coarse to fine; rows are resolutions in pixels"),
-                          x: Axis(words(x.axisLabel)), y: Axis(words("resolution")), legend: .none, showsGrid: false, marks: [heat])
+                          x: x.axis(words(x.axisLabel)), y: Axis(words("resolution")), legend: .none, showsGrid: false, marks: [heat])
         return NamedFigure(id: accuracy ? "scales_acc" : "scales_loss", title: accuracy ? "Accuracy per scale" : "Loss per scale",
                            caption: "Per resolution, from TensorBoard's AR_iter_loss/L_{reso} (or acc_{reso}) tags, averaged within each column: which scales are still learning, and which have stopped.",
                            figure: figure(chart, settings: settings, title: run.name, heightFactor: 0.8))
@@ -586,7 +588,22 @@ public enum VARFigures {
     }
 
     static func figure(_ chart: Chart, settings: FigureSettings, title: String?, heightFactor: Double = 1) -> Figure {
-        Figure(chart, width: settings.width, height: settings.height * heightFactor, title: nil,
+        Figure(withYScale(chart, settings), width: settings.width, height: settings.height * heightFactor, title: nil,
                theme: settings.theme, transparent: settings.transparent)
+    }
+
+    /// `--log-y`: the chart's y axis on a log scale (a heatmap's rows are not a scale).
+    static func withYScale(_ chart: Chart, _ settings: FigureSettings) -> Chart {
+        guard settings.logY, chart.heatmap == nil else { return chart }
+        var c = chart
+        c.y.scale = .log10
+        if let d = c.y.domain, d.lowerBound <= 0 { c.y.domain = nil }  // a focused range reaching 0 cannot be drawn on a log scale
+        return c
+    }
+
+    /// The y range a loss (or `--metric`) chart is drawn with: `--ylim` when given, else the
+    /// focused range (nil: fitted to the data).
+    static func yDomain(_ settings: FigureSettings, focused: ClosedRange<Double>?) -> ClosedRange<Double>? {
+        settings.yRange ?? focused
     }
 }

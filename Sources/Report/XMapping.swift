@@ -1,3 +1,5 @@
+import Foundation
+import Render
 import TrainingLog
 
 /// Converts a series' own x (epoch index or global step) into the figure's x unit, so that
@@ -10,6 +12,10 @@ struct XMapping {
     let origins: [String: Double]
     /// Hours since the start at the end of each epoch, for placing epoch-level points and marks.
     let epochHours: [Int: Double]
+    /// For `.wall`: the clock every source is drawn on, the start of the source with Unix time
+    /// (TensorBoard, W&B) if any, else the earliest start. Other sources are placed by their own
+    /// start, as `.hours` does (a console's year-less clock cannot be put on Unix time).
+    let wallOrigin: Double
 
     init(run: Run, requested: XAxisUnit) {
         iterationsPerEpoch = run.iterationsPerEpoch
@@ -24,10 +30,12 @@ struct XMapping {
         }
         self.origins = origins
         self.epochHours = epochHours
+        let unixStarts = origins.values.filter { $0 >= Self.unixTimeFloor }
+        wallOrigin = unixStarts.min() ?? origins.values.min() ?? 0
         // A log with steps only (a CSV or JSON Lines fork without epochs) is drawn by step.
         let knowsEpochs = run.iterationsPerEpoch != nil || run.series.contains { $0.granularity == .epoch }
         switch requested {
-        case .hours where origins.isEmpty: unit = knowsEpochs ? .epoch : .step
+        case .hours where origins.isEmpty, .wall where origins.isEmpty: unit = knowsEpochs ? .epoch : .step
         case .step where run.iterationsPerEpoch == nil: unit = knowsEpochs ? .epoch : .step
         case .epoch where !knowsEpochs: unit = .step
         default: unit = requested
@@ -39,7 +47,29 @@ struct XMapping {
         case .epoch: return "epoch"
         case .step: return "step"
         case .hours: return "hours"
+        case .wall: return isUnixClock ? "date and time" : "the console's clock"
         }
+    }
+
+    /// Seconds from 1973 on are Unix time; a console's year-less clock stays below one year
+    /// (plus a year per roll-over).
+    static let unixTimeFloor = 1e8
+
+    /// True when `.wall` draws Unix time (labelled in the local time zone).
+    var isUnixClock: Bool { wallOrigin >= Self.unixTimeFloor }
+
+    /// The x axis for the figure's unit: a clock axis with dates and times for `.wall`.
+    func axis(_ label: String) -> Axis {
+        guard unit == .wall else { return Axis(label) }
+        let offset = isUnixClock ? Double(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: wallOrigin))) : 0
+        return Axis(label + (isUnixClock ? Self.zoneSuffix(offset) : ""), time: TimeAxis(displayOffset: offset))
+    }
+
+    /// " (UTC)" or " (UTC+05:30)".
+    static func zoneSuffix(_ offset: Double) -> String {
+        let minutes = Int(offset / 60)
+        if minutes == 0 { return " (UTC)" }
+        return String(format: " (UTC%@%02d:%02d)", minutes < 0 ? "-" : "+", abs(minutes) / 60, abs(minutes) % 60)
     }
 
     /// Mapped x arrays already made, by the identity of the series' x array: the metrics of one
@@ -56,11 +86,11 @@ struct XMapping {
     func xs(_ series: Series) -> [Double] {
         let address = series.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
         // Hours depend on the source's clock and the wall times: key by source too.
-        let key = Memo.Key(address: address, count: series.count, source: unit == .hours ? series.source : "",
+        let key = Memo.Key(address: address, count: series.count, source: unit.isClock ? series.source : "",
                            granularity: series.granularity)
-        if address != 0, unit != .hours || !series.hasWallTimes, let done = memo.mapped[key] { return done }
+        if address != 0, !unit.isClock || !series.hasWallTimes, let done = memo.mapped[key] { return done }
         let mapped = map(series)
-        if address != 0, unit != .hours || !series.hasWallTimes { memo.mapped[key] = mapped }
+        if address != 0, !unit.isClock || !series.hasWallTimes { memo.mapped[key] = mapped }
         return mapped
     }
 
@@ -81,6 +111,13 @@ struct XMapping {
             if series.hasWallTimes, let o = origins[series.source] { return series.wallTimes.map { ($0 - o) / 3600 } }
             if series.granularity == .epoch { return series.xs.map { epochHours[$0] ?? .nan } }
             return series.xs.map { _ in .nan }
+        case (.wall, _):
+            if series.hasWallTimes, let o = origins[series.source] {
+                let shift = wallOrigin - o
+                return series.wallTimes.map { $0 + shift }
+            }
+            if series.granularity == .epoch { return series.xs.map { epochHours[$0].map { wallOrigin + $0 * 3600 } ?? .nan } }
+            return series.xs.map { _ in .nan }
         }
     }
 
@@ -89,7 +126,7 @@ struct XMapping {
         switch unit {
         case .step: return Double(step)
         case .epoch: return iterationsPerEpoch.flatMap { $0 > 0 ? Double(step) / Double($0) : nil }
-        case .hours: return nil
+        case .hours, .wall: return nil
         }
     }
 
@@ -106,6 +143,8 @@ struct XMapping {
         case .step: return iterationsPerEpoch.map { Double((epoch + 1) * $0) }
         case .hours:
             return epochHours[epoch]
+        case .wall:
+            return epochHours[epoch].map { wallOrigin + $0 * 3600 }
         }
     }
 }

@@ -39,7 +39,7 @@ public struct Run: Sendable {
     /// `[Ep]: [ 0/100]:` iteration lines and `Lmean:` summaries), nil when the lines do not say.
     public var familyHint: String? = nil
     /// Where a precise source's series was kept apart from the console's rounded print of the
-    /// same metric (VAR prints `tlr` and `tnm` with two significant digits): the rounded points
+    /// same metric (VAR prints `tlr` with two significant digits): the rounded points
     /// fill only the steps beyond the precise ones, so a curve never interleaves the two.
     public var roundedConsoleValues: [RoundedConsoleValues] = []
 

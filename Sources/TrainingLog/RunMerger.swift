@@ -17,13 +17,15 @@
 ///   (iterations per epoch, planned epochs, parameters) from stdout, then log.txt, then others;
 ///   restart epochs from stdout, else from TensorBoard's backward steps; launches from the
 ///   console that logged training, else from the event files; crash evidence from every file.
-/// - The console's rounded print of a smooth curve (`roundedOnConsole`: VAR's `tlr`, `tnm`, two
+/// - The console's rounded print of a smooth curve (`roundedOnConsole`: VAR's `tlr`, two
 ///   significant digits) does not fill the gaps of a precise series (TensorBoard, W&B): between
 ///   the precise points it would make a staircase with sawtooth glitches. It fills only the steps
 ///   beyond the precise series' range, and `Run.roundedConsoleValues` says so.
 public enum RunMerger {
-    /// Metrics VAR's console prints with two significant digits in its iteration lines.
-    static let roundedOnConsole: Set<MetricName> = [.learningRate, .gradNorm]
+    /// Metrics VAR's console prints with two significant digits in its iteration lines, whose
+    /// precise source logs a smooth curve: its gradient norm (`tnm`) is left as it was, since
+    /// TensorBoard logs it at a tenth of the steps and the spikes are in the console's.
+    static let roundedOnConsole: Set<MetricName> = [.learningRate]
 
     public static func merge(_ parts: [Run]) -> Run {
         let ordered = parts.enumerated().sorted { a, b in

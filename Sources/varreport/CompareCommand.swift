@@ -33,6 +33,7 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         if runs.count < 2 { throw ValidationError("give at least two runs to compare") }
+        if figureOptions.x == .wall { throw ValidationError("compare aligns runs on epoch, step or hours, not on the wall clock (each run has its own)") }
     }
 
     func run() throws {

@@ -46,7 +46,10 @@ public enum CompareFigures {
                                       label: "threshold \(NumberFormat.compact(c.threshold))"))
             }
             // The whole range: a focused one would hide the early points without a mark.
-            charts.append(Chart(title: metric, x: Axis(axisLabel), y: Axis(name.isLoss ? "loss" : "accuracy (%)"), marks: marks))
+            // (--ylim focuses the loss panels, as in a run's own figures.)
+            let chart = Chart(title: metric, x: Axis(axisLabel),
+                              y: Axis(name.isLoss ? "loss" : "accuracy (%)", domain: name.isLoss ? settings.yRange : nil), marks: marks)
+            charts.append(VARFigures.withYScale(chart, settings))
         }
         guard !charts.isEmpty else { return nil }
         let fig = Figure(width: settings.width, height: settings.height * 0.8, title: title, rows: 1, columns: charts.count,

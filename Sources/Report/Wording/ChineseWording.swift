@@ -440,6 +440,8 @@ struct ChineseWording: ReportWording {
         "epoch": "轮次",
         "step": "步数",
         "hours": "小时",
+        "date and time": "日期与时间",
+        "the console's clock": "控制台时钟",
         "cross-entropy loss": "交叉熵损失",
         "accuracy (%)": "准确率（%）",
         "learning rate": "学习率",
