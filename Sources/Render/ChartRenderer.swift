@@ -26,6 +26,10 @@ struct ChartRenderer {
     var titleStyle: TextStyle { TextStyle(size: theme.panelTitleSize * s, bold: true, color: theme.foreground) }
     var subtitleStyle: TextStyle { TextStyle(size: theme.labelSize * s, color: theme.secondaryForeground) }
     var tickLength: Double { 4 * s }
+    /// A mark's colour as this theme draws a line, marker or legend key of it (`Theme.legible`).
+    func lineInk(_ c: Color) -> Color { theme.legible(c, minimum: theme.lineContrast) }
+    /// A mark's colour as this theme draws text in it (rule labels, annotations).
+    func textInk(_ c: Color) -> Color { theme.legible(c, minimum: theme.textContrast) }
 
     /// Where things ended up: for tests and for callers that want to overlay marks.
     struct Drawing {

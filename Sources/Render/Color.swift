@@ -1,3 +1,5 @@
+import Foundation
+
 /// An sRGB colour with alpha, components in 0...1.
 public struct Color: Sendable, Hashable {
     public var red: Double
@@ -35,6 +37,21 @@ public struct Color: Sendable, Hashable {
         var s = "#"
         for b in [byte(red), byte(green), byte(blue)] { s.append(digits[b >> 4]); s.append(digits[b & 15]) }
         return s
+    }
+
+    /// WCAG 2 relative luminance of the (opaque) colour: 0 for black, 1 for white.
+    public var relativeLuminance: Double {
+        func linear(_ c: Double) -> Double {
+            let c = min(max(c, 0), 1)
+            return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    }
+
+    /// WCAG 2 contrast ratio with `other`, from 1 (same luminance) to 21 (black on white).
+    public func contrast(with other: Color) -> Double {
+        let a = relativeLuminance, b = other.relativeLuminance
+        return (max(a, b) + 0.05) / (min(a, b) + 0.05)
     }
 
     /// Opaque black, opaque white, fully transparent.

@@ -18,14 +18,14 @@ extension ChartRenderer {
             case .line(let m):
                 guard m.showsInLegend, let label = m.label, !label.isEmpty else { continue }
                 let w = (m.width ?? theme.lineWidth) * s
-                out.append(LegendEntry(label: label, key: .line(m.color.opacity(m.color.alpha * max(m.opacity, 0.6)), w,
+                out.append(LegendEntry(label: label, key: .line(lineInk(m.color).opacity(m.color.alpha * max(m.opacity, 0.6)), w,
                                                                  m.dash.pattern(scale: s * max(1, w / s)))))
             case .area(let m):
                 guard let label = m.label, !label.isEmpty else { continue }
                 out.append(LegendEntry(label: label, key: .swatch(m.color.opacity(m.color.alpha * m.opacity))))
             case .point(let m):
                 guard m.showsInLegend, let label = m.label, !label.isEmpty else { continue }
-                out.append(LegendEntry(label: label, key: .point(m.symbol, m.color, m.size * s)))
+                out.append(LegendEntry(label: label, key: .point(m.symbol, lineInk(m.color), m.size * s)))
             // Rules and annotations label themselves on the plot; a band gets a swatch only when
             // its label does not fit in it (`draw`); a heatmap has its colour bar.
             case .rule, .rectangle, .text, .heatmap:

@@ -33,7 +33,7 @@ extension ChartRenderer {
             ? Decimation.minMax(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
             : Decimation.m4(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
         let width = (m.width ?? theme.lineWidth) * s
-        canvas.setStroke(color: m.color.opacity(m.color.alpha * m.opacity), width: width,
+        canvas.setStroke(color: lineInk(m.color).opacity(m.color.alpha * m.opacity), width: width,
                          dash: m.dash.pattern(scale: s * max(1, width / s)), cap: CAIRO_LINE_CAP_ROUND)
         var pen = false
         var poly: [Point] = []
@@ -107,7 +107,7 @@ extension ChartRenderer {
             let p = plot.point(x, y)
             guard p.x.isFinite, p.y.isFinite else { continue }
             canvas.symbolPath(m.symbol, at: p, size: size)
-            canvas.setColor(m.color)
+            canvas.setColor(lineInk(m.color))
             if m.outlined {
                 cairo_fill_preserve(canvas.cr)
                 canvas.setStroke(color: theme.background, width: 0.9 * s)
@@ -126,12 +126,12 @@ extension ChartRenderer {
         case .horizontal(let yv):
             let y = snap(plot.y(yv), w)
             guard y.isFinite else { return }
-            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color ?? theme.secondaryForeground, width: w,
+            canvas.line(Point(x: r.minX, y: y), Point(x: r.maxX, y: y), color: m.color.map(lineInk) ?? theme.secondaryForeground, width: w,
                         dash: m.dash.pattern(scale: s))
         case .vertical(let xv):
             let x = snap(plot.x(xv), w)
             guard x.isFinite else { return }
-            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color ?? theme.secondaryForeground, width: w,
+            canvas.line(Point(x: x, y: r.minY), Point(x: x, y: r.maxY), color: m.color.map(lineInk) ?? theme.secondaryForeground, width: w,
                         dash: m.dash.pattern(scale: s))
         }
     }

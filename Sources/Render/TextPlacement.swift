@@ -67,7 +67,7 @@ extension ChartRenderer {
     /// bottom of a vertical one, whichever hides the least.
     func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let r = plot.rect
-        let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color ?? theme.secondaryForeground).opacity(1))
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color.map(textInk) ?? theme.secondaryForeground).opacity(1))
         let gap = 3 * s
         var candidates: [(Point, HAlign, VAlign)] = []
         switch m.orientation {
@@ -155,7 +155,7 @@ extension ChartRenderer {
     func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let p = plot.point(m.x, m.y)
         guard p.x.isFinite, p.y.isFinite else { return }
-        let style = TextStyle(size: theme.labelSize * s, color: m.color ?? theme.foreground)
+        let style = TextStyle(size: theme.labelSize * s, color: m.color.map(textInk) ?? theme.foreground)
         let dx = m.offset.dx * s, dy = m.offset.dy * s
         var candidates: [(Point, HAlign, VAlign)] = []
         for k in [1.0, 1.7] {

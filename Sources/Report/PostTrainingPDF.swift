@@ -81,7 +81,7 @@ struct PostTrainingPDF {
         let s = summary
         doc.heading(labels["run"], level: 1)
         var facts: [(String, String)] = [
-            (labels["status"], model.statusReason.isEmpty ? model.statusLabel : "\(model.statusLabel): \(model.statusReason)"),
+            (labels["status"], plain(model.statusReason.isEmpty ? model.statusLabel : "\(model.statusLabel): \(model.statusReason)")),
             (labels["epochs"], model.epochsText),
             (labels["restarts"], model.restartsText),
         ]
@@ -146,18 +146,41 @@ struct PostTrainingPDF {
         try document().finish(to: path)
     }
 
+    /// A report sentence (written once, for Markdown too) as Pango markup: escaped, with `code`
+    /// set in a monospace font and **strong** in bold, so no Markdown punctuation reaches the page.
     private func escape(_ text: String) -> String {
         var out = ""
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        var inCode = false, inStrong = false
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "`" {
+                out += inCode ? "</tt>" : "<tt>"
+                inCode.toggle()
+            } else if !inCode, c == "*", i + 1 < chars.count, chars[i + 1] == "*" {
+                out += inStrong ? "</b>" : "<b>"
+                inStrong.toggle()
+                i += 1
+            } else {
+                switch c {
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.append(c)
+                }
             }
+            i += 1
         }
+        if inCode { out += "</tt>" }
+        if inStrong { out += "</b>" }
         return out
+    }
+
+    /// A report sentence for a plain-text block: the Markdown code and strong marks dropped.
+    private func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
     }
 }

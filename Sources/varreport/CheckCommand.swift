@@ -17,7 +17,8 @@ struct CheckCommand: ParsableCommand {
 
             Examples:
               varreport check local_output --metric val/loss_tail --below 5.5
-              varreport check local_output --metric train/acc_tail --above 5 --use smoothed
+              varreport check local_output --metric train/acc_tail --above 5 \\
+                  --use smoothed
             """
     )
 

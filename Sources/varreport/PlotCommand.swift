@@ -19,10 +19,14 @@ struct PlotCommand: ParsableCommand {
             Loss metrics get the threshold rule and their crossings marked.
 
             Examples:
-              varreport plot local_output --metric train/loss_tail --metric val/loss_tail -o loss.png
-              varreport plot local_output --metric train/acc_tail -o acc.svg --theme dark --transparent
-              varreport plot local_output --metric train/loss_mean -o loss.png --size 1600x900 --scale 2
-              varreport plot local_output --figure overview -o overview.png -o overview.pdf
+              varreport plot local_output --metric train/loss_tail \\
+                  --metric val/loss_tail -o loss.png
+              varreport plot local_output --metric train/acc_tail -o acc.svg \\
+                  --theme dark --transparent
+              varreport plot local_output --metric train/loss_mean -o loss.png \\
+                  --size 1600x900 --scale 2
+              varreport plot local_output --figure overview -o overview.png \\
+                  -o overview.pdf
               varreport plot local_output --figure loss -o loss.png -o loss.csv
             """
     )

@@ -11,7 +11,8 @@ struct SummaryCommand: ParsableCommand {
         discussion: """
             Examples:
               varreport summary local_output
-              varreport summary local_output --json | jq '.metrics["train/loss_tail"].first_below'
+              varreport summary local_output --json \\
+                  | jq '.metrics["train/loss_tail"].first_below'
             """
     )
 

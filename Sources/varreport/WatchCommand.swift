@@ -26,7 +26,8 @@ struct WatchCommand: ParsableCommand {
             Examples:
               varreport watch local_output
               varreport watch local_output -o report/ --every 120
-              varreport watch local_output --exec-on overfitting,diverged 'scancel "$SLURM_JOB_ID"'
+              varreport watch local_output \\
+                  --exec-on overfitting,diverged 'scancel "$SLURM_JOB_ID"'
               varreport watch local_output --json --exit-on crashed,diverged
             """
     )

@@ -85,6 +85,29 @@ import Testing
         }
     }
 
+    /// At 80 columns every example is whole: a command runs over lines only where it says so
+    /// with a trailing backslash, never because the help was wrapped in the middle of it.
+    @Test func helpExamplesNeverWrapInsideACommand() {
+        for command in ["", "report", "plot", "summary", "check", "sweep", "export", "compare", "watch"] {
+            let r = CLI.run((command.isEmpty ? [] : [command]) + ["--help"], environment: ["COLUMNS": "80"])
+            #expect(r.status == 0)
+            guard let start = r.stdout.range(of: "Examples:\n") else { Issue.record("\(command): no examples"); continue }
+            let block = r.stdout[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+                .prefix { !$0.isEmpty }
+            var continues = false
+            for line in block {
+                #expect(line.count <= 80, "\(command): '\(line)' is wider than 80 columns")
+                if continues {
+                    #expect(line.hasPrefix("      "), "\(command): continuation '\(line)' not indented")
+                } else {
+                    #expect(line.hasPrefix("  varreport "), "\(command): '\(line)' is a wrapped piece of a command")
+                }
+                continues = line.hasSuffix(" \\")
+            }
+            #expect(!continues, "\(command): the last example ends in a backslash")
+        }
+    }
+
     @Test func completionScriptsForEveryShell() {
         for shell in ["bash", "zsh", "fish"] {
             let r = CLI.run(["--generate-completion-script", shell])
