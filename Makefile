@@ -2,7 +2,7 @@
 
 SWIFT        ?= swift
 # System packages the build and the tests need (Debian names).
-APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils librsvg2-bin
 RELEASE_BIN  := .build/release/varreport
 
 .PHONY: all deps build release demo test test-cluster bench fuzz fuzz-smoke clean examples templates

@@ -36,10 +36,10 @@ extension ChartRenderer {
         let fg = theme.foreground
         let bottomY = snap(r.maxY, aw), leftX = snap(r.minX, aw)
         canvas.setStroke(color: fg, width: aw, cap: CAIRO_LINE_CAP_SQUARE)
-        cairo_move_to(canvas.cr, leftX, r.minY)
-        cairo_line_to(canvas.cr, leftX, bottomY)
-        cairo_line_to(canvas.cr, r.maxX, bottomY)
-        cairo_stroke(canvas.cr)
+        canvas.move(leftX, r.minY)
+        canvas.lineTo(leftX, bottomY)
+        canvas.lineTo(r.maxX, bottomY)
+        canvas.stroke()
 
         // x ticks and labels
         for (v, label) in zip(xt.major, xt.labels) {

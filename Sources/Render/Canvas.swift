@@ -18,18 +18,33 @@ struct TextStyle {
     var color: Color
 }
 
-/// The drawing backend: one cairo context plus one Pango context and layout, owned by a single
-/// render (never shared between threads). Everything is in points, y down.
+/// The drawing interface the renderer draws through, owned by a single render (never shared
+/// between threads). Everything is in points, y down. Two backends: a cairo context (PNG, PDF,
+/// layout queries), or an `SVGWriter` (SVG with text as text), for which the cairo context is a
+/// throwaway recording surface that only measures. Pango measures text for both, so a figure's
+/// layout is the same in every format.
 final class Canvas {
+    /// The cairo context: the drawing target, or only the measuring context under an `svg` backend.
     let cr: OpaquePointer
+    /// The SVG backend, when drawing SVG.
+    let svg: SVGWriter?
     private let pango: OpaquePointer
     private let layout: OpaquePointer
     private var fonts: [String: OpaquePointer] = [:]
+    private var measuringSurface: OpaquePointer?
     let family: String
 
-    init(cr: OpaquePointer, fontFamily: String) {
+    /// Draws SVG into `svg`; cairo only measures.
+    convenience init(svg: SVGWriter, fontFamily: String) {
+        let surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nil)
+        self.init(cr: cairo_create(surface)!, fontFamily: fontFamily, svg: svg)
+        measuringSurface = surface
+    }
+
+    init(cr: OpaquePointer, fontFamily: String, svg: SVGWriter? = nil) {
         _ = fontconfigReady
         self.cr = cr
+        self.svg = svg
         self.family = fontFamily
         pango = pango_cairo_create_context(cr)
         // 1 pt of font size = 1 user unit, whatever the surface; no hinting, so text measures the
@@ -48,6 +63,10 @@ final class Canvas {
         for (_, f) in fonts { pango_font_description_free(f) }
         g_object_unref(UnsafeMutableRawPointer(layout))
         g_object_unref(UnsafeMutableRawPointer(pango))
+        if let measuringSurface {
+            cairo_destroy(cr)
+            cairo_surface_destroy(measuringSurface)
+        }
     }
 
     private func font(size: Double, bold: Bool) -> OpaquePointer {
@@ -105,6 +124,13 @@ final class Canvas {
         case .baseline: dy = -m.baseline
         case .bottom: dy = -m.height
         }
+        if let svg {
+            // The anchor where the line is aligned; rotation about `p`, as cairo does it.
+            let lines = max(1, text.split(separator: "\n", omittingEmptySubsequences: false).count)
+            svg.text(text, x: p.x, baseline: p.y + dy + m.baseline, anchor: h, lineHeight: m.height / Double(lines),
+                     size: style.size, bold: style.bold, color: style.color, angle: angle, pivot: p)
+            return
+        }
         cairo_save(cr)
         cairo_translate(cr, p.x, p.y)
         if angle != 0 { cairo_rotate(cr, -angle) }
@@ -129,76 +155,131 @@ final class Canvas {
         return l
     }
 
-    func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha) }
+    func setColor(_ c: Color) {
+        if let svg { svg.setColor(c); return }
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
 
     func setStroke(color: Color, width: Double, dash: [Double] = [], cap: cairo_line_cap_t = CAIRO_LINE_CAP_BUTT) {
         setColor(color)
+        if let svg {
+            svg.setLineWidth(width); svg.setDash(dash); svg.setJoin(round: true)
+            svg.setCap(round: cap == CAIRO_LINE_CAP_ROUND, square: cap == CAIRO_LINE_CAP_SQUARE)
+            return
+        }
         cairo_set_line_width(cr, width)
         cairo_set_line_cap(cr, cap)
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(dash.count), 0) }
     }
 
+    /// For a line with more vertices than pixel columns: coarse antialiasing and bevelled joins
+    /// (pixels only; see `drawLine`), or back to the defaults.
+    func setDenseLine(_ dense: Bool) {
+        if let svg { svg.setJoin(round: !dense); return }
+        cairo_set_antialias(cr, dense ? CAIRO_ANTIALIAS_FAST : CAIRO_ANTIALIAS_DEFAULT)
+        cairo_set_line_join(cr, dense ? CAIRO_LINE_JOIN_BEVEL : CAIRO_LINE_JOIN_ROUND)
+    }
+
+    // The current path, as in cairo.
+    func move(_ x: Double, _ y: Double) { if let svg { svg.moveTo(x, y) } else { cairo_move_to(cr, x, y) } }
+    func lineTo(_ x: Double, _ y: Double) { if let svg { svg.lineTo(x, y) } else { cairo_line_to(cr, x, y) } }
+    func closePath() { if let svg { svg.closePath() } else { cairo_close_path(cr) } }
+    func newSubPath() { if let svg { svg.newSubPath() } else { cairo_new_sub_path(cr) } }
+    func rectanglePath(_ r: Rect) {
+        if let svg { svg.rectangle(r.x, r.y, r.width, r.height) } else { cairo_rectangle(cr, r.x, r.y, r.width, r.height) }
+    }
+    func arc(_ cx: Double, _ cy: Double, _ r: Double, _ a0: Double, _ a1: Double) {
+        if let svg { svg.arc(cx, cy, r, a0, a1) } else { cairo_arc(cr, cx, cy, r, a0, a1) }
+    }
+    /// Strokes the current path with the current line style (keeping it when `preserve`).
+    func stroke(preserve: Bool = false) {
+        if let svg { svg.stroke(preserve: preserve) } else if preserve { cairo_stroke_preserve(cr) } else { cairo_stroke(cr) }
+    }
+    /// Fills the current path with the current colour (keeping it when `preserve`).
+    func fill(preserve: Bool = false) {
+        if let svg { svg.fill(preserve: preserve) } else if preserve { cairo_fill_preserve(cr) } else { cairo_fill(cr) }
+    }
+    func translate(_ x: Double, _ y: Double) { if let svg { svg.translate(x, y) } else { cairo_translate(cr, x, y) } }
+
+    /// Fills `r` with a vertical gradient, `stops` evenly spaced from the bottom up.
+    func fillVerticalGradient(_ r: Rect, stops: [Color]) {
+        if let svg { svg.fillVerticalGradient(r, stops: stops); return }
+        let pattern = cairo_pattern_create_linear(0, r.maxY, 0, r.minY)
+        for (i, c) in stops.enumerated() {
+            cairo_pattern_add_color_stop_rgba(pattern, Double(i) / Double(max(1, stops.count - 1)), c.red, c.green, c.blue, c.alpha)
+        }
+        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+        cairo_set_source(cr, pattern)
+        cairo_fill(cr)
+        cairo_pattern_destroy(pattern)
+    }
+
+    /// A structural group (SVG only: the panel, a series, a legend entry); pixels ignore it.
+    func beginGroup(_ attributes: [(String, String)]) { svg?.beginGroup(attributes) }
+    func endGroup() { svg?.endGroup() }
+
     func line(_ a: Point, _ b: Point, color: Color, width: Double, dash: [Double] = []) {
         setStroke(color: color, width: width, dash: dash)
-        cairo_move_to(cr, a.x, a.y)
-        cairo_line_to(cr, b.x, b.y)
-        cairo_stroke(cr)
+        move(a.x, a.y)
+        lineTo(b.x, b.y)
+        stroke()
     }
 
     func fill(_ r: Rect, _ color: Color) {
         setColor(color)
-        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
-        cairo_fill(cr)
+        rectanglePath(r)
+        fill()
     }
 
     func roundedRect(_ r: Rect, radius: Double) {
         let rad = min(radius, r.width / 2, r.height / 2)
-        cairo_new_sub_path(cr)
-        cairo_arc(cr, r.maxX - rad, r.minY + rad, rad, -Double.pi / 2, 0)
-        cairo_arc(cr, r.maxX - rad, r.maxY - rad, rad, 0, Double.pi / 2)
-        cairo_arc(cr, r.minX + rad, r.maxY - rad, rad, Double.pi / 2, Double.pi)
-        cairo_arc(cr, r.minX + rad, r.minY + rad, rad, Double.pi, 3 * Double.pi / 2)
-        cairo_close_path(cr)
+        newSubPath()
+        arc(r.maxX - rad, r.minY + rad, rad, -Double.pi / 2, 0)
+        arc(r.maxX - rad, r.maxY - rad, rad, 0, Double.pi / 2)
+        arc(r.minX + rad, r.maxY - rad, rad, Double.pi / 2, Double.pi)
+        arc(r.minX + rad, r.minY + rad, rad, Double.pi, 3 * Double.pi / 2)
+        closePath()
     }
 
     func clip(_ r: Rect) {
+        if let svg { svg.clip(r); return }
         cairo_rectangle(cr, r.x, r.y, r.width, r.height)
         cairo_clip(cr)
     }
 
-    func save() { cairo_save(cr) }
-    func restore() { cairo_restore(cr) }
+    func save() { if let svg { svg.save() } else { cairo_save(cr) } }
+    func restore() { if let svg { svg.restore() } else { cairo_restore(cr) } }
 
     /// Adds a marker path centred at `p` with diameter `d`.
     func symbolPath(_ s: Symbol, at p: Point, size d: Double) {
         let r = d / 2
         switch s {
         case .circle:
-            cairo_new_sub_path(cr)
-            cairo_arc(cr, p.x, p.y, r, 0, 2 * Double.pi)
+            newSubPath()
+            arc(p.x, p.y, r, 0, 2 * Double.pi)
         case .square:
             let a = r * 0.88
-            cairo_rectangle(cr, p.x - a, p.y - a, 2 * a, 2 * a)
+            rectanglePath(Rect(x: p.x - a, y: p.y - a, width: 2 * a, height: 2 * a))
         case .diamond:
             let a = r * 1.2
-            cairo_move_to(cr, p.x, p.y - a); cairo_line_to(cr, p.x + a * 0.8, p.y)
-            cairo_line_to(cr, p.x, p.y + a); cairo_line_to(cr, p.x - a * 0.8, p.y); cairo_close_path(cr)
+            move(p.x, p.y - a); lineTo(p.x + a * 0.8, p.y)
+            lineTo(p.x, p.y + a); lineTo(p.x - a * 0.8, p.y); closePath()
         case .triangle:
             let a = r * 1.25
-            cairo_move_to(cr, p.x, p.y - a)
-            cairo_line_to(cr, p.x + a * 0.866, p.y + a * 0.5)
-            cairo_line_to(cr, p.x - a * 0.866, p.y + a * 0.5)
-            cairo_close_path(cr)
+            move(p.x, p.y - a)
+            lineTo(p.x + a * 0.866, p.y + a * 0.5)
+            lineTo(p.x - a * 0.866, p.y + a * 0.5)
+            closePath()
         case .star:
             let outer = r * 1.45, inner = outer * 0.42
             for i in 0..<10 {
                 let ang = -Double.pi / 2 + Double(i) * Double.pi / 5
                 let rr = i % 2 == 0 ? outer : inner
                 let q = Point(x: p.x + rr * cos(ang), y: p.y + rr * sin(ang))
-                if i == 0 { cairo_move_to(cr, q.x, q.y) } else { cairo_line_to(cr, q.x, q.y) }
+                if i == 0 { move(q.x, q.y) } else { lineTo(q.x, q.y) }
             }
-            cairo_close_path(cr)
+            closePath()
         }
     }
 }

@@ -11,10 +11,15 @@ extension Figure {
     /// figures on pages as vectors). `pixelsPerPoint` tunes decimation and line snapping.
     /// `vector`: for a vector file; false for pixels.
     func draw(on cr: OpaquePointer, origin: Point = Point(x: 0, y: 0), pixelsPerPoint: Double, vector: Bool = true) {
+        draw(on: Canvas(cr: cr, fontFamily: theme.fontFamily), origin: origin, pixelsPerPoint: pixelsPerPoint, vector: vector)
+    }
+
+    /// Draws the figure through `canvas`, either backend. Each panel is a group (SVG) ending
+    /// with its plot area's mapping (`SVGPlotMapping`).
+    func draw(on canvas: Canvas, origin: Point = Point(x: 0, y: 0), pixelsPerPoint: Double, vector: Bool = true) {
         let s = resolvedTextScale
-        let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
-        cairo_save(cr)
-        cairo_translate(cr, origin.x, origin.y)
+        canvas.save()
+        canvas.translate(origin.x, origin.y)
         let frame = Rect(x: 0, y: 0, width: width, height: height)
         if !transparent {
             canvas.fill(frame, theme.background)
@@ -23,10 +28,14 @@ extension Figure {
             let style = TextStyle(size: theme.titleSize * s, bold: true, color: theme.foreground)
             canvas.text(t, at: Point(x: width / 2, y: 8 * s), h: .center, v: .top, style)
         }
-        for (chart, cell) in zip(charts, panelFrames(canvas)) {
-            ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint, vector: vector).draw(in: cell)
+        for (i, (chart, cell)) in zip(charts, panelFrames(canvas)).enumerated() {
+            canvas.beginGroup([("class", "vr-panel"), ("data-panel", "\(i)")])
+            let drawing = ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: pixelsPerPoint,
+                                        vector: vector).draw(in: cell)
+            canvas.svg?.plotMapping(drawing.plot, categorical: chart.heatmap != nil)
+            canvas.endGroup()
         }
-        cairo_restore(cr)
+        canvas.restore()
     }
 
     /// The frames of the panels (row by row) below the figure title, in figure coordinates.
@@ -202,18 +211,17 @@ extension Figure {
         return sink.data
     }
 
-    /// SVG bytes (text drawn as glyph outlines, so the file renders the same everywhere).
+    /// SVG bytes: paths, and text as `<text>` naming its font (editable in Inkscape and
+    /// Illustrator), drawn by varreport's own SVG backend (`SVGWriter`) with the same layout and
+    /// decimation as the PDF.
     public func svgData() throws -> Data {
         try checkSize()
-        let sink = ByteSink()
-        guard let surface = cairo_svg_surface_create_for_stream(byteSinkWrite, Unmanaged.passUnretained(sink).toOpaque(),
-                                                                width, height) else { throw RenderError.cairo("no surface") }
-        defer { cairo_surface_destroy(surface) }
-        try drawVector(on: surface)
-        return renumberSVGIDs(sink.data)
+        let svg = SVGWriter(width: width, height: height, fontFamily: theme.fontFamily)
+        draw(on: Canvas(svg: svg, fontFamily: theme.fontFamily), pixelsPerPoint: OutputFormat.pdf.pixelsPerPoint)
+        return svg.finish()
     }
 
-    /// Draws the figure onto a vector surface (PDF or SVG) and finishes it. Decimation assumes
+    /// Draws the figure onto a vector surface (PDF) and finishes it. Decimation assumes
     /// 2 device pixels per point: 144 dpi at the figure's own size, and more once it is scaled
     /// down into a paper or slide, as standalone figures (often 1600 pt wide) usually are. Every
     /// extra point per column costs file size and writing time (cairo deflates the paths).
@@ -241,30 +249,6 @@ extension Figure {
         guard let f = format ?? OutputFormat(pathExtension: path) else { throw RenderError.unknownFormat(path: path) }
         try writeFileAtomically(try data(f), to: path)
     }
-}
-
-/// Cairo names SVG groups and images after process-wide surface counters ("surface68"), so the
-/// same figure rendered twice differs. Renumbers those ids in order of first appearance.
-func renumberSVGIDs(_ data: Data) -> Data {
-    let text = String(decoding: data, as: UTF8.self)
-    guard let re = try? NSRegularExpression(pattern: "\\b(surface|image|source)([0-9]+)\\b") else { return data }
-    var map: [String: Int] = [:]
-    var next: [String: Int] = [:]
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    let ns = text as NSString
-    var last = 0
-    for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-        let prefix = ns.substring(with: m.range(at: 1))
-        let key = ns.substring(with: m.range)
-        let n: Int
-        if let k = map[key] { n = k } else { n = (next[prefix] ?? 0) + 1; next[prefix] = n; map[key] = n }
-        out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-        out += "\(prefix)\(n)"
-        last = m.range.location + m.range.length
-    }
-    out += ns.substring(from: last)
-    return Data(out.utf8)
 }
 
 /// PNG encoding through libpng, rows a band at a time (RGB for an opaque figure, RGBA for a

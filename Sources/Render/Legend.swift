@@ -1,6 +1,21 @@
 import CCairo
 import Foundation
 
+/// Which series a mark or legend entry belongs to, by its label: the label up to a trailing
+/// parenthesis, so "train/loss_tail (raw)" and "train/loss_tail" are one series (hidden together
+/// from the HTML legend) while "val/loss_tail" is another.
+public enum SeriesKey {
+    public static func of(_ label: String) -> String {
+        for opener in [" (", " \u{FF08}", "\u{FF08}"] {
+            if let r = label.range(of: opener, options: .backwards), label.hasSuffix(opener.hasSuffix("(") ? ")" : "\u{FF09}") {
+                let key = String(label[..<r.lowerBound])
+                if !key.isEmpty { return key }
+            }
+        }
+        return label
+    }
+}
+
 /// The legend: one entry per labelled line, area and point mark (and per band whose label does
 /// not fit in it), in a box put where it hides the least.
 extension ChartRenderer {
@@ -90,20 +105,22 @@ extension ChartRenderer {
         }
         canvas.roundedRect(lr, radius: 3 * s)
         canvas.setColor(theme.legendBackground)
-        cairo_fill_preserve(canvas.cr)
+        canvas.fill(preserve: true)
         canvas.setStroke(color: theme.grid, width: 0.6 * s)
-        cairo_stroke(canvas.cr)
+        canvas.stroke()
         for (i, e) in entries.enumerated() {
+            canvas.beginGroup([("class", "vr-legend-entry"), ("data-series", SeriesKey.of(e.label))])
+            defer { canvas.endGroup() }
             let cy = lr.minY + padY + rowH * (Double(i) + 0.5)
             let kx = lr.minX + padX
             switch e.key {
             case .line(let c, let w, let dash):
                 canvas.setStroke(color: c, width: w, dash: dash, cap: CAIRO_LINE_CAP_ROUND)
-                cairo_move_to(canvas.cr, kx, cy); cairo_line_to(canvas.cr, kx + keyW, cy)
-                cairo_stroke(canvas.cr)
+                canvas.move(kx, cy); canvas.lineTo(kx + keyW, cy)
+                canvas.stroke()
             case .point(let sym, let c, let size):
                 canvas.symbolPath(sym, at: Point(x: kx + keyW / 2, y: cy), size: min(size, rowH * 0.8))
-                canvas.setColor(c); cairo_fill(canvas.cr)
+                canvas.setColor(c); canvas.fill()
             case .swatch(let c):
                 let h = rowH * 0.6
                 canvas.fill(Rect(x: kx, y: cy - h / 2, width: keyW, height: h), c.opacity(max(c.alpha, 0.25)))

@@ -10,6 +10,9 @@ extension ChartRenderer {
         canvas.save()
         canvas.clip(plot.rect)
         for mark in chart.marks {
+            let series = Self.seriesLabel(of: mark).map(SeriesKey.of)
+            if let series { canvas.beginGroup([("class", "vr-series"), ("data-series", series)]) }
+            defer { if series != nil { canvas.endGroup() } }
             switch mark.kind {
             case .heatmap(let m): drawHeatmap(m, plot)
             case .rectangle(let m): drawRectangle(m, plot)
@@ -21,6 +24,16 @@ extension ChartRenderer {
             }
         }
         canvas.restore()
+    }
+
+    /// The label that makes a mark part of a series (lines, bands and points; not rules or text).
+    static func seriesLabel(of mark: any Mark) -> String? {
+        switch mark.kind {
+        case .line(let m): return m.label
+        case .area(let m): return m.label
+        case .point(let m): return m.label
+        case .rule, .rectangle, .text, .heatmap: return nil
+        }
     }
 
     private func drawLine(_ m: LineMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
@@ -42,11 +55,11 @@ extension ChartRenderer {
             var p = plot.point(xs[i], ys[i])
             if p.x.isNaN || p.y.isNaN { pen = false; poly.append(Point(x: .nan, y: .nan)); continue }
             if vector { p = Self.quantized(p) }
-            if pen { cairo_line_to(canvas.cr, p.x, p.y) } else { cairo_move_to(canvas.cr, p.x, p.y); pen = true }
+            if pen { canvas.lineTo(p.x, p.y) } else { canvas.move(p.x, p.y); pen = true }
             poly.append(p)
         }
         if xs.count == 1, let p = poly.first, p.x.isFinite {
-            cairo_line_to(canvas.cr, p.x, p.y)  // a single point shows as a dot (round cap)
+            canvas.lineTo(p.x, p.y)  // a single point shows as a dot (round cap)
         }
         // A line with more points than pixel columns is drawn with cairo's fast antialiasing (a
         // coarser coverage grid): 3 to 4 times quicker for a long noisy polyline, and the same to
@@ -54,15 +67,9 @@ extension ChartRenderer {
         // Its joins are bevelled: a round join is a polygon of its own at every vertex, and at
         // several vertices per pixel the difference is below a pixel.
         let dense = xs.count > buckets
-        if dense {
-            cairo_set_antialias(canvas.cr, CAIRO_ANTIALIAS_FAST)
-            cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_BEVEL)
-        }
-        cairo_stroke(canvas.cr)
-        if dense {
-            cairo_set_antialias(canvas.cr, CAIRO_ANTIALIAS_DEFAULT)
-            cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_ROUND)
-        }
+        if dense { canvas.setDenseLine(true) }
+        canvas.stroke()
+        if dense { canvas.setDenseLine(false) }
         obstacles.lines.append(poly)
     }
 
@@ -84,10 +91,10 @@ extension ChartRenderer {
         func flush() {
             guard run.count >= 2 else { run.removeAll(); return }
             for (i, q) in run.enumerated() {
-                if i == 0 { cairo_move_to(canvas.cr, q.0, q.2) } else { cairo_line_to(canvas.cr, q.0, q.2) }
+                if i == 0 { canvas.move(q.0, q.2) } else { canvas.lineTo(q.0, q.2) }
             }
-            for q in run.reversed() { cairo_line_to(canvas.cr, q.0, q.1) }
-            cairo_close_path(canvas.cr)
+            for q in run.reversed() { canvas.lineTo(q.0, q.1) }
+            canvas.closePath()
             run.removeAll()
         }
         for i in xs.indices {
@@ -98,7 +105,7 @@ extension ChartRenderer {
             if i % 8 == 0 { obstacles.points.append(Point(x: x, y: (yl + yh) / 2)) }
         }
         flush()
-        cairo_fill(canvas.cr)
+        canvas.fill()
     }
 
     private func drawPoints(_ m: PointMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
@@ -109,11 +116,11 @@ extension ChartRenderer {
             canvas.symbolPath(m.symbol, at: p, size: size)
             canvas.setColor(lineInk(m.color))
             if m.outlined {
-                cairo_fill_preserve(canvas.cr)
+                canvas.fill(preserve: true)
                 canvas.setStroke(color: theme.background, width: 0.9 * s)
-                cairo_stroke(canvas.cr)
+                canvas.stroke()
             } else {
-                cairo_fill(canvas.cr)
+                canvas.fill()
             }
             obstacles.boxes.append(Rect(x: p.x - size / 2, y: p.y - size / 2, width: size, height: size))
         }
@@ -179,19 +186,11 @@ extension ChartRenderer {
     func drawColorBar(_ m: HeatmapMark, _ plot: PlotArea) {
         let r = plot.rect
         let bar = Rect(x: r.maxX + 12 * s, y: r.minY, width: 12 * s, height: r.height)
-        let pattern = cairo_pattern_create_linear(0, bar.maxY, 0, bar.minY)
-        let stops = m.colormap.anchors
-        for (i, c) in stops.enumerated() {
-            cairo_pattern_add_color_stop_rgba(pattern, Double(i) / Double(stops.count - 1), c.red, c.green, c.blue, c.alpha)
-        }
-        cairo_rectangle(canvas.cr, bar.x, bar.y, bar.width, bar.height)
-        cairo_set_source(canvas.cr, pattern)
-        cairo_fill(canvas.cr)
-        cairo_pattern_destroy(pattern)
+        canvas.fillVerticalGradient(bar, stops: m.colormap.anchors)
         let aw = theme.axisLineWidth * s
         canvas.setStroke(color: theme.foreground, width: aw * 0.8)
-        cairo_rectangle(canvas.cr, bar.x, bar.y, bar.width, bar.height)
-        cairo_stroke(canvas.cr)
+        canvas.rectanglePath(bar)
+        canvas.stroke()
 
         let t = colorBarTicks(m, height: r.height)
         let mapper = ScaleMapper(scale: .linear, domain: m.resolvedRange, start: bar.maxY, end: bar.minY)

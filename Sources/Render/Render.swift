@@ -25,10 +25,12 @@
 //   (`.auto` picks the corner hiding the least data), rule labels, annotations. `ChartRenderer`
 //   draws a panel in that order (ChartRenderer.swift); its parts are in ChartLayout.swift,
 //   Axes.swift, MarkDrawing.swift, TextPlacement.swift and Legend.swift.
-// - Backends: cairo image (PNG at any scale), PDF (vector, text stays text) and SVG surfaces,
-//   all through the same drawing code. `Figure.render(to:format:)` writes a file atomically,
-//   `Figure.data(_:)` returns bytes. Same input, same bytes: PDF dates are fixed, SVG ids
-//   renumbered.
+// - Backends behind `Canvas`, all through the same drawing code: cairo image (PNG at any scale)
+//   and PDF (vector, text stays text) surfaces, and varreport's own `SVGWriter` (cairo's SVG
+//   writes glyph outlines; ours writes `<text>` naming the font, and groups per panel and series
+//   for the HTML report's script). `Figure.render(to:format:)` writes a file atomically,
+//   `Figure.data(_:)` returns bytes. Same input, same bytes: PDF dates are fixed, SVG ids count
+//   from 1 in each file.
 // - `PDFDocument` flows headings (with PDF bookmarks), Pango-markup paragraphs, tables that break
 //   across pages, and figures (as vectors) onto A4 pages with "page N of M" footers.
 //

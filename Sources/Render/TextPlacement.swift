@@ -60,7 +60,7 @@ extension ChartRenderer {
     private func haloBox(_ r: Rect) {
         canvas.roundedRect(r, radius: 2 * s)
         canvas.setColor(theme.legendBackground)
-        cairo_fill(canvas.cr)
+        canvas.fill()
     }
 
     /// A rule's label: above or below either end of a horizontal rule, or beside the top or the

@@ -75,7 +75,7 @@ import Testing
         // Find red stroked paths "M x0 y L x1 y" and check one is horizontal at the rule's y.
         var found = false
         for element in svg.components(separatedBy: "<path").dropFirst() {
-            guard element.contains("stroke:rgb(100%,0%,0%)"),
+            guard element.contains("stroke=\"#FF0000\""),
                   let dStart = element.range(of: " d=\"") else { continue }
             let d = element[dStart.upperBound...].prefix { $0 != "\"" }
             let nums = d.split(whereSeparator: { $0 == " " || $0 == "M" || $0 == "L" }).compactMap { Double($0) }
@@ -96,7 +96,7 @@ import Testing
         let chart = Chart(x: Axis("step"), y: Axis("value"), marks: [LineMark(xs: xs, ys: ys, color: color)])
         let svg = String(decoding: try Figure(chart, width: 613, height: 377).svgData(), as: UTF8.self)
         var vertices: [Double] = []
-        for element in svg.components(separatedBy: "<path").dropFirst() where element.contains("stroke:rgb(20%,40%,60%)") {
+        for element in svg.components(separatedBy: "<path").dropFirst() where element.contains("stroke=\"#336699\"") {
             guard let dStart = element.range(of: " d=\"") else { continue }
             let d = element[dStart.upperBound...].prefix { $0 != "\"" }
             vertices += d.split(whereSeparator: { $0 == " " || $0 == "M" || $0 == "L" }).compactMap { Double($0) }
