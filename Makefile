@@ -1,8 +1,9 @@
 # varreport: `make demo` and `make test` do all the set-up on a fresh Debian machine with Swift.
 
 SWIFT        ?= swift
-# System packages the build and the tests need (Debian names).
-APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils librsvg2-bin
+# System packages the build and the tests need (Debian names): librsvg2-bin and chromium are for the
+# tests only (the SVG backend against cairo's pixels; the HTML report's script in a real browser).
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-wqy-microhei poppler-utils librsvg2-bin chromium
 RELEASE_BIN  := .build/release/varreport
 
 .PHONY: all deps build release demo test test-cluster bench fuzz fuzz-smoke clean examples templates

@@ -48,6 +48,9 @@ public struct Theme: Sendable, Hashable {
         self.lineContrast = lineContrast; self.textContrast = textContrast
     }
 
+    /// A dark background (light text): the HTML page around such figures is dark too.
+    public var isDark: Bool { background.relativeLuminance < 0.18 }
+
     /// `color` as drawn on this theme's background: unchanged when its contrast reaches `minimum`,
     /// otherwise mixed towards white (on a dark background) or black (on a light one) just far
     /// enough, so the hue that names a series stays and the line or label can be seen. Alpha is
@@ -55,7 +58,7 @@ public struct Theme: Sendable, Hashable {
     public func legible(_ color: Color, minimum: Double) -> Color {
         let opaque = color.opacity(1)
         guard minimum > 1, opaque.contrast(with: background) < minimum else { return color }
-        let target: Color = background.relativeLuminance < 0.18 ? .white : .black
+        let target: Color = isDark ? .white : .black
         var lo = 0.0, hi = 1.0
         for _ in 0..<24 {
             let mid = (lo + hi) / 2

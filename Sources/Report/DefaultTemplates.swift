@@ -5,19 +5,21 @@ enum DefaultTemplates {
     static let all: [String: String] = [
         "compare.html": ####"""
 <!DOCTYPE html>
-<html lang="en">
+<html lang="en" data-theme="{{page_theme}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {{{script_hash}}}">
 <title>Run comparison: {{run_names}}</title>
 <style>
 :root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --card: #f6f7f9; --line: #dfe3e8;
-        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; }
+        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; color-scheme: light; }
+:root[data-theme="dark"] { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+        --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; color-scheme: dark; }
 @media (prefers-color-scheme: dark) {
-  :root { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
-          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; }
-  .figure svg { background: #ffffff; border-radius: 6px; }
+  :root:not([data-theme="light"]) { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; color-scheme: dark; }
+  :root:not([data-theme="dark"]) .figure svg { background: #ffffff; border-radius: 6px; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
@@ -30,8 +32,13 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 a { color: var(--accent); }
-.figure { margin: 16px 0 28px; }
-.figure svg { width: 100%; height: auto; display: block; }
+.figure { margin: 16px 0 28px; position: relative; }
+.figure .plot { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.figure svg { width: 100%; height: auto; display: block; min-width: var(--min-w, 0); touch-action: pan-x pan-y; }
+.vr-tip { position: absolute; z-index: 2; pointer-events: none; width: max-content; max-width: min(320px, 92%); padding: 6px 9px; border-radius: 6px;
+          font-size: .85rem; line-height: 1.35; color: var(--fg); background: var(--card); border: 1px solid var(--line);
+          box-shadow: 0 2px 8px rgba(0, 0, 0, .18); font-variant-numeric: tabular-nums; }
+.vr-tip strong { display: block; font-weight: 600; word-break: break-all; }
 .figure figcaption { color: var(--muted); font-size: .9rem; margin-top: 4px; }
 .callout { margin: 16px 0; padding: 12px 16px; border-radius: 8px; background: var(--card); border-left: 6px solid var(--accent); }
 footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
@@ -69,12 +76,14 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 <h2>Figures</h2>
 {{#figures}}<figure class="figure" id="{{id}}">
-{{#has_svg}}{{{svg}}}{{/has_svg}}{{^has_svg}}<img src="{{png}}" alt="{{title}}">{{/has_svg}}
+{{#has_svg}}<div class="plot" style="--min-w: {{min_width}}px">{{{svg}}}</div>{{/has_svg}}{{^has_svg}}<img src="{{png}}" alt="{{title}}">{{/has_svg}}
+{{#has_hover}}<script type="application/json" class="vr-data">{{{hover_json}}}</script>{{/has_hover}}
 <figcaption>{{caption}}</figcaption>
 </figure>
 {{/figures}}
 <footer>Made by {{tool.name}} {{tool.version}}.</footer>
 </main>
+<script>{{{interactive_script}}}</script>
 </body>
 </html>
 
@@ -124,20 +133,24 @@ The runs' logs state the same config (or none).
 """####,
         "report.html": ####"""
 <!DOCTYPE html>
-<html lang="{{lang}}">
+<html lang="{{lang}}" data-theme="{{page_theme}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {{{script_hash}}}">
 {{#live}}<meta http-equiv="refresh" content="{{seconds}}">{{/live}}
 <title>{{labels.report_title}}: {{run.name}}</title>
 <style>
 :root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --card: #f6f7f9; --line: #dfe3e8;
-        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; }
+        --ok: #1a7f37; --warn: #b26a00; --bad: #c62828; --accent: #0072b2; color-scheme: light; }
+/* Dark when the figures were drawn dark (--theme dark), or when the reader's system is dark; light
+   figures then sit on their own white card. */
+:root[data-theme="dark"] { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+        --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; color-scheme: dark; }
 @media (prefers-color-scheme: dark) {
-  :root { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
-          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; }
-  .figure svg { background: #ffffff; border-radius: 6px; }
+  :root:not([data-theme="light"]) { --fg: #e8eaed; --muted: #9aa0a6; --bg: #15171a; --card: #1f2226; --line: #33373d;
+          --ok: #3fb950; --warn: #e3a008; --bad: #f85149; --accent: #56b4e9; color-scheme: dark; }
+  :root:not([data-theme="dark"]) .figure svg { background: #ffffff; border-radius: 6px; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif;
@@ -158,13 +171,21 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.wrap { white-space: normal; word-break: break-all; }
+/* Long paths and warnings break anywhere rather than widen the page on a phone. */
+.wrap, .muted { overflow-wrap: anywhere; }
 ul.findings { list-style: none; padding: 0; }
 ul.findings li { margin: 8px 0; padding: 10px 12px; border-radius: 8px; background: var(--card); border-left: 4px solid var(--accent); }
 ul.findings li.warning { border-color: var(--warn); } ul.findings li.critical { border-color: var(--bad); }
 .sev { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin-right: 6px; }
 .rec { display: block; margin-top: 4px; color: var(--muted); }
-.figure { margin: 16px 0 28px; }
-.figure svg { width: 100%; height: auto; display: block; }
+.figure { margin: 16px 0 28px; position: relative; }
+/* Below its narrowest legible width (tick labels 9 px) a figure scrolls sideways, not shrinks. */
+.figure .plot { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.figure svg { width: 100%; height: auto; display: block; min-width: var(--min-w, 0); touch-action: pan-x pan-y; }
+.vr-tip { position: absolute; z-index: 2; pointer-events: none; width: max-content; max-width: min(320px, 92%); padding: 6px 9px; border-radius: 6px;
+          font-size: .85rem; line-height: 1.35; color: var(--fg); background: var(--card); border: 1px solid var(--line);
+          box-shadow: 0 2px 8px rgba(0, 0, 0, .18); font-variant-numeric: tabular-nums; }
+.vr-tip strong { display: block; font-weight: 600; word-break: break-all; }
 .figure figcaption { color: var(--muted); font-size: .9rem; margin-top: 4px; }
 footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 @media (max-width: 600px) { body { font-size: 15px; } h1 { font-size: 1.3rem; } th, td { padding: 5px 6px; } }
@@ -209,7 +230,8 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 <h2>{{labels.figures}}</h2>
 {{#figures}}<figure class="figure" id="fig-{{id}}">
-{{#has_svg}}{{{svg}}}{{/has_svg}}
+{{#has_svg}}<div class="plot" style="--min-w: {{min_width}}px">{{{svg}}}</div>{{/has_svg}}
+{{#has_hover}}<script type="application/json" class="vr-data">{{{hover_json}}}</script>{{/has_hover}}
 <figcaption><strong>{{title}}.</strong> {{caption}} {{labels.figure_data}}: <a href="{{data_csv}}">CSV</a>, <a href="{{data_json}}">JSON</a>.</figcaption>
 </figure>
 {{/figures}}
@@ -237,6 +259,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: .85rem; }
 
 <footer>{{labels.generated_by}} {{tool.version}}</footer>
 </main>
+<script>{{{interactive_script}}}</script>
 </body>
 </html>
 

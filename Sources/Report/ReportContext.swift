@@ -11,7 +11,10 @@ public enum ReportContext {
     /// The template context of `model`; `figures` are the figure files written for it.
     /// `liveRefreshSeconds`: the report of a run still being watched (`varreport watch -o`),
     /// which the HTML page reloads every so many seconds (key `live`, absent once it has ended).
-    public static func make(model: ReportModel, figures: [FigureOutput], liveRefreshSeconds: Int? = nil) -> [String: Any] {
+    /// `darkPage`: the figures were drawn on the dark theme, so the page is dark too (key
+    /// `page_theme`); otherwise it follows the reader's OS preference.
+    public static func make(model: ReportModel, figures: [FigureOutput], liveRefreshSeconds: Int? = nil,
+                            darkPage: Bool = false) -> [String: Any] {
         let summary = model.summary
         let findings = model.findings.map { f -> [String: Any] in
             [
@@ -63,12 +66,7 @@ public enum ReportContext {
             "overfitting": overfittingContext(summary.overfitting),
             "early_stop": summary.earlyStop.map(earlyStopContext) as Any,
             "has_early_stop": summary.earlyStop != nil,
-            "figures": figures.map { f -> [String: Any] in
-                ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "",
-                 "has_svg": f.svg != nil,
-                 // The data behind it (FigureOutput.writeData), beside the PNG.
-                 "data_csv": "figures/\(f.id).csv", "data_json": "figures/\(f.id).json"]
-            },
+            "figures": figures.map { figureEntry($0) },
             "config": config,
             "has_config": !config.isEmpty,
             "sources": sources,
@@ -76,7 +74,25 @@ public enum ReportContext {
             "has_warnings": warningsTotal > 0,
         ]
         if let seconds = liveRefreshSeconds { context["live"] = ["seconds": seconds] }
+        context.merge(pageKeys(darkPage: darkPage)) { _, new in new }
         return context
+    }
+
+    /// A figure as every HTML and Markdown template sees it.
+    static func figureEntry(_ f: FigureOutput) -> [String: Any] {
+        ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "",
+         "has_svg": f.svg != nil,
+         // The points its tooltips answer from (HoverData), and its narrowest legible width.
+         "hover_json": f.hover ?? "", "has_hover": f.hover != nil, "min_width": f.minimumWidth,
+         // The data behind it (FigureOutput.writeData), beside the PNG.
+         "data_csv": "figures/\(f.id).csv", "data_json": "figures/\(f.id).json"]
+    }
+
+    /// The keys of the HTML page itself: its one script, the content-security-policy source that
+    /// allows it, and its colour scheme (`dark` when the figures are, else the reader's choice).
+    static func pageKeys(darkPage: Bool) -> [String: Any] {
+        ["interactive_script": InteractiveScript.source, "script_hash": InteractiveScript.contentSecurityPolicyHash,
+         "page_theme": darkPage ? "dark" : "auto"]
     }
 
     static func runContext(_ model: ReportModel) -> [String: Any] {

@@ -60,13 +60,17 @@ public struct ReportWriter: Sendable {
             try AtomicFile.createFolder(staging + "/figures")
             let model = ReportModel(summary: summary, language: settings.language)
             let named = VARFigures.all(run: run, model: model, settings: settings.figures)
-            let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
-                                                                inlineSVG: settings.writeHTML, idPrefix: "f", progress: progress)
+            let x = XMapping(run: run, requested: settings.figures.xAxis)
+            let (outputs, figurePaths) = try FigureOutput.write(
+                named, into: staging, pngScale: settings.pngScale, inlineSVG: settings.writeHTML, idPrefix: "f",
+                hover: (HoverData.XContext(unit: x.unit, iterationsPerEpoch: x.iterationsPerEpoch), FigureWords(language: model.language)),
+                progress: progress)
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
             written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
             try AtomicFile.write(try SummaryJSON.encode(summary), to: staging + "/summary.json")
             written.append("summary.json")
-            let context = ReportContext.make(model: model, figures: outputs, liveRefreshSeconds: settings.liveRefreshSeconds)
+            let context = ReportContext.make(model: model, figures: outputs, liveRefreshSeconds: settings.liveRefreshSeconds,
+                                             darkPage: settings.figures.theme.isDark)
             let (markdown, html) = try templates.writePages("report", context, into: staging,
                                                             markdown: settings.writeMarkdown, html: settings.writeHTML)
             if markdown != nil { written.append("report.md"); files.markdown = dir + "/report.md" }

@@ -23,11 +23,13 @@ public struct CompareWriter: Sendable {
                                    lockWaitSeconds: settings.lockWaitSeconds) { staging in
             try AtomicFile.createFolder(staging + "/figures")
             let named = CompareFigures.all(c, settings: settings.figures)
-            let (outputs, figurePaths) = try FigureOutput.write(named, into: staging, pngScale: settings.pngScale,
-                                                                inlineSVG: settings.writeHTML, idPrefix: "c")
+            let (outputs, figurePaths) = try FigureOutput.write(
+                named, into: staging, pngScale: settings.pngScale, inlineSVG: settings.writeHTML, idPrefix: "c",
+                hover: (HoverData.XContext(unit: settings.figures.xAxis, iterationsPerEpoch: nil), FigureWords(language: .en)))
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
             written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
-            let context = Self.context(c, figures: outputs, xAxis: settings.figures.xAxis)
+            var context = Self.context(c, figures: outputs, xAxis: settings.figures.xAxis)
+            context.merge(ReportContext.pageKeys(darkPage: settings.figures.theme.isDark)) { _, new in new }
             let (markdown, html) = try templates.writePages("compare", context, into: staging,
                                                             markdown: settings.writeMarkdown, html: settings.writeHTML)
             if markdown != nil { written.append("compare.md") }
@@ -56,9 +58,7 @@ public struct CompareWriter: Sendable {
             },
             "config": config.map { ["key": $0.key, "values": $0.values] as [String: Any] },
             "has_config": !config.isEmpty,
-            "figures": figures.map { f in
-                ["id": f.id, "title": f.title, "caption": f.caption, "png": f.pngPath, "svg": f.svg ?? "", "has_svg": f.svg != nil] as [String: Any]
-            },
+            "figures": figures.map(ReportContext.figureEntry),
         ]
     }
 

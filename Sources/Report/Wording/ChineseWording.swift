@@ -454,6 +454,8 @@ struct ChineseWording: ReportWording {
         "restart": "重启",
         "spike": "尖峰",
         "(smoothed)": "（平滑）",
+        "raw": "原始值",
+        "smoothed": "平滑值",
         "(per epoch)": "（每轮）",
         "(console, 2 digits)": "（控制台，两位有效数字）",
         "faint: the console's rounded tlr, where no exact value was logged": "浅色：控制台四舍五入的 tlr，仅在没有精确值处",
