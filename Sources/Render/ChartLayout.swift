@@ -103,8 +103,50 @@ extension ChartRenderer {
         var labels: [String]
     }
 
-    /// Computes the plot area for `frame` (exposed for tests and for callers that overlay marks).
-    func layout(in frame: Rect) -> (plot: PlotArea, xTicks: AxisTicks, yTicks: AxisTicks, titleTop: Double) {
+    /// Where everything of a chart goes, decided before anything is drawn.
+    struct FinalLayout {
+        var plot: PlotArea
+        var xTicks: AxisTicks
+        var yTicks: AxisTicks
+        var titleTop: Double
+        /// The band above the plot the legend's rows go in, when no place inside is free.
+        var legendBand: Rect?
+        /// The rules (indices into `TextLayers.rules`) whose label would hide data wherever it
+        /// went beside them: they are told by a legend entry instead.
+        var rulesInLegend: Set<Int>
+    }
+
+    /// The layout the chart is drawn with: `layout(in:)`, with the rule labels that have no free
+    /// place moved into the legend, and, when no place inside the plot is free for the legend, a
+    /// band above the plot for its rows. Judged at one vector point per column whatever the
+    /// output, so PNG, PDF and SVG agree.
+    func finalLayout(in frame: Rect) -> FinalLayout {
+        let first = layout(in: frame)
+        var result = FinalLayout(plot: first.plot, xTicks: first.xTicks, yTicks: first.yTicks, titleTop: first.titleTop,
+                                 legendBand: nil, rulesInLegend: [])
+        guard chart.legend != .none else { return result }
+        let texts = TextLayers(chart.marks)
+        let judge = ChartRenderer(chart: chart, canvas: canvas, theme: theme, s: s, pixelsPerPoint: 1, vector: true)
+        // The rule labels where `draw` will place them (before the legend).
+        var obstacles = judge.markObstacles(first.plot)
+        for (i, (m, label)) in texts.rules.enumerated() {
+            var trial = obstacles
+            let box = judge.drawRuleLabel(m, label, first.plot, &trial, draw: false)
+            if let box, obstacles.hides(box, share: Self.insideLegendShare) { result.rulesInLegend.insert(i) } else { obstacles = trial }
+        }
+        guard chart.legend == .auto else { return result }
+        let entries = legendEntries() + bandSwatches(texts.bands, first.plot) + ruleEntries(texts.rules, result.rulesInLegend)
+        guard !entries.isEmpty, obstacles.hides(insideLegendPlace(entries, first.plot, obstacles).rect, share: Self.insideLegendShare)
+        else { return result }
+        let height = legendRows(entries, width: first.plot.rect.width).height
+        let l = layout(in: frame, legendHeight: height)
+        result.plot = l.plot; result.xTicks = l.xTicks; result.yTicks = l.yTicks; result.titleTop = l.titleTop
+        result.legendBand = Rect(x: l.plot.rect.minX, y: l.plot.rect.minY - height, width: l.plot.rect.width, height: height)
+        return result
+    }
+
+    /// Computes the plot area for `frame`, leaving `legendHeight` above it for a legend's rows.
+    func layout(in frame: Rect, legendHeight: Double = 0) -> (plot: PlotArea, xTicks: AxisTicks, yTicks: AxisTicks, titleTop: Double) {
         let domains = ChartDomains(chart: chart)
         let pad = 8 * s
         var top = frame.minY + pad
@@ -113,6 +155,7 @@ extension ChartRenderer {
         if let t = chart.subtitle { top += canvas.measure(t, subtitleStyle).height }
         if chart.title != nil || chart.subtitle != nil { top += 8 * s }
         else { top += 4 * s }  // room for the top tick label's upper half
+        top += legendHeight
 
         let tickLabelH = canvas.measure("0", tickStyle).height
         var bottom = pad + tickLength + 2 * s + tickLabelH

@@ -36,6 +36,8 @@ struct ChartRenderer {
         var plot: PlotArea
         /// The legend box, if one was drawn.
         var legend: Rect?
+        /// The legend is in rows above the plot (no place inside was free).
+        var legendOutside: Bool
         /// Boxes of the text placed on the plot (band and rule labels, legend, annotations).
         var texts: [Rect]
     }
@@ -43,7 +45,8 @@ struct ChartRenderer {
     /// Draws the whole chart into `frame`.
     @discardableResult
     func draw(in frame: Rect) -> Drawing {
-        let (plot, xTicks, yTicks, titleTop) = layout(in: frame)
+        let final = finalLayout(in: frame)
+        let (plot, xTicks, yTicks, titleTop, legendBand) = (final.plot, final.xTicks, final.yTicks, final.titleTop, final.legendBand)
         let heat = chart.heatmap  // its rows replace the y axis; it has a colour bar
 
         drawTitles(frame, plot, top: titleTop)
@@ -56,18 +59,23 @@ struct ChartRenderer {
         drawAxes(plot, xTicks, yTicks, categorical: heat != nil)
         if let heat { drawColorBar(heat, plot) }
 
-        // Text layers, each avoiding those placed before it: band labels, legend (where it hides
-        // the least), rule labels, annotations.
+        // Text layers, each avoiding those placed before it, the most tied to a place first: band
+        // labels, rule labels, legend (where it hides the least, or above the plot when every
+        // place inside would hide data), the marks of values beyond a fixed y range, annotations.
         let texts = TextLayers(chart.marks)
         let legendSwatches = placeBandLabels(texts.bands, plot, &obstacles)
+        for (i, (m, label)) in texts.rules.enumerated() where !final.rulesInLegend.contains(i) { drawRuleLabel(m, label, plot, &obstacles) }
         var legendRect: Rect? = nil
         if chart.legend != .none {
-            let entries = legendEntries() + legendSwatches
-            if !entries.isEmpty { legendRect = drawLegend(entries, plot, &obstacles) }
+            let entries = legendEntries() + legendSwatches + ruleEntries(texts.rules, final.rulesInLegend)
+            if !entries.isEmpty {
+                let inside = legendBand == nil ? insideLegendPlace(entries, plot, obstacles).rect : nil
+                legendRect = drawLegend(entries, inside: inside, band: legendBand, &obstacles)
+            }
         }
-        for (m, label) in texts.rules { drawRuleLabel(m, label, plot, &obstacles) }
+        drawExcursions(plot, &obstacles)
         for m in texts.annotations { drawAnnotation(m, plot, &obstacles) }
-        return Drawing(plot: plot, legend: legendRect, texts: obstacles.texts)
+        return Drawing(plot: plot, legend: legendRect, legendOutside: legendBand != nil, texts: obstacles.texts)
     }
 
     /// The panel's title and subtitle from `top`, left-aligned with the plot area.

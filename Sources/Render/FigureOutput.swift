@@ -67,7 +67,7 @@ extension Figure {
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
         let cell = panelFrames(canvas)[index]
         return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1, vector: true)
-            .layout(in: cell).plot
+            .finalLayout(in: cell).plot
     }
 
     /// Draws every panel onto a throwaway recording surface and reports where the plot areas,

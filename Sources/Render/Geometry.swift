@@ -40,14 +40,17 @@ public struct Rect: Sendable, Hashable {
     }
 
     /// Whether the segment a-b crosses or touches this rectangle (Liang-Barsky clipping).
-    func intersectsSegment(_ a: Point, _ b: Point) -> Bool {
+    func intersectsSegment(_ a: Point, _ b: Point) -> Bool { clippedLength(a, b) != nil }
+
+    /// The length of segment a-b inside the rectangle (Liang-Barsky), or nil when it misses.
+    func clippedLength(_ a: Point, _ b: Point) -> Double? {
         var t0 = 0.0, t1 = 1.0
         let dx = b.x - a.x, dy = b.y - a.y
         for (p, q) in [(-dx, a.x - minX), (dx, maxX - a.x), (-dy, a.y - minY), (dy, maxY - a.y)] {
-            if p == 0 { if q < 0 { return false } else { continue } }
+            if p == 0 { if q < 0 { return nil } else { continue } }
             let r = q / p
-            if p < 0 { if r > t1 { return false }; if r > t0 { t0 = r } } else { if r < t0 { return false }; if r < t1 { t1 = r } }
+            if p < 0 { if r > t1 { return nil }; if r > t0 { t0 = r } } else { if r < t0 { return nil }; if r < t1 { t1 = r } }
         }
-        return true
+        return (t1 - t0) * (dx * dx + dy * dy).squareRoot()
     }
 }

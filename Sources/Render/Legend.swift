@@ -50,22 +50,48 @@ extension ChartRenderer {
         return out
     }
 
-    /// Draws the legend box at the chart's placement (`.auto`: the candidate that covers the
-    /// least), adds it to the obstacles and returns it.
-    func drawLegend(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: inout Obstacles) -> Rect {
-        let r = plot.rect
+    /// Legend entries for the rules whose label had no free place beside them (`FinalLayout`).
+    func ruleEntries(_ rules: [(RuleMark, String)], _ chosen: Set<Int>) -> [LegendEntry] {
+        rules.enumerated().filter { chosen.contains($0.offset) }.map { _, rule in
+            let (m, label) = rule
+            let w = m.width * s
+            return LegendEntry(label: label, key: .line(m.color.map(lineInk) ?? theme.secondaryForeground, w, m.dash.pattern(scale: s)))
+        }
+    }
+
+    /// The measures every legend layout shares.
+    struct LegendMetrics {
+        var style: TextStyle
+        var rowHeight, keyWidth, gap, padX, padY: Double
+        var textWidths: [Double]
+        /// The inside box: one entry per row.
+        var boxSize: (width: Double, height: Double) {
+            (padX * 2 + keyWidth + gap + (textWidths.max() ?? 0), padY * 2 + rowHeight * Double(textWidths.count))
+        }
+    }
+
+    func legendMetrics(_ entries: [LegendEntry]) -> LegendMetrics {
         let style = TextStyle(size: theme.labelSize * s, color: theme.foreground)
-        let rowH = canvas.measure("Ag", style).height * 1.2
-        let keyW = 20 * s, gap = 6 * s, padX = 7 * s, padY = 5 * s
-        let textW = entries.map { canvas.measure($0.label, style).width }.max() ?? 0
-        let box = (w: padX * 2 + keyW + gap + textW, h: padY * 2 + rowH * Double(entries.count))
+        return LegendMetrics(style: style, rowHeight: canvas.measure("Ag", style).height * 1.2, keyWidth: 20 * s, gap: 6 * s,
+                             padX: 7 * s, padY: 5 * s, textWidths: entries.map { canvas.measure($0.label, style).width })
+    }
+
+    /// The most of any curve's length a legend inside the plot may lie over before it goes above
+    /// the plot instead (it may cover no marker at all).
+    static let insideLegendShare = 0.01
+
+    /// Where the legend goes inside the plot at the chart's placement (`.auto`: the candidate that
+    /// covers the least), with what it would cover.
+    func insideLegendPlace(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: Obstacles) -> (rect: Rect, cost: Double) {
+        let r = plot.rect
+        let box = legendMetrics(entries).boxSize
         let inset = 6 * s
         func rect(_ p: LegendPlacement) -> Rect {
             switch p {
-            case .topLeft: return Rect(x: r.minX + inset, y: r.minY + inset, width: box.w, height: box.h)
-            case .bottomLeft: return Rect(x: r.minX + inset, y: r.maxY - inset - box.h, width: box.w, height: box.h)
-            case .bottomRight: return Rect(x: r.maxX - inset - box.w, y: r.maxY - inset - box.h, width: box.w, height: box.h)
-            default: return Rect(x: r.maxX - inset - box.w, y: r.minY + inset, width: box.w, height: box.h)
+            case .topLeft: return Rect(x: r.minX + inset, y: r.minY + inset, width: box.width, height: box.height)
+            case .bottomLeft: return Rect(x: r.minX + inset, y: r.maxY - inset - box.height, width: box.width, height: box.height)
+            case .bottomRight: return Rect(x: r.maxX - inset - box.width, y: r.maxY - inset - box.height, width: box.width, height: box.height)
+            default: return Rect(x: r.maxX - inset - box.width, y: r.minY + inset, width: box.width, height: box.height)
             }
         }
         // Each corner, and the same corner moved clear of text already there (e.g. below a band
@@ -83,51 +109,82 @@ extension ChartRenderer {
             }
             return out
         }
-        var lr: Rect
-        if chart.legend == .auto {
-            var best: (Rect, Double)? = nil
-            // The corners first (they win a tie), then the middles of the top and bottom edges,
-            // which a crowded panel often leaves clearer (above a falling loss, below a rising
-            // accuracy).
-            var all = [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight].flatMap(candidates)
-            for corner in [rect(.topRight), rect(.bottomRight)] {
-                var middle = corner
-                middle.x = r.midX - box.w / 2
-                if r.contains(middle) { all.append(middle) }
-            }
-            for c in all {
-                let cost = obstacles.cost(c)
-                if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
-            }
-            lr = best!.0
-        } else {
-            lr = candidates(chart.legend).last!
+        guard chart.legend == .auto else {
+            let c = candidates(chart.legend).last!
+            return (c, obstacles.cost(c))
         }
-        canvas.roundedRect(lr, radius: 3 * s)
-        canvas.setColor(theme.legendBackground)
-        canvas.fill(preserve: true)
-        canvas.setStroke(color: theme.grid, width: 0.6 * s)
-        canvas.stroke()
-        for (i, e) in entries.enumerated() {
+        var best: (Rect, Double)? = nil
+        // The corners first (they win a tie), then the middles of the top and bottom edges,
+        // which a crowded panel often leaves clearer (above a falling loss, below a rising
+        // accuracy).
+        var all = [LegendPlacement.topRight, .topLeft, .bottomLeft, .bottomRight].flatMap(candidates)
+        for corner in [rect(.topRight), rect(.bottomRight)] {
+            var middle = corner
+            middle.x = r.midX - box.width / 2
+            if r.contains(middle) { all.append(middle) }
+        }
+        for c in all {
+            let cost = obstacles.cost(c)
+            if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
+        }
+        return best!
+    }
+
+    /// The rows of a legend laid out across `width` above the plot: entries left to right,
+    /// wrapping; returns each entry's origin (relative to the band's top left) and the height.
+    func legendRows(_ entries: [LegendEntry], width: Double) -> (origins: [Point], height: Double) {
+        let m = legendMetrics(entries)
+        let spacing = 14 * s
+        var x = 0.0, row = 0
+        var origins: [Point] = []
+        for w in m.textWidths {
+            let entryW = m.keyWidth + m.gap + w
+            if x > 0, x + entryW > width { x = 0; row += 1 }
+            origins.append(Point(x: x, y: Double(row) * m.rowHeight))
+            x += entryW + spacing
+        }
+        return (origins, Double(row + 1) * m.rowHeight + 4 * s)
+    }
+
+    /// Draws the legend: in a box inside the plot at `inside`, or, with `band`, in rows above the
+    /// plot, where it hides nothing. Returns the rectangle it takes.
+    func drawLegend(_ entries: [LegendEntry], inside: Rect?, band: Rect?, _ obstacles: inout Obstacles) -> Rect {
+        let m = legendMetrics(entries)
+        var keys: [Point] = []
+        let area: Rect
+        if let band {
+            let rows = legendRows(entries, width: band.width)
+            keys = rows.origins.map { Point(x: band.minX + $0.x, y: band.minY + $0.y + m.rowHeight / 2) }
+            area = band
+        } else {
+            let lr = inside!
+            canvas.roundedRect(lr, radius: 3 * s)
+            canvas.setColor(theme.legendBackground)
+            canvas.fill(preserve: true)
+            canvas.setStroke(color: theme.grid, width: 0.6 * s)
+            canvas.stroke()
+            keys = entries.indices.map { Point(x: lr.minX + m.padX, y: lr.minY + m.padY + m.rowHeight * (Double($0) + 0.5)) }
+            area = lr
+            obstacles.texts.append(lr)
+        }
+        for (e, key) in zip(entries, keys) {
             canvas.beginGroup([("class", "vr-legend-entry"), ("data-series", SeriesKey.of(e.label))])
             defer { canvas.endGroup() }
-            let cy = lr.minY + padY + rowH * (Double(i) + 0.5)
-            let kx = lr.minX + padX
+            let kx = key.x, cy = key.y, keyW = m.keyWidth
             switch e.key {
             case .line(let c, let w, let dash):
                 canvas.setStroke(color: c, width: w, dash: dash, cap: CAIRO_LINE_CAP_ROUND)
                 canvas.move(kx, cy); canvas.lineTo(kx + keyW, cy)
                 canvas.stroke()
             case .point(let sym, let c, let size):
-                canvas.symbolPath(sym, at: Point(x: kx + keyW / 2, y: cy), size: min(size, rowH * 0.8))
+                canvas.symbolPath(sym, at: Point(x: kx + keyW / 2, y: cy), size: min(size, m.rowHeight * 0.8))
                 canvas.setColor(c); canvas.fill()
             case .swatch(let c):
-                let h = rowH * 0.6
+                let h = m.rowHeight * 0.6
                 canvas.fill(Rect(x: kx, y: cy - h / 2, width: keyW, height: h), c.opacity(max(c.alpha, 0.25)))
             }
-            canvas.text(e.label, at: Point(x: kx + keyW + gap, y: cy), h: .left, v: .middle, style)
+            canvas.text(e.label, at: Point(x: kx + keyW + m.gap, y: cy), h: .left, v: .middle, m.style)
         }
-        obstacles.texts.append(lr)
-        return lr
+        return area
     }
 }

@@ -37,28 +37,17 @@ extension ChartRenderer {
     }
 
     private func drawLine(_ m: LineMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
-        let n = min(m.xs.count, m.ys.count)
-        guard n > 0 else { return }
-        let buckets = max(1, Int((plot.rect.width * pixelsPerPoint).rounded()))
-        // Pixels: M4, exact at one bucket per pixel column. Vectors: each bucket's minimum and
-        // maximum only, half the path (and the time cairo spends writing and deflating it).
-        let (xs, ys) = vector
-            ? Decimation.minMax(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
-            : Decimation.m4(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
+        let poly = linePoints(m, plot)
+        guard !poly.isEmpty else { return }
         let width = (m.width ?? theme.lineWidth) * s
         canvas.setStroke(color: lineInk(m.color).opacity(m.color.alpha * m.opacity), width: width,
                          dash: m.dash.pattern(scale: s * max(1, width / s)), cap: CAIRO_LINE_CAP_ROUND)
         var pen = false
-        var poly: [Point] = []
-        poly.reserveCapacity(xs.count)
-        for i in xs.indices {
-            var p = plot.point(xs[i], ys[i])
-            if p.x.isNaN || p.y.isNaN { pen = false; poly.append(Point(x: .nan, y: .nan)); continue }
-            if vector { p = Self.quantized(p) }
+        for p in poly {
+            if p.x.isNaN || p.y.isNaN { pen = false; continue }
             if pen { canvas.lineTo(p.x, p.y) } else { canvas.move(p.x, p.y); pen = true }
-            poly.append(p)
         }
-        if xs.count == 1, let p = poly.first, p.x.isFinite {
+        if poly.count == 1, let p = poly.first, p.x.isFinite {
             canvas.lineTo(p.x, p.y)  // a single point shows as a dot (round cap)
         }
         // A line with more points than pixel columns is drawn with cairo's fast antialiasing (a
@@ -66,11 +55,59 @@ extension ChartRenderer {
         // the eye at that density. Sparse lines keep the fine grid. Vector output ignores this.
         // Its joins are bevelled: a round join is a polygon of its own at every vertex, and at
         // several vertices per pixel the difference is below a pixel.
-        let dense = xs.count > buckets
+        let dense = poly.count > max(1, Int((plot.rect.width * pixelsPerPoint).rounded()))
         if dense { canvas.setDenseLine(true) }
         canvas.stroke()
         if dense { canvas.setDenseLine(false) }
         obstacles.lines.append(poly)
+    }
+
+    /// The device points a line is drawn through, reduced to the plot's pixel columns (NaN
+    /// points where it breaks). Pixels: M4, exact at one bucket per pixel column. Vectors: each
+    /// bucket's minimum and maximum only, half the path (and the time cairo spends writing and
+    /// deflating it), on a quarter-point grid.
+    func linePoints(_ m: LineMark, _ plot: PlotArea) -> [Point] {
+        let n = min(m.xs.count, m.ys.count)
+        guard n > 0 else { return [] }
+        let buckets = max(1, Int((plot.rect.width * pixelsPerPoint).rounded()))
+        let (xs, ys) = vector
+            ? Decimation.minMax(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
+            : Decimation.m4(xs: m.xs, ys: m.ys, buckets: buckets, xRange: plot.x.domain)
+        var poly: [Point] = []
+        poly.reserveCapacity(xs.count)
+        for i in xs.indices {
+            var p = plot.point(xs[i], ys[i])
+            if p.x.isNaN || p.y.isNaN { poly.append(Point(x: .nan, y: .nan)); continue }
+            if vector { p = Self.quantized(p) }
+            poly.append(p)
+        }
+        return poly
+    }
+
+    /// What the marks will cover, found without drawing them: for deciding, before the plot is
+    /// laid out for good, whether the legend has a free place inside it.
+    func markObstacles(_ plot: PlotArea) -> Obstacles {
+        var o = Obstacles()
+        for mark in chart.marks {
+            switch mark.kind {
+            case .line(let m): o.lines.append(linePoints(m, plot))
+            case .point(let m):
+                let size = m.size * s
+                for (x, y) in zip(m.xs, m.ys) {
+                    let p = plot.point(x, y)
+                    if p.x.isFinite, p.y.isFinite { o.boxes.append(Rect(x: p.x - size / 2, y: p.y - size / 2, width: size, height: size)) }
+                }
+            case .area(let m):
+                let n = min(m.xs.count, m.lower.count, m.upper.count)
+                for i in stride(from: 0, to: n, by: max(1, n / 400)) {
+                    let p = plot.point(m.xs[i], (m.lower[i] + m.upper[i]) / 2)
+                    if p.x.isFinite, p.y.isFinite { o.points.append(p) }
+                }
+            case .rule, .rectangle, .text, .heatmap:
+                continue
+            }
+        }
+        return o
     }
 
     /// A line's or band's vertex in a vector file, on a grid of a quarter point (0.09 mm,

@@ -11,23 +11,44 @@ extension ChartRenderer {
         var points: [Point] = []
         var lines: [[Point]] = []
 
-        /// A cost for putting a box at `r`: text overlap weighs most, then markers, then lines.
+        /// A cost for putting a box at `r`: text overlap weighs most, then markers (a hidden marker
+        /// is a hidden value: worth 150 points of curve), then the
+        /// length of line it would lie over (10 per point of length, so a short curve counts
+        /// for what it is, not for how few vertices it has).
         func cost(_ r: Rect) -> Double {
             var c = 0.0
             for t in texts { c += t.overlapArea(r) * 50 }
-            for b in boxes where b.intersects(r) { c += 400 }
+            for b in boxes where b.intersects(r) { c += 1500 }
             for p in points where r.contains(p) { c += 2 }
-            for poly in lines {
-                var prev: Point? = nil
-                for p in poly {
-                    if p.x.isNaN { prev = nil; continue }
-                    if let a = prev, !(max(a.x, p.x) < r.minX || min(a.x, p.x) > r.maxX) {
-                        if r.intersectsSegment(a, p) { c += 10 }
-                    }
-                    prev = p
-                }
-            }
+            for poly in lines { c += 10 * coveredLength(of: poly, by: r).covered }
             return c
+        }
+
+        /// Whether a box at `r` would hide data or a label: a marker, text, or more than `share`
+        /// of any line's length.
+        func hides(_ r: Rect, share: Double) -> Bool {
+            if boxes.contains(where: { $0.intersects(r) }) || texts.contains(where: { $0.intersects(r) }) { return true }
+            for poly in lines {
+                let l = coveredLength(of: poly, by: r)
+                if l.total > 0, l.covered > share * l.total { return true }
+            }
+            let inside = points.filter { r.contains($0) }.count
+            return !points.isEmpty && Double(inside) > share * Double(points.count)
+        }
+
+        /// How much of a polyline's length lies in `r`, and its whole length.
+        func coveredLength(of poly: [Point], by r: Rect) -> (covered: Double, total: Double) {
+            var covered = 0.0, total = 0.0
+            var prev: Point? = nil
+            for p in poly {
+                if p.x.isNaN { prev = nil; continue }
+                if let a = prev {
+                    total += hypot(p.x - a.x, p.y - a.y)
+                    if !(max(a.x, p.x) < r.minX || min(a.x, p.x) > r.maxX), let l = r.clippedLength(a, p) { covered += l }
+                }
+                prev = p
+            }
+            return (covered, total)
         }
     }
 
@@ -63,50 +84,84 @@ extension ChartRenderer {
         canvas.fill()
     }
 
-    /// A rule's label: above or below either end of a horizontal rule, or beside the top or the
-    /// bottom of a vertical one, whichever hides the least.
-    func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles) {
+    /// A rule's label: above or below a horizontal rule (at either end, or along it), or beside a
+    /// vertical one (at the top, the bottom or between), whichever hides the least.
+    /// `draw` false only finds its place (adding it to the obstacles), for the layout's judgement.
+    @discardableResult
+    func drawRuleLabel(_ m: RuleMark, _ label: String, _ plot: PlotArea, _ obstacles: inout Obstacles, draw: Bool = true) -> Rect? {
         let r = plot.rect
         let style = TextStyle(size: theme.labelSize * s * 0.95, color: (m.color.map(textInk) ?? theme.secondaryForeground).opacity(1))
         let gap = 3 * s
         var candidates: [(Point, HAlign, VAlign)] = []
+        var along: [(Point, HAlign, VAlign)] = []
         switch m.orientation {
         case .horizontal(let yv):
             let y = plot.y(yv)
-            guard y.isFinite, y >= r.minY - 1, y <= r.maxY + 1 else { return }
-            for (h, x) in [(HAlign.right, r.maxX - 4 * s), (.left, r.minX + 4 * s)] {
+            guard y.isFinite, y >= r.minY - 1, y <= r.maxY + 1 else { return nil }
+            // Either end first; then along the rule, for when curves lie at both ends.
+            var places = [(HAlign.right, r.maxX - 4 * s), (.left, r.minX + 4 * s)]
+            places += [0.75, 0.25, 0.5, 0.625, 0.375].map { (HAlign.center, r.minX + $0 * r.width) }
+            for (h, x) in places {
                 candidates.append((Point(x: x, y: y - gap), h, .bottom))
                 candidates.append((Point(x: x, y: y + gap), h, .top))
             }
         case .vertical(let xv):
             let x = plot.x(xv)
-            guard x.isFinite, x >= r.minX - 1, x <= r.maxX + 1 else { return }
-            for (v, y) in [(VAlign.top, r.minY + 4 * s), (.bottom, r.maxY - 4 * s)] {
+            guard x.isFinite, x >= r.minX - 1, x <= r.maxX + 1 else { return nil }
+            var places = [(VAlign.top, r.minY + 4 * s), (.bottom, r.maxY - 4 * s)]
+            places += [1.0 / 3, 2.0 / 3, 1.0 / 6, 5.0 / 6, 0.5].map { (VAlign.middle, r.minY + $0 * r.height) }
+            for (v, y) in places {
                 candidates.append((Point(x: x + gap, y: y), .left, v))
                 candidates.append((Point(x: x - gap, y: y), .right, v))
             }
+            // Last, written along the rule (reading upwards), which needs only a narrow strip.
+            for f in [0.5, 0.25, 0.75] {
+                let y = r.minY + f * r.height
+                along.append((Point(x: x - gap, y: y), .center, .bottom))
+                along.append((Point(x: x + gap, y: y), .center, .top))
+            }
         }
-        place(label, style, candidates, plot, &obstacles)
+        return place(label, style, candidates, plot, &obstacles, upright: along, draw: draw)
     }
 
     /// Puts text at the candidate with the lowest cost (inside the plot first), with a halo.
+    /// `upright` candidates are written turned a quarter counter-clockwise (reading upwards), centred
+    /// at the point, their bottom (`.bottom`) or top (`.top`) towards it.
     @discardableResult
-    private func place(_ text: String, _ style: TextStyle, _ candidates: [(Point, HAlign, VAlign)], _ plot: PlotArea,
-                       _ obstacles: inout Obstacles, halo: Bool = true) -> Rect {
+    func place(_ text: String, _ style: TextStyle, _ candidates: [(Point, HAlign, VAlign)], _ plot: PlotArea,
+               _ obstacles: inout Obstacles, halo: Bool = true, upright: [(Point, HAlign, VAlign)] = [], draw: Bool = true) -> Rect {
+        let m = canvas.measure(text, style)
+        func uprightBox(_ c: (Point, HAlign, VAlign)) -> Rect {
+            let x = c.2 == .bottom ? c.0.x - m.height : c.0.x
+            return Rect(x: x, y: c.0.y - m.width / 2, width: m.height, height: m.width)
+        }
         var best: (Rect, Int, Double)? = nil
-        for (i, c) in candidates.enumerated() {
-            let box = canvas.textRect(text, at: c.0, h: c.1, v: c.2, style).inset(by: -1.5 * s)
+        let all = candidates.map { (canvas.textRect(text, at: $0.0, h: $0.1, v: $0.2, style), false) } + upright.map { (uprightBox($0), true) }
+        for (i, (rect, _)) in all.enumerated() {
+            let box = rect.inset(by: -1.5 * s)
             var cost = obstacles.cost(box)
             if !plot.rect.contains(box) { cost += 1e6 }
             cost += Double(i) * 1e-3
             if best == nil || cost < best!.2 { best = (box, i, cost) }
         }
         guard let (box, i, _) = best else { return Rect(x: 0, y: 0, width: 0, height: 0) }
-        if halo { haloBox(box) }
-        let c = candidates[i]
-        canvas.text(text, at: c.0, h: c.1, v: c.2, style)
         obstacles.texts.append(box)
+        guard draw else { return box }
+        if halo { haloBox(box) }
+        if i < candidates.count {
+            let c = candidates[i]
+            canvas.text(text, at: c.0, h: c.1, v: c.2, style)
+        } else {
+            let c = upright[i - candidates.count]
+            canvas.text(text, at: c.0, h: .center, v: c.2, style, angle: Double.pi / 2)
+        }
         return box
+    }
+
+    /// Legend swatches for the bands whose label does not fit inside them.
+    func bandSwatches(_ bands: [(RectangleMark, String)], _ plot: PlotArea) -> [LegendEntry] {
+        let style = TextStyle(size: theme.labelSize * s * 0.95, color: theme.secondaryForeground)
+        return bands.filter { bandLabelCandidates($0.0, $0.1, plot, style).isEmpty }.map { LegendEntry(label: $0.1, key: .swatch($0.0.fill)) }
     }
 
     /// Puts each band's label inside its band, where it fits, and returns legend swatches for

@@ -1,0 +1,78 @@
+import Analysis
+import Foundation
+@testable import Render
+@testable import Report
+import Testing
+import TrainingLog
+
+/// The overview of runs the rules were not tuned on hides no data: no legend, rule label,
+/// annotation or band label covers a plotted marker, and none lies over more than a small share
+/// of any curve's length. Measured on the drawn layout (the boxes the renderer placed) against
+/// the marks' own positions, computed here from the data.
+@Suite struct NothingHiddenTests {
+    static let runs = ["Examples/var-d16", "Tests/Fixtures/diagnosis/overfit-60", "Tests/Fixtures/diagnosis/spike-once",
+                       "Tests/Fixtures/diagnosis/crashed-finetune", "Tests/Fixtures/diagnosis/nan-recovered",
+                       "Tests/Fixtures/diagnosis/relaunches", "Tests/Fixtures/diagnosis/long-200", "Tests/Fixtures/families/wandb",
+                       "Tests/Fixtures/families/llamagen-c2i", "Tests/Fixtures/families/infinity-ft"]
+
+    /// The most of a curve's drawn length that text may lie over.
+    static let curveShare = 0.03
+
+    struct Coverage {
+        var coveredMarkers: [String] = []
+        var worstCurve: (label: String, share: Double) = ("", 0)
+    }
+
+    /// What the text boxes of one drawn panel cover of its marks.
+    static func coverage(_ chart: Chart, _ drawing: ChartRenderer.Drawing) -> Coverage {
+        var c = Coverage()
+        let plot = drawing.plot
+        let boxes = drawing.texts.map { $0.inset(by: 1) }
+        func covered(_ p: Point) -> Bool { boxes.contains { $0.contains(p) } }
+        for mark in chart.marks {
+            switch mark.kind {
+            case .point(let m):
+                for (x, y) in zip(m.xs, m.ys) {
+                    let p = plot.point(x, y)
+                    guard p.x.isFinite, p.y.isFinite, plot.rect.contains(p), covered(p) else { continue }
+                    c.coveredMarkers.append("\(m.label ?? "marker") at (\(x), \(y)) under \(boxes.filter { $0.contains(p) })")
+                }
+            case .line(let m):
+                var total = 0.0, hidden = 0.0
+                var previous: Point? = nil
+                for (x, y) in zip(m.xs, m.ys) {
+                    let p = plot.point(x, y)
+                    guard p.x.isFinite, p.y.isFinite else { previous = nil; continue }
+                    if let a = previous {
+                        let mid = Point(x: (a.x + p.x) / 2, y: (a.y + p.y) / 2)
+                        if plot.rect.contains(mid) {
+                            let length = hypot(p.x - a.x, p.y - a.y)
+                            total += length
+                            if covered(mid) { hidden += length }
+                        }
+                    }
+                    previous = p
+                }
+                let share = total > 0 ? hidden / total : 0
+                if share > c.worstCurve.share { c.worstCurve = (m.label ?? "line", share) }
+            case .area, .rule, .rectangle, .text, .heatmap:
+                continue
+            }
+        }
+        return c
+    }
+
+    @Test(arguments: runs)
+    func overviewLabelsHideNoData(run path: String) throws {
+        let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent(path).path)
+        let model = ReportModel(summary: Analyzer.analyze(run), language: .en)
+        let overview = try #require(VARFigures.overview(run: run, model: model, settings: FigureSettings()))
+        let figure = overview.figure
+        for (chart, drawing) in zip(figure.charts, figure.drawings()) where chart.heatmap == nil {
+            let c = Self.coverage(chart, drawing)
+            #expect(c.coveredMarkers.isEmpty, "\(path), \(chart.title ?? ""): text covers \(c.coveredMarkers.prefix(3))")
+            #expect(c.worstCurve.share <= Self.curveShare,
+                    "\(path), \(chart.title ?? ""): text lies over \(Int(c.worstCurve.share * 100)) % of \(c.worstCurve.label)")
+        }
+    }
+}
