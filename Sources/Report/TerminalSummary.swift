@@ -31,14 +31,16 @@ public enum TerminalSummary {
         out += "\n\n"
         out += paint(model.verdictLabel, verdictColour) + ": " + model.headlineDetail + "\n\n"
 
-        // One threshold for every judged loss goes in the header; several get a column of their own.
-        let common = model.commonThreshold
+        // One threshold for every judged loss goes in the header; several get a column of their
+        // own; none (no loss was judged against a bar) names none.
+        let judged = !model.thresholds.isEmpty
+        let common = judged ? model.commonThreshold : nil
         var header = ["metric", "last", "best", "best at", "smoothed"]
-        header += common.map { ["first < \(NumberFormat.compact($0))"] } ?? ["bar", "first below"]
+        header += common.map { ["first < \(NumberFormat.compact($0))"] } ?? (judged ? ["bar", "first below"] : ["first below"])
         header.append("stays below")
         let rows: [[String]] = model.keyRows.map { r in
             var row = [r.name, r.last, r.best, r.bestAt, r.smoothed]
-            if common == nil { row.append(r.threshold.map { NumberFormat.compact($0) } ?? "") }
+            if judged, common == nil { row.append(r.threshold.map { NumberFormat.compact($0) } ?? "") }
             return row + [r.firstBelow, r.staysBelow]
         }
         out += table(header: header, rows: rows, rightAligned: Set(1..<header.count))

@@ -207,8 +207,9 @@ public enum VARFigures {
             .filter { $0.count >= 2 }.map { summary.smoothing.weight(points: $0.count, granularity: $0.granularity) }.max()
             ?? summary.smoothing.emaWeight
         var subtitle = boldIsEpochAverage
-            ? words("faint: logged iterations; bold: epoch averages; points: validation")
+            ? words("faint: logged iterations; bold: epoch averages")
             : words.smoothedSubtitle(weight: cFormat("%.4g", weight))
+        if validation.contains(where: { !(run.preferredSeries($0)?.isEmpty ?? true) }) { subtitle += words("; points: validation") }
         if settings.yRange == nil, let d = domain, d.upperBound < summary.uniformLoss {
             subtitle += words.focusedNote(NumberFormat.loss(summary.uniformLoss))
         }
@@ -373,7 +374,9 @@ public enum VARFigures {
         let colors = Dictionary(roles, uniquingKeysWith: { a, _ in a })
         marks = overfittingMarks(summary: summary, x: x, words: words) + restartMarks(run: run, x: x, words: words) + marks
         marks += validationBestMarks(summary: summary, names: validation, x: x, colors: colors, words: words)
-        return Chart(title: words("Token accuracy"), subtitle: words("top-1 token accuracy, percent; points: validation"),
+        let hasValidation = validation.contains { !(run.preferredSeries($0)?.isEmpty ?? true) }
+        return Chart(title: words("Token accuracy"),
+                     subtitle: words("top-1 token accuracy, percent") + (hasValidation ? words("; points: validation") : ""),
                      x: x.axis(words(x.axisLabel)), y: Axis(words("accuracy (%)")), legend: .auto, marks: marks)
     }
 

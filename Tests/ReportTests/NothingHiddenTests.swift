@@ -76,3 +76,43 @@ import TrainingLog
         }
     }
 }
+
+/// Words that must not claim what the run does not have.
+@Suite struct HonestCaptionTests {
+    @Test func theLossSubtitleMentionsValidationPointsOnlyWhenThereAreSome() throws {
+        for (withValidation, says) in [(true, true), (false, false)] {
+            let run = SyntheticRun.make(withValidation: withValidation)
+            let summary = Analyzer.analyze(run)
+            let loss = try #require(VARFigures.lossChart(run: run, summary: summary, settings: FigureSettings()))
+            let accuracy = try #require(VARFigures.accuracyChart(run: run, summary: summary, settings: FigureSettings()))
+            #expect((loss.subtitle ?? "").contains("points: validation") == says, "\(loss.subtitle ?? "")")
+            // The synthetic run validates its losses only: no validation accuracy, so no such points.
+            let accuracyValidated = !MetricRoles.validationAccuracies(run.metricNames).isEmpty
+            #expect((accuracy.subtitle ?? "").contains("points: validation") == accuracyValidated, "\(accuracy.subtitle ?? "")")
+        }
+    }
+
+    @Test func accuracyValidationPointsAreSaidWhenDrawn() throws {
+        let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent("Examples/var-d16").path)
+        let chart = try #require(VARFigures.accuracyChart(run: run, summary: Analyzer.analyze(run), settings: FigureSettings()))
+        #expect(chart.subtitle == "top-1 token accuracy, percent; points: validation")
+    }
+
+    @Test func theTerminalHeaderNamesNoBarWhenNoLossWasJudged() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varreport-acc-only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var csv = "step,epoch,acc_mean,acc_tail\n"
+        for e in 0..<20 { csv += "\(e * 100 + 99),\(e),\(1 + Double(e) * 0.1),\(2 + Double(e) * 0.1)\n" }
+        try csv.write(to: dir.appendingPathComponent("metrics.csv"), atomically: true, encoding: .utf8)
+        let run = try RunLoader.load(dir.path)
+        let model = ReportModel(summary: Analyzer.analyze(run), language: .en)
+        #expect(model.thresholds.isEmpty)
+        let text = TerminalSummary.render(model, color: false)
+        #expect(!text.contains("first <"), "\(text)")
+        #expect(text.contains("first below"))
+        // With a loss judged against the bar, the header says which.
+        let judged = TerminalSummary.render(ReportModel(summary: Analyzer.analyze(SyntheticRun.make()), language: .en), color: false)
+        #expect(judged.contains("first < 5.5"))
+    }
+}

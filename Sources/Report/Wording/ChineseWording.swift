@@ -409,7 +409,7 @@ struct ChineseWording: ReportWording {
     func figure(_ phrase: FigurePhrase, _ args: String...) -> String {
         let a = args + ["", "", ""]
         switch phrase {
-        case .smoothedSubtitle: return "浅色：原始值；粗线：TensorBoard 平滑（权重 \(a[0])）；点：验证"
+        case .smoothedSubtitle: return "浅色：原始值；粗线：TensorBoard 平滑（权重 \(a[0])）"
         case .focusedNote: return "；y 轴已聚焦：每个运行都从 ln V = \(a[0]) 开始"
         case .threshold: return "阈值 \(a[0])"
         case .uniform: return "均匀分布 ln V = \(a[0])"
@@ -433,8 +433,9 @@ struct ChineseWording: ReportWording {
         "Throughput": "吞吐量",
         "Loss per scale": "各尺度损失",
         "Accuracy per scale": "各尺度准确率",
-        "faint: logged iterations; bold: epoch averages; points: validation": "浅色：记录的迭代；粗线：每轮平均；点：验证",
-        "top-1 token accuracy, percent; points: validation": "top-1 词元准确率（%）；点：验证",
+        "faint: logged iterations; bold: epoch averages": "浅色：记录的迭代；粗线：每轮平均",
+        "top-1 token accuracy, percent": "top-1 词元准确率（%）",
+        "; points: validation": "；点：验证",
         "log scale": "对数坐标",
         "VAR predicts token maps coarse to fine; rows are resolutions in pixels": "VAR 由粗到细预测词元图；每行是一个分辨率（像素）",
         "epoch": "轮次",

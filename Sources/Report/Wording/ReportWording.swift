@@ -109,7 +109,7 @@ struct EnglishWording: ReportWording {
     func figure(_ phrase: FigurePhrase, _ args: String...) -> String {
         let a = args + ["", "", ""]
         switch phrase {
-        case .smoothedSubtitle: return "faint: raw; bold: TensorBoard-smoothed (weight \(a[0])); points: validation"
+        case .smoothedSubtitle: return "faint: raw; bold: TensorBoard-smoothed (weight \(a[0]))"
         case .focusedNote: return "; y axis focused: every run starts at ln V = \(a[0])"
         case .threshold: return "threshold \(a[0])"
         case .uniform: return "uniform ln V = \(a[0])"
