@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// The SVG backend behind `Canvas`: paths as `<path>`, text as `<text>` naming its font (cairo's
 /// SVG surface writes glyph outlines, which Inkscape and Illustrator cannot edit as words), and
@@ -267,23 +268,7 @@ final class SVGWriter {
         out.append(contentsOf: digits.reversed())
     }
 
-    /// Text and attribute values with XML's five special characters escaped and control
-    /// characters (invalid in XML 1.0) dropped.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if u.value < 0x20 && u != "\t" { continue }
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// Text and attribute values escaped for XML (`MarkupText`); a line break is a new `<tspan>`,
+    /// never inside one.
+    static func escape(_ s: String) -> String { MarkupText.escape(s) }
 }

@@ -163,14 +163,7 @@ struct PostTrainingPDF {
                 inStrong.toggle()
                 i += 1
             } else {
-                switch c {
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "&": out += "&amp;"
-                case "\"": out += "&quot;"
-                case "'": out += "&#39;"
-                default: out.append(c)
-                }
+                for u in c.unicodeScalars { MarkupText.append(u, to: &out) }
             }
             i += 1
         }
