@@ -26,7 +26,8 @@ import TrainingLog
         var args = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),900",
                     "--virtual-time-budget=4000", "--dump-dom", "file://" + page]
         if darkSystem { args.insert("--force-dark-mode", at: 0) }
-        guard let out = externalTool("chromium", args) else {
+        // Bounded: a browser that hangs fails the test instead of holding up the run.
+        guard let out = externalTool("timeout", ["120", "chromium"] + args) else {
             Issue.record("chromium is missing: run make deps")
             return nil
         }
