@@ -109,10 +109,11 @@ enum RunStatusRules {
     }
 
     /// The latest wall time in the logs that is a real clock time (Unix seconds: TensorBoard,
-    /// a CSV's wall_time), not the year-less time of VAR's console; nil when there is none.
+    /// a CSV's wall_time, a console put on their clock), not the year-less time of VAR's
+    /// console; nil when there is none.
     static func lastLoggedUnixTime(_ run: Run) -> Double? {
         run.series.compactMap { s -> Double? in
-            guard s.hasWallTimes, let t = s.wallTimes.last(where: \.isFinite), t > 1e9 else { return nil }
+            guard s.hasWallTimes, let t = s.wallTimes.last(where: \.isFinite), ConsoleClock.isUnixTime(t) else { return nil }
             return t
         }.max()
     }

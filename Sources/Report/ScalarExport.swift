@@ -5,7 +5,9 @@ import TrainingLog
 /// Every scalar of a run in canonical names, as `varreport export` writes it (CONTRACT.md): the
 /// columns of TensorBoard's CSV download plus the epoch, one row per point, sorted by metric then
 /// step (then epoch). An iteration point's epoch is its step's epoch when iterations per epoch are
-/// known; an epoch point's step is the last step of its epoch then. Unknown cells are empty;
+/// known; an epoch point's step is the last step of its epoch then. `wall_time` is Unix seconds,
+/// as in TensorBoard's download: a console's year-less time that could not be put on the Unix
+/// clock (`ConsoleClock`) is left empty, not passed off as one. Unknown cells are empty;
 /// non-finite values are spelled `nan`, `inf`, `-inf`.
 public enum ScalarExport {
     public enum Format: String, Sendable, CaseIterable {
@@ -20,8 +22,10 @@ public enum ScalarExport {
         var value: Double
     }
 
-    public static func data(_ run: Run, format: Format) -> Data {
-        let rows = self.rows(run)
+    /// The rows of `run` (of one granularity only when `level` is given: a metric such as
+    /// `train/loss_tail` has both epoch averages and per-iteration values, which can share a step).
+    public static func data(_ run: Run, format: Format, level: Granularity? = nil) -> Data {
+        let rows = self.rows(run, level: level)
         var out = ""
         out.reserveCapacity(rows.count * 48)
         switch format {
@@ -41,14 +45,14 @@ public enum ScalarExport {
         return Data(out.utf8)
     }
 
-    static func rows(_ run: Run) -> [Row] {
+    static func rows(_ run: Run, level: Granularity? = nil) -> [Row] {
         let ipe = run.iterationsPerEpoch.flatMap { $0 > 0 ? $0 : nil }
         var rows: [Row] = []
-        for s in run.series {
+        for s in run.series where level == nil || s.granularity == level {
             let times = s.hasWallTimes ? s.wallTimes : []
             for i in 0..<s.count {
                 let x = s.xs[i]
-                let wall = i < times.count && times[i].isFinite ? times[i] : nil
+                let wall = i < times.count && ConsoleClock.isUnixTime(times[i]) ? times[i] : nil
                 switch s.granularity {
                 case .iteration:
                     rows.append(Row(metric: s.name.rawValue, epoch: ipe.map { x >= 0 ? x / $0 : x }, step: x, wallTime: wall, value: s.values[i]))
@@ -64,6 +68,13 @@ public enum ScalarExport {
             if (l.epoch ?? Int.min) != (r.epoch ?? Int.min) { return (l.epoch ?? Int.min) < (r.epoch ?? Int.min) }
             return a.offset < b.offset
         }.map(\.element)
+    }
+
+    /// How many points have a time on a year-less console clock only, so an empty `wall_time`.
+    public static func pointsWithoutUnixTime(_ run: Run, level: Granularity? = nil) -> Int {
+        run.series.lazy.filter { level == nil || $0.granularity == level }.reduce(0) { n, s in
+            n + s.wallTimes.lazy.filter { $0.isFinite && !ConsoleClock.isUnixTime($0) }.count
+        }
     }
 
     /// Shortest round-trip form ("0.1", "5.4023", "1e-05"), `nan`, `inf`, `-inf`.

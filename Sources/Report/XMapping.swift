@@ -7,14 +7,15 @@ import TrainingLog
 struct XMapping {
     let unit: XAxisUnit
     let iterationsPerEpoch: Int?
-    /// Each source's first wall time. Sources keep different clocks (TensorBoard: Unix time;
-    /// stdout: its own year-less timestamps), so hours are counted from each source's own start.
+    /// The time each source's hours count from: the earliest Unix time of all sources for a
+    /// source on the Unix clock (TensorBoard, W&B, a console put on their clock by
+    /// `ConsoleClock`), else the source's own first time (a console's year-less clock).
     let origins: [String: Double]
     /// Hours since the start at the end of each epoch, for placing epoch-level points and marks.
     let epochHours: [Int: Double]
-    /// For `.wall`: the clock every source is drawn on, the start of the source with Unix time
-    /// (TensorBoard, W&B) if any, else the earliest start. Other sources are placed by their own
-    /// start, as `.hours` does (a console's year-less clock cannot be put on Unix time).
+    /// For `.wall`: the clock every source is drawn on, the earliest Unix time if any source has
+    /// one, else the earliest start. Sources on the Unix clock are drawn at their own times; a
+    /// console left on its year-less clock is placed by its own start, as `.hours` does.
     let wallOrigin: Double
 
     init(run: Run, requested: XAxisUnit) {
@@ -23,6 +24,10 @@ struct XMapping {
         for s in run.series where s.hasWallTimes {
             if let w = s.wallTimes.lazy.filter({ $0.isFinite }).min() { origins[s.source] = min(origins[s.source] ?? w, w) }
         }
+        let unixStart = origins.values.filter(ConsoleClock.isUnixTime).min()
+        if let unixStart {
+            for (source, o) in origins where ConsoleClock.isUnixTime(o) { origins[source] = unixStart }
+        }
         var epochHours: [Int: Double] = [:]
         for s in run.series where s.hasWallTimes && s.granularity == .epoch {
             guard let o = origins[s.source] else { continue }
@@ -30,8 +35,7 @@ struct XMapping {
         }
         self.origins = origins
         self.epochHours = epochHours
-        let unixStarts = origins.values.filter { $0 >= Self.unixTimeFloor }
-        wallOrigin = unixStarts.min() ?? origins.values.min() ?? 0
+        wallOrigin = unixStart ?? origins.values.min() ?? 0
         // A log with steps only (a CSV or JSON Lines fork without epochs) is drawn by step.
         let knowsEpochs = run.iterationsPerEpoch != nil || run.series.contains { $0.granularity == .epoch }
         switch requested {
@@ -51,12 +55,8 @@ struct XMapping {
         }
     }
 
-    /// Seconds from 1973 on are Unix time; a console's year-less clock stays below one year
-    /// (plus a year per roll-over).
-    static let unixTimeFloor = 1e8
-
     /// True when `.wall` draws Unix time (labelled in the local time zone).
-    var isUnixClock: Bool { wallOrigin >= Self.unixTimeFloor }
+    var isUnixClock: Bool { ConsoleClock.isUnixTime(wallOrigin) }
 
     /// The x axis for the figure's unit: a clock axis with dates and times for `.wall`.
     func axis(_ label: String) -> Axis {

@@ -6,8 +6,9 @@
 ///   iteration-level TensorBoard > stdout > CSV / JSON Lines; files of one format by path. The
 ///   best-ranked series is kept whole and the others fill the epochs / steps it lacks (union by x).
 ///   The merged series' `source` is the best-ranked file. Wall times of filled-in points are
-///   shifted onto the kept series' clock by the median offset at shared x (stdout's year-less
-///   clock vs TensorBoard's Unix time), or NaN when no x is shared.
+///   shifted onto the kept series' clock by the median offset at shared x, or NaN when no x is
+///   shared. Before that, a console's year-less clock is put on TensorBoard's or W&B's Unix time
+///   (`ConsoleClock`), so a merged run keeps one clock wherever the logs allow it.
 /// - Where two sources hold the same epoch and disagree beyond print rounding (relative difference
 ///   over 1e-3 plus the printed decimals: stdout prints losses with 3 decimals), a warning on the
 ///   lower-ranked file names both files, the first such epoch and the count. stdout's epoch
@@ -28,6 +29,7 @@ public enum RunMerger {
     static let roundedOnConsole: Set<MetricName> = [.learningRate]
 
     public static func merge(_ parts: [Run]) -> Run {
+        let parts = ConsoleClock.align(parts)
         let ordered = parts.enumerated().sorted { a, b in
             let ra = rank(a.element), rb = rank(b.element)
             return ra != rb ? ra < rb : a.offset < b.offset

@@ -107,6 +107,12 @@ public struct Series: Sendable, Equatable {
     /// Forgets the wall times (see `SeriesCollector.concatenate`).
     mutating func dropWallTimes() { wallTimes = [] }
 
+    /// Takes new wall times, parallel to `xs` (see `ConsoleClock`).
+    mutating func replaceWallTimes(_ times: [Double]) {
+        precondition(times.count == xs.count, "wallTimes must be parallel to xs")
+        wallTimes = times
+    }
+
     /// Takes `other`'s x (and wall-time) arrays when they hold the same values, so the two series
     /// share one copy: the columns of a CSV or JSON Lines file all have the row's step, and a
     /// million-row file would otherwise keep that column once per metric.
