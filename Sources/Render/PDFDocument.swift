@@ -32,6 +32,7 @@ public final class PDFDocument {
     private enum Block {
         case heading(String, Int)
         case paragraph(String, plain: Bool)
+        case textIfRoom(String)
         case table(header: [String]?, rows: [[String]], alignments: [Alignment], keyValue: Bool)
         case figure(Figure, height: Double?, caption: String?)
         case pageBreak
@@ -65,6 +66,10 @@ public final class PDFDocument {
 
     /// A wrapped paragraph of plain text (no markup interpretation).
     public func text(_ plain: String) { blocks.append(.paragraph(plain, plain: true)) }
+
+    /// Plain text drawn only when it fits on the current page: a pointer to what follows ("12 more
+    /// findings on the next page") that would otherwise open a page of its own, left nearly empty.
+    public func textIfRoom(_ plain: String) { blocks.append(.textIfRoom(plain)) }
 
     /// A table with a bold header row, repeated on every page the table spans. Cells wrap when the
     /// columns do not fit the page width. `columnAlignments` defaults to leading.
@@ -194,6 +199,7 @@ public final class PDFDocument {
             switch block {
             case .heading(let text, let level): heading(text, level)
             case .paragraph(let s, let plain): paragraph(s, plain: plain)
+            case .textIfRoom(let s): if fitsOnThisPage(s) { paragraph(s, plain: true) }
             case .table(let header, let rows, let al, let kv): table(header, rows, al, keyValue: kv)
             case .figure(let f, let h, let caption): figure(f, h, caption)
             case .pageBreak: if pageHasContent { newPage() }
@@ -250,6 +256,13 @@ public final class PDFDocument {
                 out.append((t, t + Double(logical.height) / Double(PANGO_SCALE)))
             } while pango_layout_iter_next_line(iter) != 0
             return out
+        }
+
+        func fitsOnThisPage(_ plain: String) -> Bool {
+            let layout = canvas.paragraphLayout(markup: plain, width: width, style: body, plain: true,
+                                                spacing: doc.bodySize * 0.25)
+            defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+            return !pageHasContent || y + layoutHeight(layout) <= bottom
         }
 
         func paragraph(_ s: String, plain: Bool) {

@@ -74,7 +74,7 @@ struct PostTrainingPDF {
         if attention.isEmpty { doc.text(labels["no_findings"]) }
         for f in attention { finding(f, doc) }
         let more = model.findings.count - attention.count
-        if more > 0 { doc.text(labels["more_info_findings"].replacingOccurrences(of: "{n}", with: "\(more)")) }
+        if more > 0 { doc.textIfRoom(labels["more_info_findings"].replacingOccurrences(of: "{n}", with: "\(more)")) }
     }
 
     func runAndAllFindings(_ doc: PDFDocument) {

@@ -32,4 +32,22 @@ import TrainingLog
             #expect(body.replacingOccurrences(of: "\n", with: " ").contains(words), "\(path): '\(words)' missing from the PDF")
         }
     }
+
+    /// No page is opened for a lone pointer to the next page ("12 more findings (info) on the next
+    /// page."): the example's first page is full of warnings, and that sentence once made page 2.
+    @Test(arguments: runs)
+    func noPageHoldsOnlyALine(run path: String) throws {
+        let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent(path).path)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varreport-pdfpages-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try ReportWriter(settings: ReportSettings()).write(run: run, summary: Analyzer.analyze(run), to: dir)
+        let pdf = try #require(files.pdf)
+        let text = try #require(externalTool("pdftotext", ["-layout", pdf, "-"]))
+        for (i, page) in text.components(separatedBy: "\u{0C}").enumerated() {
+            let lines = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("page ") }
+            if lines.isEmpty { continue }  // after the last page break
+            #expect(lines.count > 2, "\(path): page \(i + 1) holds only \(lines)")
+        }
+    }
 }
