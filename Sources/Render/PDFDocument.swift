@@ -36,6 +36,7 @@ public final class PDFDocument {
         case table(header: [String]?, rows: [[String]], alignments: [Alignment], keyValue: Bool)
         case figure(Figure, height: Double?, caption: String?)
         case pageBreak
+        case sectionBreak
         case space(Double)
     }
     private var blocks: [Block] = []
@@ -68,7 +69,7 @@ public final class PDFDocument {
     public func text(_ plain: String) { blocks.append(.paragraph(plain, plain: true)) }
 
     /// Plain text drawn only when it fits on the current page: a pointer to what follows ("12 more
-    /// findings on the next page") that would otherwise open a page of its own, left nearly empty.
+    /// findings follow") that would otherwise open a page of its own, left nearly empty.
     public func textIfRoom(_ plain: String) { blocks.append(.textIfRoom(plain)) }
 
     /// A table with a bold header row, repeated on every page the table spans. Cells wrap when the
@@ -92,6 +93,11 @@ public final class PDFDocument {
 
     /// Starts a new page.
     public func pageBreak() { blocks.append(.pageBreak) }
+
+    /// A new page for the next section, unless the current page holds only the last lines of the
+    /// one before (less than a third of it used): then the section follows on it, so a page that
+    /// ran over by a few lines does not leave a page nearly empty.
+    public func sectionBreak() { blocks.append(.sectionBreak) }
 
     /// Vertical space in points.
     public func space(_ points: Double) { blocks.append(.space(points)) }
@@ -130,7 +136,14 @@ public final class PDFDocument {
         if let creator { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator) }
         guard let cr = cairo_create(surface) else { throw RenderError.cairo("no context") }
         let writer = PageWriter(doc: self, surface: surface, cr: cr, totalPages: totalPages)
-        for block in blocks { writer.add(block) }
+        for (i, block) in blocks.enumerated() {
+            // A heading stays on the page of the figure it introduces.
+            if case .heading = block, i + 1 < blocks.count, case .figure(let f, let h, let caption) = blocks[i + 1] {
+                writer.keepWithHeading = writer.figureHeight(f, h) + writer.captionHeight(caption)
+            }
+            writer.add(block)
+            writer.keepWithHeading = 0
+        }
         writer.finishPage()
         let pages = writer.page
         try checkCairo(surface: surface, cr: cr)
@@ -153,6 +166,8 @@ public final class PDFDocument {
         var pageHasContent = false
         /// Outline ids of the latest heading at each level (index 0 = level 1).
         var outlineParents: [Int32] = [0, 0, 0]
+        /// The height of what the next heading introduces and must share a page with (a figure).
+        var keepWithHeading = 0.0
         let foreground = Color(hex: 0x1A1A1A)
         let secondary = Color(hex: 0x5A5A5A)
         let rule = Color(hex: 0xC8C8C8)
@@ -203,6 +218,8 @@ public final class PDFDocument {
             case .table(let header, let rows, let al, let kv): table(header, rows, al, keyValue: kv)
             case .figure(let f, let h, let caption): figure(f, h, caption)
             case .pageBreak: if pageHasContent { newPage() }
+            case .sectionBreak:
+                if pageHasContent && (page == 1 || y - top > (bottom - top) / 3) { newPage() } else if pageHasContent { y += doc.bodySize * 1.5 }
             case .space(let d): y += d
             }
         }
@@ -214,8 +231,8 @@ public final class PDFDocument {
             let layout = canvas.paragraphLayout(markup: text, width: width, style: style, plain: true)
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             let h = layoutHeight(layout)
-            // Keep the heading with at least a few lines of what follows.
-            ensure(before + h + 4 * doc.bodySize)
+            // Keep the heading with at least a few lines of what follows, or with its figure.
+            ensure(before + h + max(4 * doc.bodySize, keepWithHeading))
             if pageHasContent { y += before }
             let link = cFormat("page=%d pos=[%.2f %.2f]", page, left, y)
             let parent: Int32 = level == 1 ? 0 : outlineParents[level - 2]
@@ -279,6 +296,8 @@ public final class PDFDocument {
                 if y + (lines[first].1 - lines[first].0) > bottom && pageHasContent { newPage(); continue }
                 // Avoid a single orphan line at the bottom of a page.
                 if last == first && lines.count - first > 1 && pageHasContent && first == 0 { newPage(); continue }
+                // And a single widow line at the top of the next: take one more line over with it.
+                if last + 2 == lines.count && last > first + 1 { last -= 1 }
                 let offset = lines[first].0
                 let h = lines[last].1 - offset
                 cairo_save(cr)
@@ -390,20 +409,37 @@ public final class PDFDocument {
             y += doc.bodySize
         }
 
+        /// The height a figure is drawn at: the page's width at its aspect, at most a page.
+        func figureHeight(_ f: Figure, _ height: Double?) -> Double {
+            min(height ?? width * f.height / f.width, bottom - top - 3 * doc.bodySize)
+        }
+
+        /// The height of a figure's caption with the space above it (0 without one).
+        func captionHeight(_ caption: String?) -> Double {
+            guard let caption else { return 0 }
+            let l = captionLayout(caption)
+            defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+            return layoutHeight(l) + doc.bodySize * 0.4
+        }
+
+        func captionLayout(_ caption: String) -> OpaquePointer {
+            canvas.paragraphLayout(markup: caption, width: width, style: TextStyle(size: doc.bodySize * 0.9, color: secondary),
+                                   plain: pango_parse_markup(caption, -1, 0, nil, nil, nil, nil) == 0)
+        }
+
         func figure(_ f: Figure, _ height: Double?, _ caption: String?) {
             var fig = f
             let w = width
-            let h = min(height ?? w * f.height / f.width, bottom - top - 3 * doc.bodySize)
+            let h = figureHeight(f, height)
             fig.width = w
             fig.height = h
-            // Tick labels at 7.5 pt, axis labels at about 8 pt: print sizes next to 9.5 pt body text.
-            if fig.textScale == nil { fig.textScale = 0.75 }
+            // Tick labels at 7.5 pt, axis labels at about 8 pt: print sizes next to 9.5 pt body text,
+            // whatever size the figure chose for a screen.
+            fig.textScale = 0.75
             var capLayout: OpaquePointer? = nil
             var capH = 0.0
             if let caption {
-                let l = canvas.paragraphLayout(markup: caption, width: w,
-                                               style: TextStyle(size: doc.bodySize * 0.9, color: secondary),
-                                               plain: pango_parse_markup(caption, -1, 0, nil, nil, nil, nil) == 0)
+                let l = captionLayout(caption)
                 capLayout = l
                 capH = layoutHeight(l) + doc.bodySize * 0.4
             }

@@ -73,7 +73,7 @@ public struct Labels: Sendable {
         "severity_info": "info",
         "iterations_per_epoch": "iterations per epoch",
         "eta": "ETA",
-        "more_info_findings": "{n} more findings (info) on the next page.",
+        "more_info_findings": "{n} more findings (info) follow, under \"Findings (info)\".",
         "warnings_quoted": "What the readers reported (as written)",
         "more_warnings": "… and {n} more (see summary.json)",
         "page_of": "page {n} of {total}",

@@ -23,15 +23,15 @@ struct PostTrainingPDF {
             pageOf.replacingOccurrences(of: "{n}", with: "\(page)").replacingOccurrences(of: "{total}", with: total.map(String.init) ?? "?")
         }
         firstPage(doc)
-        doc.pageBreak()
+        doc.sectionBreak()
         runAndAllFindings(doc)
-        doc.pageBreak()
+        doc.sectionBreak()
         doc.heading(labels["figures"], level: 1)
         for nf in figures {
             doc.heading(nf.title, level: 2)
             doc.figure(nf.figure, caption: nf.caption.isEmpty ? nil : nf.caption)
         }
-        doc.pageBreak()
+        doc.sectionBreak()
         sourcesAndConfig(doc)
         return doc
     }

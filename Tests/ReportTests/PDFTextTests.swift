@@ -33,8 +33,9 @@ import TrainingLog
         }
     }
 
-    /// No page is opened for a lone pointer to the next page ("12 more findings (info) on the next
-    /// page."): the example's first page is full of warnings, and that sentence once made page 2.
+    /// No page holds only a line or two: a pointer to what follows ("12 more findings (info) ...")
+    /// once made a page of its own, and a first page that ran over by a few lines left the next
+    /// one nearly empty before its section's page break (now `sectionBreak`, with widow control).
     @Test(arguments: runs)
     func noPageHoldsOnlyALine(run path: String) throws {
         let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent(path).path)

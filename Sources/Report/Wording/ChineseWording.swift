@@ -66,7 +66,7 @@ struct ChineseWording: ReportWording {
         "severity_info": "信息",
         "iterations_per_epoch": "每轮迭代数",
         "eta": "预计剩余时间",
-        "more_info_findings": "另有 {n} 条信息类发现，见下一页。",
+        "more_info_findings": "另有 {n} 条信息类发现，见“发现 (信息)”一节。",
         "warnings_quoted": "读取日志时的原始提示（原文）",
         "more_warnings": "……另有 {n} 条（见 summary.json）",
         "page_of": "第 {n} 页，共 {total} 页",
