@@ -32,11 +32,12 @@ final class SVGWriter {
     private var saved: [State] = []
 
     /// The font-family list every `<text>` names: the theme's family, then DejaVu's ancestor
-    /// with the same metrics, then a common wide sans and the generic family.
+    /// with the same metrics, a common wide sans, the CJK font a Chinese report is drawn with
+    /// (DejaVu has no Han glyphs), and the generic family.
     let fontFamilyList: String
 
     init(width: Double, height: Double, fontFamily: String) {
-        var families = [fontFamily, "DejaVu Sans", "Bitstream Vera Sans", "Verdana", "sans-serif"]
+        var families = [fontFamily, "DejaVu Sans", "Bitstream Vera Sans", "Verdana", "WenQuanYi Micro Hei", "sans-serif"]
         var seen = Set<String>()
         families = families.filter { seen.insert($0.lowercased()).inserted }
         fontFamilyList = families.map { Self.escape($0) }.joined(separator: ", ")

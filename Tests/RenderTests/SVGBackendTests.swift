@@ -19,7 +19,7 @@ import Testing
         let texts = svg.components(separatedBy: "<text ").dropFirst()
         #expect(texts.count > 40)
         for t in texts {
-            #expect(t.contains("font-family=\"DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif\""))
+            #expect(t.contains("font-family=\"DejaVu Sans, Bitstream Vera Sans, Verdana, WenQuanYi Micro Hei, sans-serif\""))
         }
         // A rotated axis label keeps its words and turns about its anchor.
         #expect(svg.contains("transform=\"rotate(-90 "))
