@@ -120,6 +120,7 @@ extension Figure {
                     let n = min(line.xs.count, line.ys.count)
                     guard n > 4 * buckets else { return mark }
                     (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
+                    line.origin = nil  // no longer parallel to the points
                     return line
                 // Points are few, and the others are not series along x.
                 case .point, .rule, .rectangle, .text, .heatmap:

@@ -26,13 +26,16 @@ extension ChartRenderer {
         canvas.restore()
     }
 
-    /// The label that makes a mark part of a series (lines, bands and points; not rules or text).
+    /// The label that makes a mark part of a series (lines, bands, points and the markers that
+    /// annotate them, regions with a legend entry; not rules or text): the HTML report's legend
+    /// hides and shows the marks of one series together.
     static func seriesLabel(of mark: any Mark) -> String? {
         switch mark.kind {
         case .line(let m): return m.label
         case .area(let m): return m.label
-        case .point(let m): return m.label
-        case .rule, .rectangle, .text, .heatmap: return nil
+        case .point(let m): return m.belongsTo ?? m.label
+        case .rectangle(let m): return m.label
+        case .rule, .text, .heatmap: return nil
         }
     }
 

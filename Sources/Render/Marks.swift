@@ -57,6 +57,8 @@ public struct LineMark: Mark {
     public var label: String?
     /// Set to false to keep a labelled line out of the legend.
     public var showsInLegend: Bool
+    /// Where each point was logged (epoch, step), for the HTML tooltip; parallel to `xs`.
+    public var origin: PointOrigin? = nil
 
     public init(xs: [Double], ys: [Double], color: Color = Palette.color(0), width: Double? = nil,
                 opacity: Double = 1, dash: DashStyle = .solid, label: String? = nil, showsInLegend: Bool = true) {
@@ -154,6 +156,11 @@ public struct PointMark: Mark {
     /// Set to false to keep a labelled marker out of the legend (its label still names it in
     /// the figure's data).
     public var showsInLegend: Bool = true
+    /// Where each point was logged (epoch, step), for the HTML tooltip; parallel to `xs`.
+    public var origin: PointOrigin? = nil
+    /// The legend label of the series this marker annotates (a best point, a crossing): hiding
+    /// that series in the HTML report hides the marker too.
+    public var belongsTo: String? = nil
 
     public init(xs: [Double], ys: [Double], symbol: Symbol = .circle, size: Double = 7,
                 color: Color = Palette.color(0), outlined: Bool = true, label: String? = nil, showsInLegend: Bool = true) {

@@ -30,23 +30,27 @@ enum InteractiveScript {
     }
     return a.hi === a.lo ? 0.5 : (v - a.lo) / (a.hi - a.lo);
   }
-  function clock(seconds) {
-    var d = new Date(seconds * 1000), two = function (n) { return (n < 10 ? "0" : "") + n; };
-    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+  function clock(seconds, c) {
+    // As the axis reads it: the same offset (the report's time zone, or none for a console's
+    // year-less clock), and a year only on the Unix clock.
+    var d = new Date((seconds + c.offset) * 1000), two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var day = two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate());
+    return (c.year ? d.getUTCFullYear() + "-" : "") + day + " " + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes());
   }
-  function place(data, x) {
-    var w = data.words, ipe = data.iterations_per_epoch, parts = [];
-    if (data.x_unit === "epoch") {
-      parts.push(w.epoch + " " + fmt(x));
-      if (ipe) parts.push(w.step + " ≈ " + whole(x * ipe));
-    } else if (data.x_unit === "step") {
-      if (ipe) parts.push(w.epoch + " ≈ " + fmt(x / ipe));
-      parts.push(w.step + " " + whole(x));
-    } else if (data.x_unit === "hours") {
-      parts.push(fmt(x) + " " + w.hours);
-    } else {
-      parts.push(x > 1e9 ? clock(x) : fmt(x));
-    }
+  function known(a, i) { return a && a[i] !== null && a[i] !== undefined; }
+  // Where the point was logged: its epoch and step as the logs give them (an epoch average's
+  // step is its epoch's last), else worked out from x; on a clock or hours axis, the time first.
+  function place(data, panel, s, i) {
+    var w = data.words, ipe = data.iterations_per_epoch, x = s.x[i], parts = [];
+    if (panel.clock) parts.push(clock(x, panel.clock));
+    else if (data.x_unit === "hours") parts.push(fmt(x) + " " + w.hours);
+    if (known(s.epoch, i)) parts.push(w.epoch + " " + whole(s.epoch[i]));
+    else if (data.x_unit === "epoch") parts.push(w.epoch + " " + fmt(x));
+    else if (data.x_unit === "step" && ipe) parts.push(w.epoch + " ≈ " + whole(Math.floor(x / ipe)));
+    if (known(s.step, i)) parts.push(w.step + " " + whole(s.step[i]));
+    else if (data.x_unit === "step") parts.push(w.step + " " + whole(x));
+    else if (data.x_unit === "epoch" && ipe) parts.push(w.step + " ≈ " + whole(x * ipe));
+    if (!parts.length) parts.push(fmt(x));
     return parts.join(" · ");
   }
   function setup(figure) {
@@ -73,7 +77,8 @@ enum InteractiveScript {
       g.appendChild(dot);
       panels.push({ g: g, x0: +r.getAttribute("x"), y0: +r.getAttribute("y"), w: +r.getAttribute("width"),
                     h: +r.getAttribute("height"), x: axis(r.getAttribute("data-x")), y: axis(r.getAttribute("data-y")),
-                    series: data.panels[i].series, off: {}, dot: dot });
+                    series: data.panels[i].series, title: data.panels[i].title, clock: data.panels[i].clock,
+                    off: {}, dot: dot });
     });
     function toPlot(p, x, y) { return [p.x0 + unit(p.x, x) * p.w, p.y0 + p.h - unit(p.y, y) * p.h]; }
     function hide() {
@@ -94,24 +99,34 @@ enum InteractiveScript {
       p.series.forEach(function (s) {
         if (p.off[s.key]) return;
         for (var i = 0; i < s.x.length; i++) {
-          if (s.x[i] === null || s.y[i] === null) continue;
-          var c = toPlot(p, s.x[i], s.y[i]);
+          if (s.x[i] === null) continue;
+          var c, d;
+          if (s.y[i] === null) {
+            // A NaN or Inf has no height: it answers by x alone, marked on the plot's top edge.
+            if (!s.bad || !s.bad[i]) continue;
+            c = toPlot(p, s.x[i], p.y.lo);
+            c[1] = p.y0;
+            d = (c[0] - q.x) * (c[0] - q.x);
+          } else {
+            c = toPlot(p, s.x[i], s.y[i]);
+            d = (c[0] - q.x) * (c[0] - q.x) + (c[1] - q.y) * (c[1] - q.y);
+          }
           if (!isFinite(c[0]) || !isFinite(c[1])) continue;
-          var d = (c[0] - q.x) * (c[0] - q.x) + (c[1] - q.y) * (c[1] - q.y);
           if (!best || d < best.d) best = { d: d, s: s, i: i, c: c };
         }
       });
       if (!best) { hide(); return; }
       panels.forEach(function (o) { if (o !== p) o.dot.style.display = "none"; });
-      var s = best.s, i = best.i, w = data.words;
-      var value = s.raw ? w.raw + " " + fmt(s.raw[i]) + " · " + w.smoothed + " " + fmt(s.y[i]) : w.value + " " + fmt(s.y[i]);
+      var s = best.s, i = best.i, w = data.words, bad = s.bad && s.bad[i];
+      var value = s.raw ? w.raw + " " + (bad || fmt(s.raw[i])) + " · " + w.smoothed + " " + fmt(s.y[i])
+                        : w.value + " " + (bad || fmt(s.y[i]));
       tip.textContent = "";
       var head = document.createElement("strong");
-      head.textContent = s.label;
+      head.textContent = data.series_are_runs && p.title ? s.label + " · " + p.title : s.label;
       head.style.borderLeft = "10px solid " + s.color;
       head.style.paddingLeft = "5px";
       tip.appendChild(head);
-      [place(data, s.x[i]), value].forEach(function (line) {
+      [place(data, p, s, i), value].forEach(function (line) {
         var div = document.createElement("div");
         div.textContent = line;
         tip.appendChild(div);
@@ -129,7 +144,9 @@ enum InteractiveScript {
       var width = tip.offsetWidth;
       var left = sx + 12 + width <= room ? sx + 12 : sx - 12 - width;
       tip.style.left = Math.max(0, Math.min(left, room - width)) + "px";
-      tip.style.top = (sy + 12) + "px";
+      // Below the point, or above it when the window ends first.
+      var below = screen.y + 12 + tip.offsetHeight <= window.innerHeight;
+      tip.style.top = (below ? sy + 12 : Math.max(-box.top, sy - 12 - tip.offsetHeight)) + "px";
     }
     function toggle(entry) {
       var g = entry.closest("g.vr-panel"), key = entry.getAttribute("data-series");
@@ -139,8 +156,12 @@ enum InteractiveScript {
       Array.prototype.forEach.call(g.querySelectorAll("g.vr-series"), function (s) {
         if (s.getAttribute("data-series") === key) s.style.display = p.off[key] ? "none" : "";
       });
-      entry.style.opacity = p.off[key] ? "0.35" : "";
-      entry.setAttribute("aria-pressed", p.off[key] ? "false" : "true");
+      // Every entry of the series says so (a smoothed line and its per-epoch points share one).
+      Array.prototype.forEach.call(g.querySelectorAll("g.vr-legend-entry"), function (e) {
+        if (e.getAttribute("data-series") !== key) return;
+        e.style.opacity = p.off[key] ? "0.35" : "";
+        e.setAttribute("aria-pressed", p.off[key] ? "false" : "true");
+      });
       hide();
     }
     Array.prototype.forEach.call(svg.querySelectorAll("g.vr-legend-entry"), function (entry) {
@@ -157,6 +178,8 @@ enum InteractiveScript {
     svg.addEventListener("pointermove", show);
     svg.addEventListener("pointerdown", show);
     svg.addEventListener("pointerleave", function (e) { if (e.pointerType === "mouse") hide(); });
+    // A tap elsewhere on the page puts a touch tooltip away.
+    document.addEventListener("pointerdown", function (e) { if (!svg.contains(e.target)) hide(); });
     figure.setAttribute("data-interactive", "true");
   }
   Array.prototype.forEach.call(document.querySelectorAll("figure.figure"), setup);

@@ -110,8 +110,10 @@ public enum VARFigures {
     static func validationMarks(_ s: Series, name: MetricName, color: Color, x: XMapping) -> [any Mark] {
         let xs = x.xs(s)
         return [
-            LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, label: name.rawValue, showsInLegend: false),
-            PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false, label: name.rawValue),
+            LineMark(xs: xs, ys: s.values, color: color, width: 1.2, dash: .dashed, label: name.rawValue, showsInLegend: false)
+                .loggedAt(x.origin(s)),
+            PointMark(xs: xs, ys: s.values, symbol: .circle, size: 6, color: color, outlined: false, label: name.rawValue)
+                .loggedAt(x.origin(s)),
         ]
     }
 
@@ -273,7 +275,8 @@ public enum VARFigures {
                   let px = x.x(epoch: fb.epoch, step: fb.step) else { continue }
             let color = colors[name] ?? (name.rawValue.hasSuffix("_mean") ? meanColor : tailColor)
             marks.append(PointMark(x: px, y: fb.value, symbol: .star, size: 13, color: color, outlined: true,
-                                   label: "\(name.rawValue) first below \(NumberFormat.compact(bar))", showsInLegend: false))
+                                   label: "\(name.rawValue) first below \(NumberFormat.compact(bar))", showsInLegend: false)
+                .annotating(name.rawValue))
             var text = "\(shortName(name)) < \(NumberFormat.compact(bar)): \(words.at(epoch: fb.epoch, step: fb.step))"
             // Where it stays below: by epoch, or by step for a run known only by steps.
             let stayEpoch = m.staysBelowFrom?.epoch
@@ -304,7 +307,8 @@ public enum VARFigures {
                   let px = x.x(epoch: m.best.epoch, step: m.best.step) else { continue }
             let color = colors[name] ?? tailColor
             marks.append(PointMark(x: px, y: m.best.value, symbol: .diamond, size: 12, color: color, outlined: true,
-                                   label: "\(name.rawValue) best", showsInLegend: false))
+                                   label: "\(name.rawValue) best", showsInLegend: false)
+                .annotating(name.rawValue))
             if name.rawValue == lead || (lead == nil && name == names.first) {
                 let value = name.isAccuracy ? NumberFormat.percent(m.best.value) : NumberFormat.loss(m.best.value)
                 marks.append(TextMark(x: px, y: m.best.value,
@@ -393,14 +397,15 @@ public enum VARFigures {
             if let value = constantValue(wd) { notes.append(words.constant(words("Weight decay"), NumberFormat.compact(value))) }
             else {
                 charts.append(Chart(title: words("Weight decay"), x: x.axis(words(x.axisLabel)), y: Axis(words("weight decay")), legend: .none,
-                                    marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd")]))
+                                    marks: [LineMark(xs: x.xs(wd), ys: wd.values, color: Palette.color(4), label: "opt/wd").loggedAt(x.origin(wd))]))
             }
         }
         // Nothing that changes: the constant values are said in the report's text, not drawn.
         guard !charts.isEmpty else { return nil }
-        let fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
+        var fig = Figure(width: settings.width, height: settings.height * 0.75, title: nil, rows: 1,
                          columns: charts.count, theme: settings.theme, transparent: settings.transparent,
                          charts: charts.map { withYScale($0, settings) })
+        fig.textScale = textScale(settings)
         return NamedFigure(id: "optimizer", title: "Learning rate and weight decay",
                            caption: "The schedule the optimiser followed: VAR warms up linearly, then decays.",
                            figure: fig, notes: notes)
@@ -445,14 +450,14 @@ public enum VARFigures {
             if rounded.filledBeyond > 0 {
                 let coarse = zip(lr.values, inside).map { $1 ? .nan : $0 }
                 marks.append(LineMark(xs: xs, ys: coarse, color: Palette.color(2), width: 1.2, opacity: 0.45,
-                                      label: "opt/lr " + words("(console, 2 digits)"), showsInLegend: false))
+                                      label: "opt/lr " + words("(console, 2 digits)"), showsInLegend: false).loggedAt(x.origin(lr)))
                 subtitle = words("faint: the console's rounded tlr, where no exact value was logged")
             } else {
                 subtitle = words("exact values; the console's rounded tlr is not drawn")
             }
-            marks.append(LineMark(xs: xs, ys: exact, color: Palette.color(2), label: "opt/lr"))
+            marks.append(LineMark(xs: xs, ys: exact, color: Palette.color(2), label: "opt/lr").loggedAt(x.origin(lr)))
         } else {
-            marks.append(LineMark(xs: xs, ys: lr.values, color: Palette.color(2), label: "opt/lr"))
+            marks.append(LineMark(xs: xs, ys: lr.values, color: Palette.color(2), label: "opt/lr").loggedAt(x.origin(lr)))
         }
         return Chart(title: words("Learning rate"), subtitle: subtitle, x: x.axis(words(x.axisLabel)), y: Axis(words("learning rate")),
                      legend: .none, marks: marks)
@@ -475,13 +480,14 @@ public enum VARFigures {
         let xs = x.xs(g)
         let positive = g.values.map { $0 > 0 ? $0 : .nan }
         var marks: [any Mark] = restartMarks(run: run, x: x, words: words)
-        marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, label: "opt/grad_norm (raw)", showsInLegend: false))
+        marks.append(LineMark(xs: xs, ys: positive, color: Palette.color(4), width: 1, opacity: 0.35, label: "opt/grad_norm (raw)", showsInLegend: false)
+            .loggedAt(x.origin(g)))
         marks.append(LineMark(xs: xs, ys: Smoothing.debiasedEMA(positive, weight: summary.smoothing.weight(points: g.count, granularity: g.granularity)),
-                              color: Palette.color(4), width: 1.8, label: "opt/grad_norm " + words("(smoothed)")))
+                              color: Palette.color(4), width: 1.8, label: "opt/grad_norm " + words("(smoothed)")).loggedAt(x.origin(g)))
         // The epoch-level values (log.txt's grad_norm) are what the key table reports: drawn too.
         if g.granularity == .iteration, let e = run.series(.gradNorm, .epoch), !e.isEmpty {
             marks.append(PointMark(xs: x.xs(e), ys: e.values.map { $0 > 0 ? $0 : .nan }, symbol: .circle, size: 5,
-                                   color: Palette.color(4), outlined: false, label: "opt/grad_norm " + words("(per epoch)")))
+                                   color: Palette.color(4), outlined: false, label: "opt/grad_norm " + words("(per epoch)")).loggedAt(x.origin(e)))
         }
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: words.clip(NumberFormat.compact(clip))))
@@ -503,9 +509,9 @@ public enum VARFigures {
         let x = XMapping(run: run, requested: settings.xAxis)
         let chart = Chart(title: words("Throughput"), x: x.axis(words(x.axisLabel)), y: Axis(words("seconds per iteration")), legend: .none,
                           marks: restartMarks(run: run, x: x, words: words) + [
-                              LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter"),
+                              LineMark(xs: x.xs(t), ys: t.values, color: Palette.color(2), label: "time/sec_per_iter").loggedAt(x.origin(t)),
                               PointMark(xs: x.xs(t), ys: t.values, symbol: .circle, size: 3, color: Palette.color(2), outlined: false,
-                                        label: "time/sec_per_iter", showsInLegend: false),
+                                        label: "time/sec_per_iter", showsInLegend: false).loggedAt(x.origin(t)),
                           ])
         let caption = "Seconds per training iteration, per epoch" +
             (summary.run.secondsPerIteration.map { "; median \(cFormat("%.3f", $0)) s." } ?? ".")
@@ -568,15 +574,16 @@ public enum VARFigures {
         for v in raw.values where v.isFinite && v < (rawMinimum ?? .infinity) { rawMinimum = v }
         let xs = x.xs(raw)
         var marks: [any Mark] = [
-            LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, label: "\(name.rawValue) (raw)", showsInLegend: false),
+            LineMark(xs: xs, ys: raw.values, color: color, width: 1, opacity: 0.3, label: "\(name.rawValue) (raw)", showsInLegend: false)
+                .loggedAt(x.origin(raw)),
         ]
         if let epoch, iter != nil {
             // Both exist: the epoch averages are the cleanest bold curve.
-            marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue))
+            marks.append(LineMark(xs: x.xs(epoch), ys: epoch.values, color: color, width: 2, label: name.rawValue).loggedAt(x.origin(epoch)))
             return (marks, epoch.values, true, rawMinimum)
         }
         let smoothed = Smoothing.debiasedEMA(raw.values, weight: smoothing.weight(points: raw.count, granularity: raw.granularity))
-        marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue))
+        marks.append(LineMark(xs: xs, ys: smoothed, color: color, width: 2, label: name.rawValue).loggedAt(x.origin(raw)))
         return (marks, smoothed, false, rawMinimum)
     }
 
@@ -591,8 +598,17 @@ public enum VARFigures {
     }
 
     static func figure(_ chart: Chart, settings: FigureSettings, title: String?, heightFactor: Double = 1) -> Figure {
-        Figure(withYScale(chart, settings), width: settings.width, height: settings.height * heightFactor, title: nil,
-               theme: settings.theme, transparent: settings.transparent)
+        var fig = Figure(withYScale(chart, settings), width: settings.width, height: settings.height * heightFactor, title: nil,
+                         theme: settings.theme, transparent: settings.transparent)
+        fig.textScale = textScale(settings)
+        return fig
+    }
+
+    /// One text size for every figure of a report: that of a full-height figure. A shorter one
+    /// (throughput, gradient norm) would otherwise shrink its text with its height, and need
+    /// more width than a desktop page has to keep its tick labels at 9 px in the HTML report.
+    static func textScale(_ settings: FigureSettings) -> Double {
+        Figure(width: settings.width, height: settings.height, title: nil, charts: []).resolvedTextScale
     }
 
     /// `--log-y`: the chart's y axis on a log scale (a heatmap's rows are not a scale).

@@ -82,6 +82,11 @@ struct XMapping {
         struct Key: Hashable { let address: UInt; let count: Int; let source: String; let granularity: Granularity }
     }
 
+    /// Where each point of `series` was logged, for the HTML tooltip (`PointOrigin`).
+    func origin(_ series: Series) -> PointOrigin {
+        PointOrigin(level: series.granularity == .epoch ? .epoch : .iteration, xs: series.xs, iterationsPerEpoch: iterationsPerEpoch)
+    }
+
     /// The x of every point of `series` in the figure's unit (NaN where it cannot be placed).
     func xs(_ series: Series) -> [Double] {
         let address = series.xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }

@@ -11,23 +11,24 @@ import TrainingLog
 /// nearest point's metric, place and values, the legend hides and shows series, text stays
 /// legible at phone width, and the page follows --theme and the reader's system.
 @Suite(.serialized) struct InteractiveHTMLTests {
-    static func report(_ path: String, theme: Theme = .light) throws -> String {
+    static func report(_ path: String, theme: Theme = .light, x: XAxisUnit = .epoch) throws -> String {
         let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent(path).path)
         var settings = ReportSettings()
         settings.writePDF = false
         settings.figures.theme = theme
+        settings.figures.xAxis = x
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varreport-html-\(UUID().uuidString)").path
         let files = try ReportWriter(settings: settings).write(run: run, summary: Analyzer.analyze(run), to: dir)
         return try #require(files.html)
     }
 
     /// The page's DOM after its scripts ran, at `width` x 900 CSS pixels; nil without Chromium.
-    static func dom(_ page: String, width: Int = 1280, darkSystem: Bool = false) -> String? {
+    static func dom(_ page: String, width: Int = 1280, darkSystem: Bool = false, timeZone: String = "UTC") -> String? {
         var args = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),900",
                     "--virtual-time-budget=4000", "--dump-dom", "file://" + page]
         if darkSystem { args.insert("--force-dark-mode", at: 0) }
         // Bounded: a browser that hangs fails the test instead of holding up the run.
-        guard let out = externalTool("timeout", ["120", "chromium"] + args) else {
+        guard let out = externalTool("TZ=" + timeZone, ["timeout", "120", "chromium"] + args) else {
             Issue.record("chromium is missing: run make deps")
             return nil
         }
@@ -36,10 +37,13 @@ import TrainingLog
 
     /// A copy of the report without its security policy, with the probe script (below) and its
     /// parameters added, so the probe can drive the page's script as a reader's pointer would.
-    static func probePage(_ html: String, figure: String, wantRaw: Bool) throws -> String {
+    static func probePage(_ html: String, figure: String, wantRaw: Bool, twinKey: String? = nil, atBottom: Bool = false,
+                          series: String? = nil) throws -> String {
         var page = try String(contentsOfFile: html, encoding: .utf8)
         page = page.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy"[^>]*>"#, with: "", options: .regularExpression)
-        let parameters = "<script>window.VR_PROBE = {figure: \"\(figure)\", wantRaw: \(wantRaw)};</script>"
+        let twin = twinKey.map { "\"\($0)\"" } ?? "null"
+        let label = series.map { "\"\($0)\"" } ?? "null"
+        let parameters = "<script>window.VR_PROBE = {figure: \"\(figure)\", wantRaw: \(wantRaw), twinKey: \(twin), atBottom: \(atBottom), label: \(label)};</script>"
         page = page.replacingOccurrences(of: "</body>", with: parameters + "<script>" + probe + "</script></body>")
         let path = (html as NSString).deletingLastPathComponent + "/probe.html"
         try page.write(toFile: path, atomically: true, encoding: .utf8)
@@ -82,9 +86,11 @@ import TrainingLog
         let tip = try #require(r["tip"] as? String, "no tooltip after a pointer move onto a point")
         let x = try #require(expected["x"] as? Double), y = try #require(expected["y"] as? Double)
         #expect(tip.contains(label))
-        // Five significant digits, as the page writes them.
-        #expect(tip.contains("epoch \(String(format: "%.5g", x))"), "tooltip: \(tip)")
-        #expect(tip.contains("step ≈ "), "tooltip: \(tip)")
+        // The point's own epoch and step, as logged (not worked back from x), and its value with
+        // five significant digits, as the page writes them.
+        let epoch = try #require(expected["epoch"] as? Int), step = try #require(expected["step"] as? Int)
+        #expect(label.hasSuffix("(raw)") && epoch == Int(x.rounded(.down)), "an iteration point of epoch \(x)")
+        #expect(tip.contains("epoch \(epoch) · step \(Self.grouped(step))"), "tooltip: \(tip)")
         #expect(tip.contains(String(format: "%.5g", y)), "tooltip \(tip) lacks \(y)")
         // Hidden from the legend: its groups are not displayed and the pointer finds another series.
         let hidden = try #require(r["hidden"] as? [[String]])
@@ -106,6 +112,62 @@ import TrainingLog
         #expect(tip.contains("raw ") && tip.contains("smoothed "), "tooltip: \(tip)")
         #expect(tip.contains("raw \(String(format: "%.5g", raw))"), "tooltip \(tip) lacks raw \(raw)")
         #expect(tip.contains("smoothed \(String(format: "%.5g", y))"), "tooltip \(tip) lacks smoothed \(y)")
+    }
+
+    /// 30062 as the page writes it: "30,062".
+    static func grouped(_ n: Int) -> String {
+        let f = NumberFormatter()
+        f.numberStyle = .decimal
+        f.locale = Locale(identifier: "en_US")
+        return f.string(from: NSNumber(value: n)) ?? "\(n)"
+    }
+
+    /// On a step axis an epoch average is its epoch (not the next one), with its last step; on a
+    /// clock axis the time reads as the axis does, whatever the browser's time zone.
+    @Test func theTooltipNamesTheLoggedEpochOnEveryAxis() throws {
+        let onSteps = try Self.report("Examples/var-d16", x: .step)
+        guard let dom = Self.dom(try Self.probePage(onSteps, figure: "fig-accuracy", wantRaw: false, series: "train/acc_tail")) else { return }
+        let r = try Self.probeResult(dom)
+        let e = try #require(r["expected"] as? [String: Any])
+        let tip = try #require(r["tip"] as? String)
+        let epoch = try #require(e["epoch"] as? Int), step = try #require(e["step"] as? Int)
+        #expect(!(e["label"] as? String ?? "").hasSuffix("(raw)"))
+        #expect(step == (epoch + 1) * 250 - 1 && Double(step + 1) == e["x"] as? Double, "\(e)")
+        #expect(tip.contains("epoch \(epoch) · step \(Self.grouped(step))"), "tooltip: \(tip)")
+
+        let onClock = try Self.report("Examples/var-d16", x: .wall)
+        guard let wallDom = Self.dom(try Self.probePage(onClock, figure: "fig-loss", wantRaw: false), timeZone: "America/New_York") else { return }
+        let w = try Self.probeResult(wallDom)
+        let we = try #require(w["expected"] as? [String: Any])
+        let clock = try #require(w["clock"] as? [String: Any])
+        let x = try #require(we["x"] as? Double), offset = try #require(clock["offset"] as? Double)
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyy-MM-dd HH:mm"
+        let wallTip = try #require(w["tip"] as? String)
+        #expect(wallTip.contains(format.string(from: Date(timeIntervalSince1970: x + offset))), "tooltip: \(wallTip)")
+        #expect(wallTip.contains("epoch \(try #require(we["epoch"] as? Int))"), "tooltip: \(wallTip)")
+    }
+
+    /// The gradient norm's smoothed line and per-epoch points are one series: hiding it from
+    /// either legend entry greys both, and showing it again restores both.
+    @Test func legendEntriesOfOneSeriesToggleTogether() throws {
+        let html = try Self.report("Examples/var-d16")
+        guard let dom = Self.dom(try Self.probePage(html, figure: "fig-grad_norm", wantRaw: false, twinKey: "opt/grad_norm")) else { return }
+        let r = try Self.probeResult(dom)
+        #expect(r["twinsPressed"] as? [String] == ["false", "false"])
+        #expect(r["twinsPressedAgain"] as? [String] == ["true", "true"])
+    }
+
+    /// A point at the bottom of the window: the tooltip opens above it, inside the window.
+    @Test func theTooltipStaysInsideTheWindow() throws {
+        let html = try Self.report("Examples/var-d16")
+        guard let dom = Self.dom(try Self.probePage(html, figure: "fig-loss", wantRaw: false, atBottom: true)) else { return }
+        let r = try Self.probeResult(dom)
+        let box = try #require(r["tipBox"] as? [String: Double])
+        let pointY = try #require(r["pointY"] as? Double)
+        #expect(pointY > (box["windowHeight"] ?? 0) - 20)
+        #expect((box["bottom"] ?? 1e9) <= (box["windowHeight"] ?? 0) && (box["top"] ?? -1) >= 0, "\(box)")
     }
 
     @Test func figuresKeepLegibleTextAtPhoneWidth() throws {
@@ -150,6 +212,27 @@ import TrainingLog
         #expect(doc["iterations_per_epoch"] as? Int == 100)
     }
 
+    /// A NaN among 20 000 points survives the decimation and is named, and each kept point
+    /// carries the epoch and step it was logged at.
+    @Test func hoverDataKeepsNaNAndWhereEachPointWasLogged() throws {
+        let steps = Array(0..<20_000)
+        var ys = steps.map { 5 + 0.001 * sin(Double($0)) }
+        ys[12_345] = .nan
+        let line = LineMark(xs: steps.map { Double($0) / 100 }, ys: ys, label: "train/loss_tail")
+            .loggedAt(PointOrigin(level: .iteration, xs: steps, iterationsPerEpoch: 100))
+        let json = HoverData.json(Figure(Chart(marks: [line])), x: HoverData.XContext(unit: .epoch, iterationsPerEpoch: 100),
+                                  words: FigureWords(language: .en))
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let series = try #require(((doc["panels"] as? [[String: Any]])?.first?["series"]) as? [[String: Any]])
+        let e = try #require(series.first)
+        let x = try #require(e["x"] as? [Double]), epochs = try #require(e["epoch"] as? [Int]), stepsKept = try #require(e["step"] as? [Int])
+        let bad = try #require(e["bad"] as? [String: String])
+        let k = try #require(x.firstIndex(of: 123.45))
+        #expect(bad["\(k)"] == "NaN" && (e["y"] as? [Any])?[k] is NSNull)
+        #expect(stepsKept[k] == 12_345 && epochs[k] == 123)
+        #expect(zip(x, stepsKept).allSatisfy { abs($0 * 100 - Double($1)) < 1e-6 })
+    }
+
     /// Moves a pointer onto a point of the first series (or the first with a raw curve) of the
     /// figure's first panel, reads the tooltip, hides that series from the legend, moves again,
     /// shows it again; also measures the smallest figure text on screen and the page's colours.
@@ -161,6 +244,7 @@ import TrainingLog
       var g = svg.querySelector('g.vr-panel[data-panel="0"]'), r = g.querySelector("rect.vr-plot");
       var list = data.panels[0].series, s = list[0];
       if (P.wantRaw) s = list.filter(function (c) { return c.raw; })[0];
+      if (P.label) s = list.filter(function (c) { return c.label === P.label; })[0];
       var k = Math.floor(s.x.length * 0.6);
       var xa = r.getAttribute("data-x").split(" "), ya = r.getAttribute("data-y").split(" ");
       function u(a, v) { return a[0] === "log10" ? (Math.log(v) - Math.log(+a[1])) / (Math.log(+a[2]) - Math.log(+a[1])) : (v - +a[1]) / (+a[2] - +a[1]); }
@@ -169,11 +253,27 @@ import TrainingLog
       p.y = +r.getAttribute("y") + +r.getAttribute("height") - u(ya, s.y[k]) * +r.getAttribute("height");
       fig.scrollIntoView();
       var c = p.matrixTransform(svg.getScreenCTM());
+      if (P.atBottom) {  // the point 10 px above the window's bottom edge
+        window.scrollBy(0, c.y - (window.innerHeight - 10));
+        c = p.matrixTransform(svg.getScreenCTM());
+        out.pointY = c.y;
+      }
       function move() { svg.dispatchEvent(new PointerEvent("pointermove", { clientX: c.x, clientY: c.y, bubbles: true, pointerType: "mouse" })); }
       move();
       var tip = fig.querySelector(".vr-tip");
-      out.expected = { label: s.label, x: s.x[k], y: s.y[k], raw: s.raw ? s.raw[k] : null };
+      out.expected = { label: s.label, x: s.x[k], y: s.y[k], raw: s.raw ? s.raw[k] : null,
+                       epoch: s.epoch ? s.epoch[k] : null, step: s.step ? s.step[k] : null };
+      out.clock = data.panels[0].clock || null;
       out.tip = tip.hidden ? null : tip.innerText;
+      var box = tip.getBoundingClientRect();
+      out.tipBox = { top: box.top, bottom: box.bottom, windowHeight: window.innerHeight };
+      if (P.twinKey) {  // the legend entries of one series: a click on one says so on all
+        var twins = svg.querySelectorAll('g.vr-legend-entry[data-series="' + P.twinKey + '"]');
+        twins[twins.length - 1].dispatchEvent(new MouseEvent("click", { bubbles: true }));
+        out.twinsPressed = Array.prototype.map.call(twins, function (e) { return e.getAttribute("aria-pressed"); });
+        twins[0].dispatchEvent(new MouseEvent("click", { bubbles: true }));
+        out.twinsPressedAgain = Array.prototype.map.call(twins, function (e) { return e.getAttribute("aria-pressed"); });
+      }
       var entry = svg.querySelector('g.vr-legend-entry[data-series="' + s.key + '"]');
       if (entry) {
         entry.dispatchEvent(new MouseEvent("click", { bubbles: true }));

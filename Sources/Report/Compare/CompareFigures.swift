@@ -37,8 +37,10 @@ public enum CompareFigures {
                     ? Smoothing.debiasedEMA(s.values, weight: e.summary.smoothing.weight(points: s.count, granularity: s.granularity))
                     : s.values
                 let color = Palette.color(i)
-                marks.append(LineMark(xs: xs, ys: ys, color: color, width: 1.8, label: e.label))
-                if s.count <= 40 { marks.append(PointMark(xs: xs, ys: ys, symbol: .circle, size: 5, color: color, outlined: false)) }
+                marks.append(LineMark(xs: xs, ys: ys, color: color, width: 1.8, label: e.label).loggedAt(x.origin(s)))
+                if s.count <= 40 {
+                    marks.append(PointMark(xs: xs, ys: ys, symbol: .circle, size: 5, color: color, outlined: false).loggedAt(x.origin(s)).annotating(e.label))
+                }
             }
             guard !marks.isEmpty else { continue }
             if name.isLoss {

@@ -25,7 +25,7 @@ public struct CompareWriter: Sendable {
             let named = CompareFigures.all(c, settings: settings.figures)
             let (outputs, figurePaths) = try FigureOutput.write(
                 named, into: staging, pngScale: settings.pngScale, inlineSVG: settings.writeHTML, idPrefix: "c",
-                hover: (HoverData.XContext(unit: settings.figures.xAxis, iterationsPerEpoch: nil), FigureWords(language: .en)))
+                hover: (HoverData.XContext(unit: settings.figures.xAxis, iterationsPerEpoch: nil, seriesAreRuns: true), FigureWords(language: .en)))
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
             written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
             var context = Self.context(c, figures: outputs, xAxis: settings.figures.xAxis)
