@@ -40,6 +40,8 @@ struct ChartRenderer {
         var legendOutside: Bool
         /// Boxes of the text placed on the plot (band and rule labels, legend, annotations).
         var texts: [Rect]
+        /// The arrowheads of values beyond a fixed y range, with their labels' boxes.
+        var edgeMarks: [EdgeMark] = []
     }
 
     /// Draws the whole chart into `frame`.
@@ -73,9 +75,9 @@ struct ChartRenderer {
                 legendRect = drawLegend(entries, inside: inside, band: legendBand, &obstacles)
             }
         }
-        drawExcursions(plot, &obstacles)
+        let edgeMarks = drawExcursions(plot, &obstacles)
         for m in texts.annotations { drawAnnotation(m, plot, &obstacles) }
-        return Drawing(plot: plot, legend: legendRect, legendOutside: legendBand != nil, texts: obstacles.texts)
+        return Drawing(plot: plot, legend: legendRect, legendOutside: legendBand != nil, texts: obstacles.texts, edgeMarks: edgeMarks)
     }
 
     /// The panel's title and subtitle from `top`, left-aligned with the plot area.
