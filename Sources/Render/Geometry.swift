@@ -39,6 +39,12 @@ public struct Rect: Sendable, Hashable {
         max(0, min(maxX, r.maxX) - max(minX, r.minX)) * max(0, min(maxY, r.maxY) - max(minY, r.minY))
     }
 
+    /// The shortest distance between the two rectangles (0 when they touch or overlap).
+    public func distance(to r: Rect) -> Double {
+        let dx = max(0, r.minX - maxX, minX - r.maxX), dy = max(0, r.minY - maxY, minY - r.maxY)
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
     /// Whether the segment a-b crosses or touches this rectangle (Liang-Barsky clipping).
     func intersectsSegment(_ a: Point, _ b: Point) -> Bool { clippedLength(a, b) != nil }
 

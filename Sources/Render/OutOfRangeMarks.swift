@@ -89,8 +89,8 @@ extension ChartRenderer {
         return Rect(x: plot.x(e.x) - size * 0.8, y: min(tip, base), width: size * 1.6, height: abs(base - tip))
     }
 
-    /// Draws every excursion's arrowhead at the plot's edge, then the farthest ones' values
-    /// beside them. Returns what it drew.
+    /// Draws every excursion's arrowhead at the plot's edge, then, farthest first, up to
+    /// `excursionLabelLimit` values per edge, each beside its own arrowhead. Returns what it drew.
     @discardableResult
     func drawExcursions(_ plot: PlotArea, _ obstacles: inout Obstacles) -> [EdgeMark] {
         var marks: [EdgeMark] = []
@@ -107,29 +107,48 @@ extension ChartRenderer {
             obstacles.boxes.append(a)
             marks.append(EdgeMark(excursion: e, arrow: a, label: nil))
         }
+        // Labels after every arrowhead is known, so that none is put next to another's.
+        let arrows = marks.map(\.arrow)
         for above in [true, false] {
-            for i in marks.indices.filter({ marks[$0].excursion.above == above }).prefix(Self.excursionLabelLimit) {
-                marks[i].label = drawExcursionLabel(marks[i], plot, &obstacles)
+            var labelled = 0
+            for i in marks.indices where marks[i].excursion.above == above && labelled < Self.excursionLabelLimit {
+                marks[i].label = drawExcursionLabel(marks[i], arrows: arrows, plot, &obstacles)
+                if marks[i].label != nil { labelled += 1 }
             }
         }
         return marks
     }
 
-    /// An excursion's value beside its arrowhead, hanging from the edge into the plot.
-    private func drawExcursionLabel(_ mark: EdgeMark, _ plot: PlotArea, _ obstacles: inout Obstacles) -> Rect? {
+    /// An excursion's value right of, left of or under its arrowhead, hanging from the edge into
+    /// the plot, at the place that hides the least of those where it is unambiguous
+    /// (`isBeside`) and hides no data or text (as a legend inside the plot may: `hides`); none
+    /// (nil) when there is no such place: a value beside the wrong arrowhead, or over the curve,
+    /// would be worse than no value, and the arrowhead stays.
+    private func drawExcursionLabel(_ mark: EdgeMark, arrows: [Rect], _ plot: PlotArea, _ obstacles: inout Obstacles) -> Rect? {
         let e = mark.excursion, a = mark.arrow, r = plot.rect
         let style = TextStyle(size: theme.tickSize * s, color: textInk(e.color).opacity(1))
         let label = (e.above ? "↑ " : "↓ ") + TickFormat.label(e.value)
         let v: VAlign = e.above ? .top : .bottom
         let y = e.above ? r.minY + 1.5 * s : r.maxY - 1.5 * s
-        // Nearest the arrowhead first, then along the edge (up to 100 points away).
-        var candidates: [(Point, HAlign, VAlign)] = []
-        for k in 0..<6 {
-            let dx = Double(k) * 20 * s
-            candidates.append((Point(x: a.maxX + 1 * s + dx, y: y), .left, v))
-            candidates.append((Point(x: a.minX - 1 * s - dx, y: y), .right, v))
+        let gap = 2 * s  // from the arrowhead to the text; `place` puts a 1.5 pt halo around it
+        let candidates: [(Point, HAlign, VAlign)] = [
+            (Point(x: a.maxX + gap, y: y), .left, v),
+            (Point(x: a.minX - gap, y: y), .right, v),
+            (Point(x: a.midX, y: e.above ? a.maxY + gap : a.minY - gap), .center, v),
+        ]
+        let free = candidates.filter { c in
+            let box = canvas.textRect(label, at: c.0, h: c.1, v: c.2, style).inset(by: -1.5 * s)
+            return r.contains(box) && Self.isBeside(box, own: a, others: arrows, clearance: 2 * Self.arrowSize * s)
+                && !obstacles.hides(box, share: Self.insideLegendShare)
         }
-        candidates.insert((Point(x: a.midX, y: e.above ? a.maxY + 1 * s : a.minY - 1 * s), .center, v), at: 2)
-        return place(label, style, candidates, plot, &obstacles)
+        guard !free.isEmpty else { return nil }
+        return place(label, style, free, plot, &obstacles)
+    }
+
+    /// Whether a label's box reads as belonging to the arrowhead `own`: every other arrowhead is
+    /// farther from it, by at least `clearance` more (so the eye does not hesitate).
+    static func isBeside(_ box: Rect, own: Rect, others: [Rect], clearance: Double) -> Bool {
+        let near = box.distance(to: own)
+        return others.allSatisfy { $0 == own || box.distance(to: $0) >= near + clearance }
     }
 }

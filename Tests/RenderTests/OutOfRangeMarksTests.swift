@@ -56,4 +56,40 @@ import Testing
         let (_, marks) = try Self.arrowheads(Chart(y: Axis(domain: 0...5), marks: [LineMark(xs: xs, ys: ys)]))
         #expect(marks.count == 1 && marks.first?.x == 43 && marks.first?.value == 8)
     }
+
+    /// The value labels that are not directly beside their own arrowhead (within 3 points, and
+    /// nearer to it than to any other arrowhead): each would be read as another excursion's value.
+    static func misplacedLabels(_ d: ChartRenderer.Drawing) -> [String] {
+        var out: [String] = []
+        for m in d.edgeMarks {
+            guard let label = m.label else { continue }
+            let own = label.distance(to: m.arrow)
+            let nearestOther = d.edgeMarks.filter { $0.arrow != m.arrow }.map { label.distance(to: $0.arrow) }.min() ?? .infinity
+            if own > 3 || nearestOther <= own {
+                out.append("\(m.excursion.value) at x \(m.excursion.x): \(own) pt from its arrowhead, \(nearestOther) from another")
+            }
+        }
+        return out
+    }
+
+    /// Spikes 4 epochs apart (about 20 points), too close for a label between them: arrowheads
+    /// only, no label beside a neighbour's arrowhead.
+    @Test func crowdedArrowheadsGetNoAmbiguousLabel() throws {
+        let xs = (0...100).map(Double.init)
+        var ys = xs.map { _ in 2.0 }
+        for i in stride(from: 40, through: 60, by: 4) { ys[i] = 6 + Double(i) / 100 }
+        let chart = Chart(y: Axis(domain: 0...5), marks: [LineMark(xs: xs, ys: ys, label: "loss")])
+        let d = try #require(Figure(chart, width: 600, height: 400).drawings().first)
+        #expect(d.edgeMarks.count == 6)
+        #expect(Self.misplacedLabels(d).isEmpty, "\(Self.misplacedLabels(d))")
+    }
+
+    /// A lone excursion has room: its value is written beside its arrowhead.
+    @Test func aLoneExcursionIsLabelledBesideItsArrowhead() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(y: Axis(domain: 0...5), marks: [LineMark(xs: xs, ys: xs.map { $0 == 50 ? 7.25 : 2 }, label: "loss")])
+        let d = try #require(Figure(chart, width: 600, height: 400).drawings().first)
+        #expect(d.edgeMarks.count == 1 && d.edgeMarks.first?.label != nil)
+        #expect(Self.misplacedLabels(d).isEmpty, "\(Self.misplacedLabels(d))")
+    }
 }
