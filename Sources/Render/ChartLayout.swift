@@ -117,8 +117,8 @@ extension ChartRenderer {
     }
 
     /// The layout the chart is drawn with: `layout(in:)`, with the rule labels that have no free
-    /// place moved into the legend, and, when no place inside the plot is free for the legend, a
-    /// band above the plot for its rows. Judged at one vector point per column whatever the
+    /// place moved into the legend, and, when no place inside the plot fits the legend or is free
+    /// for it, a band above the plot for its rows. Judged at one vector point per column whatever the
     /// output, so PNG, PDF and SVG agree.
     func finalLayout(in frame: Rect) -> FinalLayout {
         let first = layout(in: frame)
@@ -134,15 +134,21 @@ extension ChartRenderer {
             let box = judge.drawRuleLabel(m, label, first.plot, &trial, draw: false)
             if let box, obstacles.hides(box, share: Self.insideLegendShare) { result.rulesInLegend.insert(i) } else { obstacles = trial }
         }
-        guard chart.legend == .auto else { return result }
         let entries = legendEntries() + bandSwatches(texts.bands, first.plot) + ruleEntries(texts.rules, result.rulesInLegend)
-        guard !entries.isEmpty, obstacles.hides(insideLegendPlace(entries, first.plot, obstacles).rect, share: Self.insideLegendShare)
-        else { return result }
+        guard !entries.isEmpty, legendNeedsBand(entries, first.plot, obstacles) else { return result }
         let height = legendRows(entries, width: first.plot.rect.width).height
         let l = layout(in: frame, legendHeight: height)
         result.plot = l.plot; result.xTicks = l.xTicks; result.yTicks = l.yTicks; result.titleTop = l.titleTop
         result.legendBand = Rect(x: l.plot.rect.minX, y: l.plot.rect.minY - height, width: l.plot.rect.width, height: height)
         return result
+    }
+
+    /// Whether the legend goes in rows above the plot: when no place inside fits it wholly, or,
+    /// placed automatically, when every place inside would hide data. A legend put in a corner
+    /// by the caller stays there if it fits.
+    private func legendNeedsBand(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: Obstacles) -> Bool {
+        guard let inside = insideLegendPlace(entries, plot, obstacles) else { return true }
+        return chart.legend == .auto && obstacles.hides(inside.rect, share: Self.insideLegendShare)
     }
 
     /// Computes the plot area for `frame`, leaving `legendHeight` above it for a legend's rows.

@@ -71,8 +71,9 @@ struct ChartRenderer {
         if chart.legend != .none {
             let entries = legendEntries() + legendSwatches + ruleEntries(texts.rules, final.rulesInLegend)
             if !entries.isEmpty {
-                let inside = legendBand == nil ? insideLegendPlace(entries, plot, obstacles).rect : nil
-                legendRect = drawLegend(entries, inside: inside, band: legendBand, &obstacles)
+                // `finalLayout` gave a band whenever no place inside fits, so one of the two is set.
+                let inside = legendBand == nil ? insideLegendPlace(entries, plot, obstacles)?.rect : nil
+                if inside != nil || legendBand != nil { legendRect = drawLegend(entries, inside: inside, band: legendBand, &obstacles) }
             }
         }
         let edgeMarks = drawExcursions(plot, &obstacles)

@@ -81,8 +81,10 @@ extension ChartRenderer {
     static let insideLegendShare = 0.01
 
     /// Where the legend goes inside the plot at the chart's placement (`.auto`: the candidate that
-    /// covers the least), with what it would cover.
-    func insideLegendPlace(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: Obstacles) -> (rect: Rect, cost: Double) {
+    /// covers the least), with what it would cover; nil when the box does not fit wholly inside
+    /// the plot area (a legend wider or taller than the plot would run off the figure or over
+    /// the axes: it goes in rows above the plot instead).
+    func insideLegendPlace(_ entries: [LegendEntry], _ plot: PlotArea, _ obstacles: Obstacles) -> (rect: Rect, cost: Double)? {
         let r = plot.rect
         let box = legendMetrics(entries).boxSize
         let inset = 6 * s
@@ -95,7 +97,7 @@ extension ChartRenderer {
             }
         }
         // Each corner, and the same corner moved clear of text already there (e.g. below a band
-        // label), when that still fits in the plot.
+        // label); only those that fit in the plot.
         func candidates(_ p: LegendPlacement) -> [Rect] {
             let base = rect(p)
             var out = [base]
@@ -105,15 +107,14 @@ extension ChartRenderer {
                 var moved = base
                 if top { moved.y = (blocking.map(\.maxY).max() ?? base.minY) + 3 * s }
                 else { moved.y = (blocking.map(\.minY).min() ?? base.maxY) - 3 * s - base.height }
-                if r.contains(moved) { out.append(moved) }
+                out.append(moved)
             }
-            return out
+            return out.filter { r.contains($0) }
         }
         guard chart.legend == .auto else {
-            let c = candidates(chart.legend).last!
-            return (c, obstacles.cost(c))
+            return candidates(chart.legend).last.map { ($0, obstacles.cost($0)) }
         }
-        var best: (Rect, Double)? = nil
+        var best: (rect: Rect, cost: Double)? = nil
         // The corners first (they win a tie), then the middles of the top and bottom edges,
         // which a crowded panel often leaves clearer (above a falling loss, below a rising
         // accuracy).
@@ -125,9 +126,9 @@ extension ChartRenderer {
         }
         for c in all {
             let cost = obstacles.cost(c)
-            if best == nil || cost < best!.1 - 1e-9 { best = (c, cost) }
+            if best == nil || cost < best!.cost - 1e-9 { best = (c, cost) }
         }
-        return best!
+        return best
     }
 
     /// The rows of a legend laid out across `width` above the plot: entries left to right,

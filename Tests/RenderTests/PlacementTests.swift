@@ -87,6 +87,31 @@ import Testing
         let d = try #require(Figure(wide, width: 600, height: 400).drawings().first)
         #expect(d.legend == nil && d.texts.count == 1)
     }
+
+    /// A legend box wider than a narrow plot does not go inside (where it would run off the
+    /// figure): its rows go above the plot, whether placed automatically or in a given corner.
+    @Test func aLegendWiderThanThePlotGoesAbove() throws {
+        let xs = (0...100).map(Double.init)
+        for placement in [LegendPlacement.auto, .topLeft, .bottomRight] {
+            let chart = Chart(legend: placement, marks: [
+                LineMark(xs: xs, ys: xs.map { 5 + 3 * exp(-$0 / 15) }, label: "train/loss_tail (smoothed, TensorBoard weight 0.9), raw"),
+                LineMark(xs: xs, ys: xs.map { 6 + 3 * exp(-$0 / 15) }, color: Palette.color(1), label: "val"),
+            ])
+            let d = try #require(Figure(chart, width: 300, height: 400).drawings().first)
+            let legend = try #require(d.legend)
+            #expect(d.legendOutside, "\(placement): legend \(legend) inside the plot \(d.plot.rect)")
+            #expect(legend.minX >= 0 && legend.maxX <= 300, "\(placement): legend \(legend) leaves the figure")
+        }
+    }
+
+    /// A legend that fits stays in its given corner.
+    @Test func aLegendThatFitsStaysInItsCorner() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(legend: .topLeft, marks: [LineMark(xs: xs, ys: xs, label: "rising")])
+        let d = try #require(Figure(chart, width: 300, height: 400).drawings().first)
+        let legend = try #require(d.legend)
+        #expect(!d.legendOutside && d.plot.rect.contains(legend))
+    }
 }
 
 import Foundation

@@ -77,6 +77,25 @@ import TrainingLog
     }
 }
 
+/// The legend of every panel of a narrow, tall overview fits: inside the plot area wholly, or in
+/// rows above it, within the panel's width.
+@Suite struct LegendFitTests {
+    @Test func everyLegendOfANarrowOverviewFits() throws {
+        let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent("Examples/var-d16").path)
+        let model = ReportModel(summary: Analyzer.analyze(run), language: .en)
+        let figure = try #require(VARFigures.overview(run: run, model: model, settings: FigureSettings(width: 360, height: 900))).figure
+        for (chart, d) in zip(figure.charts, figure.drawings()) {
+            guard let legend = d.legend else { continue }
+            if d.legendOutside {
+                #expect(legend.minX >= d.plot.rect.minX - 0.5 && legend.maxX <= d.plot.rect.maxX + 0.5,
+                        "\(chart.title ?? ""): legend rows \(legend) wider than the plot \(d.plot.rect)")
+            } else {
+                #expect(d.plot.rect.contains(legend), "\(chart.title ?? ""): legend \(legend) leaves the plot \(d.plot.rect)")
+            }
+        }
+    }
+}
+
 /// Words that must not claim what the run does not have.
 @Suite struct HonestCaptionTests {
     @Test func theLossSubtitleMentionsValidationPointsOnlyWhenThereAreSome() throws {
