@@ -36,6 +36,8 @@ struct ChartRenderer {
         var plot: PlotArea
         /// The legend box, if one was drawn.
         var legend: Rect?
+        /// Each legend entry's key and text, as drawn.
+        var legendEntries: [Rect] = []
         /// The legend is in rows above the plot (no place inside was free).
         var legendOutside: Bool
         /// Boxes of the text placed on the plot (band and rule labels, legend, annotations).
@@ -62,23 +64,29 @@ struct ChartRenderer {
         if let heat { drawColorBar(heat, plot) }
 
         // Text layers, each avoiding those placed before it, the most tied to a place first: band
-        // labels, rule labels, legend (where it hides the least, or above the plot when every
-        // place inside would hide data), the marks of values beyond a fixed y range, annotations.
+        // labels, rule labels, legend (where it hides the least, or above the plot when no place
+        // inside fits it or every one would hide data), the marks of values beyond a fixed y
+        // range, annotations.
         let texts = TextLayers(chart.marks)
         let legendSwatches = placeBandLabels(texts.bands, plot, &obstacles)
         for (i, (m, label)) in texts.rules.enumerated() where !final.rulesInLegend.contains(i) { drawRuleLabel(m, label, plot, &obstacles) }
-        var legendRect: Rect? = nil
+        var legendRect: Rect? = nil, legendEntryBoxes: [Rect] = []
         if chart.legend != .none {
             let entries = legendEntries() + legendSwatches + ruleEntries(texts.rules, final.rulesInLegend)
             if !entries.isEmpty {
                 // `finalLayout` gave a band whenever no place inside fits, so one of the two is set.
                 let inside = legendBand == nil ? insideLegendPlace(entries, plot, obstacles)?.rect : nil
-                if inside != nil || legendBand != nil { legendRect = drawLegend(entries, inside: inside, band: legendBand, &obstacles) }
+                if inside != nil || legendBand != nil {
+                    let drawn = drawLegend(entries, inside: inside, band: legendBand, &obstacles)
+                    legendRect = drawn.area
+                    legendEntryBoxes = drawn.entries
+                }
             }
         }
         let edgeMarks = drawExcursions(plot, &obstacles)
         for m in texts.annotations { drawAnnotation(m, plot, &obstacles) }
-        return Drawing(plot: plot, legend: legendRect, legendOutside: legendBand != nil, texts: obstacles.texts, edgeMarks: edgeMarks)
+        return Drawing(plot: plot, legend: legendRect, legendEntries: legendEntryBoxes, legendOutside: legendBand != nil,
+                       texts: obstacles.texts, edgeMarks: edgeMarks)
     }
 
     /// The panel's title and subtitle from `top`, left-aligned with the plot area.

@@ -132,30 +132,52 @@ extension ChartRenderer {
     }
 
     /// The rows of a legend laid out across `width` above the plot: entries left to right,
-    /// wrapping; returns each entry's origin (relative to the band's top left) and the height.
-    func legendRows(_ entries: [LegendEntry], width: Double) -> (origins: [Point], height: Double) {
+    /// wrapping onto a new row when the next does not fit; an entry wider than `width` alone is
+    /// cut with an ellipsis (it would run off the figure). Returns each entry's origin (relative
+    /// to the band's top left), the text to draw for it, and the band's height.
+    func legendRows(_ entries: [LegendEntry], width: Double) -> (origins: [Point], labels: [String], height: Double) {
         let m = legendMetrics(entries)
         let spacing = 14 * s
+        let room = max(0, width - m.keyWidth - m.gap)
         var x = 0.0, row = 0
-        var origins: [Point] = []
-        for w in m.textWidths {
-            let entryW = m.keyWidth + m.gap + w
+        var origins: [Point] = [], labels: [String] = []
+        for (e, w) in zip(entries, m.textWidths) {
+            labels.append(w > room ? shortened(e.label, toFit: room, m.style) : e.label)
+            let entryW = m.keyWidth + m.gap + min(w, room)
             if x > 0, x + entryW > width { x = 0; row += 1 }
             origins.append(Point(x: x, y: Double(row) * m.rowHeight))
             x += entryW + spacing
         }
-        return (origins, Double(row + 1) * m.rowHeight + 4 * s)
+        return (origins, labels, Double(row + 1) * m.rowHeight + 4 * s)
+    }
+
+    /// The longest start of `text` that fits `width` with an ellipsis after it (`text` itself when
+    /// it fits): the end of a long label goes, its start (the metric's name) stays.
+    func shortened(_ text: String, toFit width: Double, _ style: TextStyle) -> String {
+        guard canvas.measure(text, style).width > width else { return text }
+        let chars = Array(text)
+        func cut(_ n: Int) -> String {
+            String(String(chars[..<n]).reversed().drop { $0 == " " }.reversed()) + "\u{2026}"
+        }
+        var lo = 0, hi = chars.count - 1  // the longest fitting prefix length lies in lo...hi
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if canvas.measure(cut(mid), style).width <= width { lo = mid } else { hi = mid - 1 }
+        }
+        return cut(lo)
     }
 
     /// Draws the legend: in a box inside the plot at `inside`, or, with `band`, in rows above the
-    /// plot, where it hides nothing. Returns the rectangle it takes.
-    func drawLegend(_ entries: [LegendEntry], inside: Rect?, band: Rect?, _ obstacles: inout Obstacles) -> Rect {
+    /// plot, where it hides nothing. Returns the rectangle it takes and each entry's key and text.
+    func drawLegend(_ entries: [LegendEntry], inside: Rect?, band: Rect?, _ obstacles: inout Obstacles) -> (area: Rect, entries: [Rect]) {
         let m = legendMetrics(entries)
         var keys: [Point] = []
+        var labels = entries.map(\.label)
         let area: Rect
         if let band {
             let rows = legendRows(entries, width: band.width)
             keys = rows.origins.map { Point(x: band.minX + $0.x, y: band.minY + $0.y + m.rowHeight / 2) }
+            labels = rows.labels
             area = band
         } else {
             let lr = inside!
@@ -168,7 +190,8 @@ extension ChartRenderer {
             area = lr
             obstacles.texts.append(lr)
         }
-        for (e, key) in zip(entries, keys) {
+        var boxes: [Rect] = []
+        for ((e, key), label) in zip(zip(entries, keys), labels) {
             canvas.beginGroup([("class", "vr-legend-entry"), ("data-series", SeriesKey.of(e.label))])
             defer { canvas.endGroup() }
             let kx = key.x, cy = key.y, keyW = m.keyWidth
@@ -184,8 +207,10 @@ extension ChartRenderer {
                 let h = m.rowHeight * 0.6
                 canvas.fill(Rect(x: kx, y: cy - h / 2, width: keyW, height: h), c.opacity(max(c.alpha, 0.25)))
             }
-            canvas.text(e.label, at: Point(x: kx + keyW + m.gap, y: cy), h: .left, v: .middle, m.style)
+            let text = canvas.textRect(label, at: Point(x: kx + keyW + m.gap, y: cy), h: .left, v: .middle, m.style)
+            canvas.text(label, at: Point(x: text.minX, y: cy), h: .left, v: .middle, m.style)
+            boxes.append(Rect(x: kx, y: text.minY, width: text.maxX - kx, height: text.height))
         }
-        return area
+        return (area, boxes)
     }
 }

@@ -104,6 +104,29 @@ import Testing
         }
     }
 
+    /// Legend rows above a narrow plot end within it: an entry wider than the band alone is cut
+    /// with an ellipsis, so the columns right of the plot, on the legend's rows, stay background.
+    @Test func aLegendEntryWiderThanTheBandIsShortened() throws {
+        let xs = (0...100).map(Double.init)
+        let chart = Chart(marks: [
+            LineMark(xs: xs, ys: xs.map { 5 + 3 * exp(-$0 / 15) }, label: "opt/grad_norm (smoothed with TensorBoard's debiased EMA, weight 0.9)"),
+            LineMark(xs: xs, ys: xs.map { 6 + 3 * exp(-$0 / 15) }, color: Palette.color(1), label: "val"),
+        ])
+        let fig = Figure(chart, width: 300, height: 400)
+        let d = try #require(fig.drawings().first)
+        let legend = try #require(d.legend)
+        #expect(d.legendOutside)
+        for entry in d.legendEntries { #expect(entry.maxX <= d.plot.rect.maxX + 0.5, "\(entry) passes \(d.plot.rect)") }
+        let img = try Support.decodePNG(try fig.pngData())
+        let background = img.rgba(img.width - 1, img.height - 1)
+        for y in Int(legend.minY)..<Int(legend.maxY) {
+            for x in Int(d.plot.rect.maxX.rounded(.up)) + 1..<img.width {
+                let p = img.rgba(x, y)
+                #expect(abs(p.r - background.r) < 16 && abs(p.g - background.g) < 16 && abs(p.b - background.b) < 16, "ink at (\(x), \(y))")
+            }
+        }
+    }
+
     /// A legend that fits stays in its given corner.
     @Test func aLegendThatFitsStaysInItsCorner() throws {
         let xs = (0...100).map(Double.init)

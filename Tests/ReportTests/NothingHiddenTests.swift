@@ -78,7 +78,7 @@ import TrainingLog
 }
 
 /// The legend of every panel of a narrow, tall overview fits: inside the plot area wholly, or in
-/// rows above it, within the panel's width.
+/// rows above it, every entry within the plot's width.
 @Suite struct LegendFitTests {
     @Test func everyLegendOfANarrowOverviewFits() throws {
         let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent("Examples/var-d16").path)
@@ -89,6 +89,10 @@ import TrainingLog
             if d.legendOutside {
                 #expect(legend.minX >= d.plot.rect.minX - 0.5 && legend.maxX <= d.plot.rect.maxX + 0.5,
                         "\(chart.title ?? ""): legend rows \(legend) wider than the plot \(d.plot.rect)")
+                for entry in d.legendEntries {
+                    #expect(entry.minX >= legend.minX - 0.5 && entry.maxX <= legend.maxX + 0.5,
+                            "\(chart.title ?? ""): legend entry \(entry) leaves its rows \(legend)")
+                }
             } else {
                 #expect(d.plot.rect.contains(legend), "\(chart.title ?? ""): legend \(legend) leaves the plot \(d.plot.rect)")
             }
