@@ -24,10 +24,15 @@ extension ChartRenderer {
             return c
         }
 
+        /// Whether a box at `r` would lie over a marker (or an edge mark's arrowhead) or text.
+        func coversMarkerOrText(_ r: Rect) -> Bool {
+            boxes.contains { $0.intersects(r) } || texts.contains { $0.intersects(r) }
+        }
+
         /// Whether a box at `r` would hide data or a label: a marker, text, or more than `share`
         /// of any line's length.
         func hides(_ r: Rect, share: Double) -> Bool {
-            if boxes.contains(where: { $0.intersects(r) }) || texts.contains(where: { $0.intersects(r) }) { return true }
+            if coversMarkerOrText(r) { return true }
             for poly in lines {
                 let l = coveredLength(of: poly, by: r)
                 if l.total > 0, l.covered > share * l.total { return true }
@@ -205,8 +210,11 @@ extension ChartRenderer {
         return [(Point(x: cx, y: top + 4 * s), .center, .top), (Point(x: cx, y: bottom - 4 * s), .center, .bottom)]
     }
 
-    /// An annotation at its offset from the point or mirrored (and 1.7 times as far) when that
-    /// hides less, with its leader line back to the point.
+    /// An annotation at its offset from the point, mirrored, or 1.7 times as far, with its leader
+    /// line back to the point. Only places inside the plot that cover no marker and no other
+    /// text are taken (a hidden marker is a hidden value); of those, the one over the least
+    /// curve. When there is none the text is left out, and the point's own mark still shows
+    /// where it is.
     func drawAnnotation(_ m: TextMark, _ plot: PlotArea, _ obstacles: inout Obstacles) {
         let p = plot.point(m.x, m.y)
         guard p.x.isFinite, p.y.isFinite else { return }
@@ -222,28 +230,31 @@ extension ChartRenderer {
             }
         }
         // Leaders go under the text: compute the box first, then draw leader, halo and text.
-        var best: (Rect, Int, Double)? = nil
+        var best: (box: Rect, index: Int, cost: Double)? = nil
         for (i, c) in candidates.enumerated() {
             let box = canvas.textRect(m.text, at: c.0, h: c.1, v: c.2, style).inset(by: -2 * s)
-            var cost = obstacles.cost(box)
-            if !plot.rect.contains(box) { cost += 1e6 }
-            cost += Double(i) * 1e-3
-            if best == nil || cost < best!.2 { best = (box, i, cost) }
+            guard plot.rect.contains(box), !obstacles.coversMarkerOrText(box) else { continue }
+            let cost = obstacles.cost(box) + Double(i) * 1e-3
+            if best == nil || cost < best!.cost { best = (box, i, cost) }
         }
         guard let (box, i, _) = best else { return }
-        if m.leaderLine {
-            let target = Point(x: min(max(p.x, box.minX), box.maxX), y: min(max(p.y, box.minY), box.maxY))
-            let len = hypot(target.x - p.x, target.y - p.y)
-            let start = 5 * s
-            if len > start + 2 * s {
-                let ux = (target.x - p.x) / len, uy = (target.y - p.y) / len
-                canvas.line(Point(x: p.x + ux * start, y: p.y + uy * start), target,
-                            color: theme.secondaryForeground, width: 0.7 * s)
-            }
+        if m.leaderLine, let leader = annotationLeader(from: p, to: box) {
+            canvas.line(leader.from, leader.to, color: theme.secondaryForeground, width: 0.7 * s)
         }
         haloBox(box)
         let c = candidates[i]
         canvas.text(m.text, at: c.0, h: c.1, v: c.2, style)
         obstacles.texts.append(box)
+    }
+
+    /// An annotation's leader: from just off the point (clear of its marker) to the nearest
+    /// point of the text's box; nil when the box is about at the point.
+    private func annotationLeader(from p: Point, to box: Rect) -> (from: Point, to: Point)? {
+        let target = Point(x: min(max(p.x, box.minX), box.maxX), y: min(max(p.y, box.minY), box.maxY))
+        let len = hypot(target.x - p.x, target.y - p.y)
+        let start = 5 * s
+        guard len > start + 2 * s else { return nil }
+        let ux = (target.x - p.x) / len, uy = (target.y - p.y) / len
+        return (Point(x: p.x + ux * start, y: p.y + uy * start), target)
     }
 }

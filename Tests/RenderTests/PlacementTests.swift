@@ -127,6 +127,26 @@ import Testing
         }
     }
 
+    /// An annotation whose every place would cover a marker is left out (its point stays); one
+    /// with a free place is drawn there, over no marker.
+    @Test func anAnnotationCoversNoMarker() throws {
+        // A dense grid of markers around (50, 50) but none far to the lower right.
+        var gx: [Double] = [], gy: [Double] = []
+        for x in stride(from: 0.0, through: 100, by: 4) {
+            for y in stride(from: 0.0, through: 100, by: 4) where !(x > 70 && y < 30) { gx.append(x); gy.append(y) }
+        }
+        let grid = PointMark(xs: gx, ys: gy, size: 5, label: "grid")
+        let axes = (x: Axis(domain: 0...100), y: Axis(domain: 0...100))
+        let crowded = Chart(x: axes.x, y: axes.y, legend: .none, marks: [grid, TextMark(x: 50, y: 50, text: "no room here")])
+        let d = try #require(Figure(crowded, width: 600, height: 400).drawings().first)
+        #expect(d.texts.isEmpty, "\(d.texts)")
+        // Near the free corner, the text goes there (mirrored or farther) and covers no marker.
+        let roomy = Chart(x: axes.x, y: axes.y, legend: .none, marks: [grid, TextMark(x: 70, y: 32, text: "room", offset: (-20, 20))])
+        let r = try #require(Figure(roomy, width: 600, height: 400).drawings().first)
+        let box = try #require(r.texts.first)
+        for (x, y) in zip(gx, gy) { #expect(!box.inset(by: 1).contains(r.plot.point(x, y)), "covers (\(x), \(y))") }
+    }
+
     /// A legend that fits stays in its given corner.
     @Test func aLegendThatFitsStaysInItsCorner() throws {
         let xs = (0...100).map(Double.init)

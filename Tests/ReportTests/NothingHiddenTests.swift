@@ -77,6 +77,22 @@ import TrainingLog
     }
 }
 
+/// The loss figure's annotations (crossings, best validation) cover no marker at the default
+/// size nor in a tall, narrow one, where the validation points leave little room: an
+/// annotation with no free place is left out.
+@Suite struct AnnotationHidesNoMarkerTests {
+    @Test(arguments: [(1000.0, 560.0), (360, 900), (500, 400)])
+    func lossAnnotationsCoverNoMarker(width: Double, height: Double) throws {
+        let run = try RunLoader.load(ChineseReportTests.root.appendingPathComponent("Examples/var-d16").path)
+        let model = ReportModel(summary: Analyzer.analyze(run), language: .en)
+        let figure = try #require(VARFigures.loss(run: run, model: model, settings: FigureSettings(width: width, height: height))).figure
+        for (chart, drawing) in zip(figure.charts, figure.drawings()) {
+            let c = NothingHiddenTests.coverage(chart, drawing)
+            #expect(c.coveredMarkers.isEmpty, "\(Int(width))x\(Int(height)): text covers \(c.coveredMarkers.prefix(3))")
+        }
+    }
+}
+
 /// The legend of every panel of a narrow, tall overview fits: inside the plot area wholly, or in
 /// rows above it, every entry within the plot's width.
 @Suite struct LegendFitTests {
