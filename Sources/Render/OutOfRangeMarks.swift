@@ -66,10 +66,13 @@ extension ChartRenderer {
     /// overlapping arrowheads read as one anyway (raw noise crossing the edge often).
     func excursions(_ plot: PlotArea) -> [Excursion] {
         let width = 1.6 * Self.arrowSize * s
+        let runs = excursionRuns(plot)
         var kept: [Excursion] = []
         for above in [true, false] {
-            let edge = excursionRuns(plot).filter { $0.above == above }
-                .sorted { above ? $0.value > $1.value : $0.value < $1.value }
+            // Farthest first; of equally far ones, the leftmost (the same figure every time).
+            let edge = runs.filter { $0.above == above }.sorted {
+                $0.value != $1.value ? (above ? $0.value > $1.value : $0.value < $1.value) : $0.x < $1.x
+            }
             var taken: [Double] = []
             for e in edge {
                 let x = plot.x(e.x)
