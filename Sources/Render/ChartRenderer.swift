@@ -84,7 +84,12 @@ struct ChartRenderer {
             }
         }
         let edgeMarks = drawExcursions(plot, &obstacles)
-        for m in texts.annotations { drawAnnotation(m, plot, &obstacles) }
+        for m in texts.annotations {
+            // In the series' group, so the HTML legend hides it with its series.
+            if let series = m.belongsTo.map(SeriesKey.of) { canvas.beginGroup([("class", "vr-series"), ("data-series", series)]) }
+            drawAnnotation(m, plot, &obstacles)
+            if m.belongsTo != nil { canvas.endGroup() }
+        }
         return Drawing(plot: plot, legend: legendRect, legendEntries: legendEntryBoxes, legendOutside: legendBand != nil,
                        texts: obstacles.texts, edgeMarks: edgeMarks)
     }

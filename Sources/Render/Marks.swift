@@ -189,6 +189,9 @@ public struct TextMark: Mark {
     public var color: Color?
     /// Draw a thin line from the point to the text.
     public var leaderLine: Bool
+    /// The legend label of the series this text speaks of: hiding that series in the HTML
+    /// report hides the text too.
+    public var belongsTo: String? = nil
 
     public init(x: Double, y: Double, text: String, offset: (dx: Double, dy: Double) = (24, 24),
                 color: Color? = nil, leaderLine: Bool = true) {

@@ -29,11 +29,11 @@ public struct PointOrigin: Sendable {
         }
     }
 
-    /// The step of point `i`: its own for an iteration, the epoch's last step for an epoch point
-    /// (as `varreport export` gives it).
+    /// The step of point `i`: its own for an iteration; for an epoch point the steps done by the
+    /// epoch's end, (epoch + 1) x iterations per epoch, as summary.json and `export` give it.
     public func step(_ i: Int) -> Int? {
         switch level {
-        case .epoch: return iterationsPerEpoch.map { (xs[i] + 1) * $0 - 1 }
+        case .epoch: return iterationsPerEpoch.map { (xs[i] + 1) * $0 }
         case .iteration: return xs[i]
         }
     }
@@ -50,4 +50,9 @@ extension PointMark {
 
     /// These markers as part of the series labelled `label` (hidden with it in the HTML report).
     public func annotating(_ label: String) -> PointMark { var m = self; m.belongsTo = label; return m }
+}
+
+extension TextMark {
+    /// This text as part of the series labelled `label` (hidden with it in the HTML report).
+    public func annotating(_ label: String) -> TextMark { var m = self; m.belongsTo = label; return m }
 }

@@ -39,11 +39,12 @@ enum InteractiveScript {
   }
   function known(a, i) { return a && a[i] !== null && a[i] !== undefined; }
   // Where the point was logged: its epoch and step as the logs give them (an epoch average's
-  // step is its epoch's last), else worked out from x; on a clock or hours axis, the time first.
+  // step is the steps done by its epoch's end), else worked out from x; on a clock or hours
+  // axis, the time first.
   function place(data, panel, s, i) {
     var w = data.words, ipe = data.iterations_per_epoch, x = s.x[i], parts = [];
     if (panel.clock) parts.push(clock(x, panel.clock));
-    else if (data.x_unit === "hours") parts.push(fmt(x) + " " + w.hours);
+    else if (data.x_unit === "hours") parts.push(x < 1 ? (x * 60).toFixed(1) + " min" : fmt(x) + " " + w.hours);
     if (known(s.epoch, i)) parts.push(w.epoch + " " + whole(s.epoch[i]));
     else if (data.x_unit === "epoch") parts.push(w.epoch + " " + fmt(x));
     else if (data.x_unit === "step" && ipe) parts.push(w.epoch + " ≈ " + whole(Math.floor(x / ipe)));
@@ -51,7 +52,7 @@ enum InteractiveScript {
     else if (data.x_unit === "step") parts.push(w.step + " " + whole(x));
     else if (data.x_unit === "epoch" && ipe) parts.push(w.step + " ≈ " + whole(x * ipe));
     if (!parts.length) parts.push(fmt(x));
-    return parts.join(" · ");
+    return parts;
   }
   function setup(figure) {
     var svg = figure.querySelector("svg"), block = figure.querySelector("script.vr-data");
@@ -118,17 +119,24 @@ enum InteractiveScript {
       if (!best) { hide(); return; }
       panels.forEach(function (o) { if (o !== p) o.dot.style.display = "none"; });
       var s = best.s, i = best.i, w = data.words, bad = s.bad && s.bad[i];
-      var value = s.raw ? w.raw + " " + (bad || fmt(s.raw[i])) + " · " + w.smoothed + " " + fmt(s.y[i])
-                        : w.value + " " + (bad || fmt(s.y[i]));
+      var value = s.raw ? [w.raw + " " + (bad || fmt(s.raw[i])), w.smoothed + " " + fmt(s.y[i])]
+                        : [w.value + " " + (bad || fmt(s.y[i]))];
       tip.textContent = "";
       var head = document.createElement("strong");
       head.textContent = data.series_are_runs && p.title ? s.label + " · " + p.title : s.label;
       head.style.borderLeft = "10px solid " + s.color;
       head.style.paddingLeft = "5px";
       tip.appendChild(head);
-      [place(data, p, s, i), value].forEach(function (line) {
+      // Each part whole on its line ("step 49,999" never broken), parts wrapping between them.
+      [place(data, p, s, i), value].forEach(function (parts) {
         var div = document.createElement("div");
-        div.textContent = line;
+        parts.forEach(function (part, k) {
+          if (k) div.appendChild(document.createTextNode(" · "));
+          var span = document.createElement("span");
+          span.style.whiteSpace = "nowrap";
+          span.textContent = part;
+          div.appendChild(span);
+        });
         tip.appendChild(div);
       });
       p.dot.setAttribute("cx", best.c[0]);

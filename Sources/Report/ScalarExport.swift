@@ -5,7 +5,8 @@ import TrainingLog
 /// Every scalar of a run in canonical names, as `varreport export` writes it (CONTRACT.md): the
 /// columns of TensorBoard's CSV download plus the epoch, one row per point, sorted by metric then
 /// step (then epoch). An iteration point's epoch is its step's epoch when iterations per epoch are
-/// known; an epoch point's step is the last step of its epoch then. `wall_time` is Unix seconds,
+/// known; an epoch point's step is the steps done by its epoch's end, (epoch + 1) x iterations per
+/// epoch, as in summary.json and where a step axis draws it. `wall_time` is Unix seconds,
 /// as in TensorBoard's download: a console's year-less time that could not be put on the Unix
 /// clock (`ConsoleClock`) is left empty, not passed off as one. Unknown cells are empty;
 /// non-finite values are spelled `nan`, `inf`, `-inf`.
@@ -57,7 +58,7 @@ public enum ScalarExport {
                 case .iteration:
                     rows.append(Row(metric: s.name.rawValue, epoch: ipe.map { x >= 0 ? x / $0 : x }, step: x, wallTime: wall, value: s.values[i]))
                 case .epoch:
-                    rows.append(Row(metric: s.name.rawValue, epoch: x, step: ipe.map { (x + 1) * $0 - 1 }, wallTime: wall, value: s.values[i]))
+                    rows.append(Row(metric: s.name.rawValue, epoch: x, step: ipe.map { (x + 1) * $0 }, wallTime: wall, value: s.values[i]))
                 }
             }
         }

@@ -291,7 +291,7 @@ public enum VARFigures {
                     marks.append(rule)
                 }
             }
-            marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color))
+            marks.append(TextMark(x: px, y: fb.value, text: text, offset: (30, -34), color: color).annotating(name.rawValue))
         }
         return marks
     }
@@ -313,7 +313,7 @@ public enum VARFigures {
                 let value = name.isAccuracy ? NumberFormat.percent(m.best.value) : NumberFormat.loss(m.best.value)
                 marks.append(TextMark(x: px, y: m.best.value,
                                       text: words.best(name.rawValue, value, words.at(epoch: m.best.epoch, step: m.best.step)),
-                                      offset: (-40, name.isAccuracy ? -30 : 30), color: color))
+                                      offset: (-40, name.isAccuracy ? -30 : 30), color: color).annotating(name.rawValue))
             }
         }
         return marks
@@ -492,13 +492,17 @@ public enum VARFigures {
         if let clip = run.configValue("tclip").flatMap(Double.init), clip > 0 {
             marks.append(RuleMark(y: clip, color: thresholdColor, width: 1, dash: .dashed, label: words.clip(NumberFormat.compact(clip))))
         }
-        let spikes = summary.instability.gradNormSpikes.compactMap { v -> (Double, Double)? in
-            guard let px = x.x(epoch: v.epoch ?? v.step.flatMap({ run.epoch(ofStep: $0) }), step: v.step) else { return nil }
-            return (px, v.value)
+        // Each spike on the curve's own point (its step, or its epoch for an epoch series), so
+        // it sits on its spike in every x unit and says where it was logged.
+        let spikes = summary.instability.gradNormSpikes.compactMap { v -> (x: Double, value: Double, logged: Int)? in
+            guard let logged = g.granularity == .iteration ? v.step : v.epoch, let i = g.index(ofX: logged), xs[i].isFinite else { return nil }
+            return (xs[i], v.value, logged)
         }
         if !spikes.isEmpty {
-            marks.append(PointMark(xs: spikes.map(\.0), ys: spikes.map(\.1), symbol: .triangle, size: 8,
-                                   color: thresholdColor, outlined: false, label: words("spike")))
+            marks.append(PointMark(xs: spikes.map(\.x), ys: spikes.map(\.value), symbol: .triangle, size: 8,
+                                   color: thresholdColor, outlined: false, label: words("spike"))
+                .loggedAt(PointOrigin(level: g.granularity == .epoch ? .epoch : .iteration, xs: spikes.map(\.logged),
+                                      iterationsPerEpoch: run.iterationsPerEpoch)))
         }
         return Chart(title: words("Gradient norm"), subtitle: words("log scale"), x: x.axis(words(x.axisLabel)),
                      y: Axis(words("gradient norm"), scale: .log10), marks: marks)

@@ -163,12 +163,15 @@ public struct Series: Sendable, Equatable {
     }
 
     /// The value at x, if the series has a point there (binary search).
-    public func value(atX x: Int) -> Double? {
+    public func value(atX x: Int) -> Double? { index(ofX: x).map { values[$0] } }
+
+    /// The index of the point at `x` (binary search over the sorted xs), if there is one.
+    public func index(ofX x: Int) -> Int? {
         var lo = 0, hi = xs.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if xs[mid] < x { lo = mid + 1 } else { hi = mid }
         }
-        return lo < xs.count && xs[lo] == x ? values[lo] : nil
+        return lo < xs.count && xs[lo] == x ? lo : nil
     }
 }

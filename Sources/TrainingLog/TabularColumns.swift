@@ -136,7 +136,9 @@ struct RowCollector {
             warnings.add("rownumber", "no step or epoch column: the row number is used as the step")
         }
         var its = iter.finish()
+        var stepsPerEpoch: Int? = nil
         if perEpochActive, !perEpoch.series.isEmpty, stepOnlyRows == 0 {
+            stepsPerEpoch = Self.iterationsPerEpoch(epochs: perEpoch.series, steps: its)
             for sr in perEpoch.series {
                 for k in 0..<sr.count {
                     epoch.append(sr.name, x: sr.xs[k], value: sr.values[k], wallTime: sr.hasWallTimes ? sr.wallTimes[k] : nil)
@@ -144,6 +146,9 @@ struct RowCollector {
             }
             its = []
             warnings.add("per-epoch", "info: one row per epoch (step and epoch columns, each epoch once): read as epoch-level series")
+            if let n = stepsPerEpoch {
+                warnings.add("steps-per-epoch", "info: \(n) iterations per epoch, from the step and epoch columns")
+            }
         }
         let eps = epoch.finish()
         var info = SourceInfo(path: path, format: format)
@@ -151,6 +156,25 @@ struct RowCollector {
         if let (a, b) = its.xRange { info.firstStep = a; info.lastStep = b }
         if its.isEmpty && eps.isEmpty { warnings.add("empty", "no numeric values found") }
         info.warnings = warnings.finish()
-        return Run(name: RunNaming.name(forFile: path), path: path, config: config, series: its + eps, sources: [info])
+        return Run(name: RunNaming.name(forFile: path), path: path, config: config, iterationsPerEpoch: stepsPerEpoch,
+                   series: its + eps, sources: [info])
+    }
+
+    /// Iterations per epoch when every row of a one-row-per-epoch file logs the last step of its
+    /// epoch, `step = (epoch + 1) * n - 1`, or the first of the next, `step = (epoch + 1) * n`,
+    /// with one n; nil when the rows disagree. `epochs` and `steps` are the same rows' series.
+    static func iterationsPerEpoch(epochs: [Series], steps: [Series]) -> Int? {
+        guard let e = epochs.first, let s = steps.first(where: { $0.name == e.name }), s.count == e.count, e.count >= 2 else { return nil }
+        for shift in [1, 0] {
+            var n: Int? = nil
+            var agree = true
+            for (epoch, step) in zip(e.xs, s.xs) {
+                let done = step + shift, epochs = epoch + 1
+                guard done > 0, done % epochs == 0, n == nil || n == done / epochs else { agree = false; break }
+                n = done / epochs
+            }
+            if agree, let n, n > 1 { return n }
+        }
+        return nil
     }
 }

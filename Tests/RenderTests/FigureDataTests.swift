@@ -23,8 +23,8 @@ import Testing
         #expect(lines.first == "panel,kind,label,x,y,x_end,y_end,epoch,step")
         #expect(lines.contains("Loss,line,train/loss_tail (raw),1.0,,,,,"), "NaN is an empty cell")
         #expect(lines.filter { $0.hasPrefix("Loss,line,train/loss_tail,") }.count == 3)
-        // An epoch average's epoch and the last step of that epoch, where the mark knows them.
-        #expect(lines.contains("Loss,line,train/loss_tail,1.0,7.0,,,1,199"))
+        // An epoch average's epoch and the steps done by its end, where the mark knows them.
+        #expect(lines.contains("Loss,line,train/loss_tail,1.0,7.0,,,1,200"))
         #expect(lines.contains("Loss,point,train/loss_tail first below 6.5,2.0,6.0,,,,"))
         #expect(lines.contains("Loss,rule,threshold 6.5,,6.5,,,,"))
         #expect(lines.contains("Loss,region,overfitting from epoch 1,1.0,,2.0,,,"))
@@ -42,7 +42,7 @@ import Testing
         #expect(marks.map { $0["kind"] as? String } == ["line", "line", "point", "rule", "region", "annotation"])
         #expect((marks[0]["y"] as? [Any])?[1] is NSNull)
         #expect(marks[0]["in_legend"] as? Bool == false)
-        #expect(marks[0]["epoch"] == nil && marks[1]["epoch"] as? [Int] == [0, 1, 2] && marks[1]["step"] as? [Int] == [99, 199, 299])
+        #expect(marks[0]["epoch"] == nil && marks[1]["epoch"] as? [Int] == [0, 1, 2] && marks[1]["step"] as? [Int] == [100, 200, 300])
         #expect(marks[3]["value"] as? Double == 6.5 && marks[3]["axis"] as? String == "y")
     }
 }

@@ -122,7 +122,7 @@ import TrainingLog
         return f.string(from: NSNumber(value: n)) ?? "\(n)"
     }
 
-    /// On a step axis an epoch average is its epoch (not the next one), with its last step; on a
+    /// On a step axis an epoch average is its epoch (not the next one), with the steps done by its end (where it is drawn); on a
     /// clock axis the time reads as the axis does, whatever the browser's time zone.
     @Test func theTooltipNamesTheLoggedEpochOnEveryAxis() throws {
         let onSteps = try Self.report("Examples/var-d16", x: .step)
@@ -132,7 +132,7 @@ import TrainingLog
         let tip = try #require(r["tip"] as? String)
         let epoch = try #require(e["epoch"] as? Int), step = try #require(e["step"] as? Int)
         #expect(!(e["label"] as? String ?? "").hasSuffix("(raw)"))
-        #expect(step == (epoch + 1) * 250 - 1 && Double(step + 1) == e["x"] as? Double, "\(e)")
+        #expect(step == (epoch + 1) * 250 && Double(step) == e["x"] as? Double, "\(e)")
         #expect(tip.contains("epoch \(epoch) · step \(Self.grouped(step))"), "tooltip: \(tip)")
 
         let onClock = try Self.report("Examples/var-d16", x: .wall)

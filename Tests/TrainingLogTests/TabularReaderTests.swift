@@ -87,3 +87,17 @@ import Testing
         #expect(r.series(MetricName("val/loss"), .epoch)?.name.isValidation == true)
     }
 }
+
+/// A CSV of one row per epoch with a step column: iterations per epoch come from the two.
+@Suite struct StepsPerEpochFromColumnsTests {
+    @Test func aConsistentStepColumnGivesIterationsPerEpoch() throws {
+        let dir = TestSupport.tempDir("spe")
+        let ends = TestSupport.write("step,epoch,L_tail\n19,0,7.0\n39,1,6.5\n59,2,6.2\n", dir, "ends.csv")
+        #expect(try RunLoader.load(ends).iterationsPerEpoch == 20)
+        let starts = TestSupport.write("step,epoch,L_tail\n20,0,7.0\n40,1,6.5\n60,2,6.2\n", dir, "starts.csv")
+        #expect(try RunLoader.load(starts).iterationsPerEpoch == 20)
+        // Steps that do not follow one epoch length say nothing about it.
+        let uneven = TestSupport.write("step,epoch,L_tail\n19,0,7.0\n45,1,6.5\n59,2,6.2\n", dir, "uneven.csv")
+        #expect(try RunLoader.load(uneven).iterationsPerEpoch == nil)
+    }
+}
