@@ -58,7 +58,13 @@ extension Figure {
 
     /// The plot rectangle of panel `index` in figure coordinates (points): where data lands. Lets
     /// callers and tests map data to positions exactly as the renderer does.
-    public func plotArea(ofPanel index: Int = 0) -> PlotArea? {
+    public func plotArea(ofPanel index: Int = 0) -> PlotArea? { plotArea(ofPanel: index, judgingTheLegend: true) }
+
+    /// The plot area of a panel; without `judgingTheLegend`, the one before the legend is
+    /// judged (which may take rows above the plot when no place inside is free): the same width
+    /// and x mapping unless the legend's rows change the y tick labels, found without measuring
+    /// what the marks cover.
+    func plotArea(ofPanel index: Int, judgingTheLegend: Bool) -> PlotArea? {
         guard charts.indices.contains(index) else { return nil }
         guard let surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nil) else { return nil }
         defer { cairo_surface_destroy(surface) }
@@ -66,8 +72,8 @@ extension Figure {
         defer { cairo_destroy(cr) }
         let canvas = Canvas(cr: cr, fontFamily: theme.fontFamily)
         let cell = panelFrames(canvas)[index]
-        return ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1, vector: true)
-            .finalLayout(in: cell).plot
+        let renderer = ChartRenderer(chart: charts[index], canvas: canvas, theme: theme, s: resolvedTextScale, pixelsPerPoint: 1, vector: true)
+        return judgingTheLegend ? renderer.finalLayout(in: cell).plot : renderer.layout(in: cell).plot
     }
 
     /// Draws every panel onto a throwaway recording surface and reports where the plot areas,
@@ -93,45 +99,61 @@ extension Figure {
     public func predecimated(pixelsPerPoint ppp: Double) -> Figure {
         let figure = self
         let reduced = ParallelMap.map(Array(charts.indices)) { i -> Chart in
-            var chart = figure.charts[i]
-            guard let plot = figure.plotArea(ofPanel: i) else { return chart }
-            let heatmap = chart.heatmap != nil
-            if chart.x.domain == nil { chart.x.domain = plot.x.domain }
-            if chart.y.domain == nil, !heatmap { chart.y.domain = plot.y.domain }
-            let buckets = max(1, Int((plot.rect.width * ppp).rounded()))
-            // Lines that share an x array (most of a run's metrics) share its buckets.
-            var found: [[UInt]: Decimation.Buckets?] = [:]
-            func bucketsOf(_ xs: [Double], count n: Int) -> Decimation.Buckets? {
-                let key = [xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, UInt(n)]
-                if let known = found[key] { return known }
-                let made = Decimation.Buckets(xs: xs, count: n, buckets: buckets, xRange: plot.x.domain)
-                found[key] = made
-                return made
-            }
-            chart.marks = chart.marks.map { mark in
-                switch mark.kind {
-                case .area(var area):
-                    let n = min(area.xs.count, area.lower.count, area.upper.count)
-                    guard n > 4 * buckets else { return mark }
-                    (area.xs, area.lower, area.upper) = Decimation.envelope(
-                        xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: bucketsOf(area.xs, count: n))
-                    return area
-                case .line(var line):
-                    let n = min(line.xs.count, line.ys.count)
-                    guard n > 4 * buckets else { return mark }
-                    (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
-                    line.origin = nil  // no longer parallel to the points
-                    return line
-                // Points are few, and the others are not series along x.
-                case .point, .rule, .rectangle, .text, .heatmap:
-                    return mark
-                }
-            }
-            return chart
+            // The plot area before the legend is judged: judging it measures what every line
+            // covers, a pass over the full data. The reduced panel is judged the same way when it
+            // is drawn; if that layout has another width or domain (legend rows above a shorter
+            // plot can change the y ticks), the lines are reduced again for it.
+            guard let first = figure.plotArea(ofPanel: i, judgingTheLegend: false) else { return figure.charts[i] }
+            let once = reduce(figure.charts[i], plot: first, ppp: ppp)
+            var judged = figure
+            judged.charts[i] = once
+            guard let final = judged.plotArea(ofPanel: i),
+                  final.rect.width != first.rect.width || final.x.domain != first.x.domain || final.y.domain != first.y.domain
+            else { return once }
+            return reduce(figure.charts[i], plot: final, ppp: ppp)
         }
         var copy = self
         copy.charts = reduced
         return copy
+    }
+
+    /// `chart` with its domains fixed to `plot`'s and every long line reduced by M4 at `ppp`
+    /// columns per point of `plot`'s width.
+    private func reduce(_ chart: Chart, plot: PlotArea, ppp: Double) -> Chart {
+        var chart = chart
+        let heatmap = chart.heatmap != nil
+        if chart.x.domain == nil { chart.x.domain = plot.x.domain }
+        if chart.y.domain == nil, !heatmap { chart.y.domain = plot.y.domain }
+        let buckets = max(1, Int((plot.rect.width * ppp).rounded()))
+        // Lines that share an x array (most of a run's metrics) share its buckets.
+        var found: [[UInt]: Decimation.Buckets?] = [:]
+        func bucketsOf(_ xs: [Double], count n: Int) -> Decimation.Buckets? {
+            let key = [xs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, UInt(n)]
+            if let known = found[key] { return known }
+            let made = Decimation.Buckets(xs: xs, count: n, buckets: buckets, xRange: plot.x.domain)
+            found[key] = made
+            return made
+        }
+        chart.marks = chart.marks.map { mark in
+            switch mark.kind {
+            case .area(var area):
+                let n = min(area.xs.count, area.lower.count, area.upper.count)
+                guard n > 4 * buckets else { return mark }
+                (area.xs, area.lower, area.upper) = Decimation.envelope(
+                    xs: area.xs, lower: area.lower, upper: area.upper, count: n, buckets: bucketsOf(area.xs, count: n))
+                return area
+            case .line(var line):
+                let n = min(line.xs.count, line.ys.count)
+                guard n > 4 * buckets else { return mark }
+                (line.xs, line.ys) = Decimation.m4(xs: line.xs, ys: line.ys, buckets: bucketsOf(line.xs, count: n))
+                line.origin = nil  // no longer parallel to the points
+                return line
+            // Points are few, and the others are not series along x.
+            case .point, .rule, .rectangle, .text, .heatmap:
+                return mark
+            }
+        }
+        return chart
     }
 
     private func checkSize(scale: Double = 1) throws {
