@@ -181,7 +181,9 @@ for n in "${NS[@]}"; do
   log "2. renderer, $tag iterations"
   generate "$S" v1 "$PY" "$ANCHORS/gen_series.py" "$n" "$S/series.csv"
   R=$OUT/render-$tag; mkdir -p "$R"
-  reps=5; [ "$n" -ge 1000000 ] && reps=3
+  # Five repetitions at every size: matplotlib's 1M run ranges from 3.3 to 4.7 s on one quiet
+  # 2-core machine, too wide for a 10x verdict on the median of three.
+  reps=5
   [ "$QUICK" = 1 ] && reps=3
   inp="gen_series.py $n ($(( $(wc -c < "$S/series.csv") / 1000 )) kB CSV)"
   warm "$S"/*.csv
