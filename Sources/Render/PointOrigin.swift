@@ -33,9 +33,16 @@ public struct PointOrigin: Sendable {
     /// epoch's end, (epoch + 1) x iterations per epoch, as summary.json and `export` give it.
     public func step(_ i: Int) -> Int? {
         switch level {
-        case .epoch: return iterationsPerEpoch.map { (xs[i] + 1) * $0 }
+        case .epoch: return iterationsPerEpoch.flatMap { Self.stepsDone(epoch: xs[i], iterationsPerEpoch: $0) }
         case .iteration: return xs[i]
         }
+    }
+
+    /// (epoch + 1) x iterations per epoch; nil past Int's range (an epoch column may hold anything).
+    public static func stepsDone(epoch: Int, iterationsPerEpoch n: Int) -> Int? {
+        let (next, o1) = epoch.addingReportingOverflow(1)
+        let (step, o2) = next.multipliedReportingOverflow(by: n)
+        return o1 || o2 ? nil : step
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Render
 import TextFormat
 import TrainingLog
 
@@ -58,7 +59,8 @@ public enum ScalarExport {
                 case .iteration:
                     rows.append(Row(metric: s.name.rawValue, epoch: ipe.map { x >= 0 ? x / $0 : x }, step: x, wallTime: wall, value: s.values[i]))
                 case .epoch:
-                    rows.append(Row(metric: s.name.rawValue, epoch: x, step: ipe.map { (x + 1) * $0 }, wallTime: wall, value: s.values[i]))
+                    rows.append(Row(metric: s.name.rawValue, epoch: x, step: ipe.flatMap { PointOrigin.stepsDone(epoch: x, iterationsPerEpoch: $0) },
+                                    wallTime: wall, value: s.values[i]))
                 }
             }
         }

@@ -169,8 +169,9 @@ struct RowCollector {
             var n: Int? = nil
             var agree = true
             for (epoch, step) in zip(e.xs, s.xs) {
-                let done = step + shift, epochs = epoch + 1
-                guard done > 0, done % epochs == 0, n == nil || n == done / epochs else { agree = false; break }
+                // Any number a file may hold: no overflow.
+                let (done, o1) = step.addingReportingOverflow(shift), (epochs, o2) = epoch.addingReportingOverflow(1)
+                guard !o1, !o2, done > 0, epochs > 0, done % epochs == 0, n == nil || n == done / epochs else { agree = false; break }
                 n = done / epochs
             }
             if agree, let n, n > 1 { return n }

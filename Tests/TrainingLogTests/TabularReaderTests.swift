@@ -99,5 +99,8 @@ import Testing
         // Steps that do not follow one epoch length say nothing about it.
         let uneven = TestSupport.write("step,epoch,L_tail\n19,0,7.0\n45,1,6.5\n59,2,6.2\n", dir, "uneven.csv")
         #expect(try RunLoader.load(uneven).iterationsPerEpoch == nil)
+        // Numbers at the edge of Int are no crash.
+        let huge = TestSupport.write("step,epoch,L_tail\n9223372036854775807,0,7.0\n9223372036854775807,9223372036854775807,6.5\n", dir, "huge.csv")
+        #expect(try RunLoader.load(huge).iterationsPerEpoch == nil)
     }
 }
