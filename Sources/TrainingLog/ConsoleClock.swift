@@ -39,8 +39,8 @@ public enum ConsoleClock {
             guard offsets.count >= minimumSharedPoints else { return part }
             var out = part
             let file = part.sources.first?.path ?? part.path
-            let median = OrderedMedian.of(offsets)
-            let spread = OrderedMedian.of(offsets.map { abs($0 - median) })
+            let median = Median.of(offsets)
+            let spread = Median.of(offsets.map { abs($0 - median) })
             guard spread <= agreementSeconds else {
                 out.addNote(Diagnostic(file: file, message:
                     "info: this console's clock has no year, and its times disagree with \(clocks)'s at the points both logged (by \(Int(spread.rounded())) s around a median offset): its wall times are left on its own clock"))
@@ -95,7 +95,7 @@ public enum ConsoleClock {
 }
 
 /// The median of a few values (sorts a copy).
-enum OrderedMedian {
+enum Median {
     static func of(_ values: [Double]) -> Double {
         let s = values.sorted()
         guard !s.isEmpty else { return .nan }
