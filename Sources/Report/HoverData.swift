@@ -1,6 +1,5 @@
 import Foundation
 import Render
-import TrainingLog
 
 /// The points the HTML report's script answers "what is the value here?" from: per panel, each
 /// series in the legend with its x, its value as drawn (smoothed when a raw curve lies under it)
@@ -19,6 +18,8 @@ enum HoverData {
         var iterationsPerEpoch: Int?
         /// The series are runs (a comparison), so the tooltip names the panel's metric too.
         var seriesAreRuns = false
+        /// A clock axis counts Unix time (a date with its year), not a console's year-less clock.
+        var clockHasYear = false
     }
 
     static func json(_ figure: Figure, x: XContext, words: FigureWords) -> String {
@@ -29,12 +30,7 @@ enum HoverData {
             // A clock axis: the tooltip reads times as the axis does (same offset; a year only
             // on the Unix clock, not on a console's year-less one).
             if let time = chart.x.time {
-                panel["clock"] = ["offset": time.displayOffset,
-                                  "year": chart.marks.contains { m in
-                                      if case .line(let l) = m.kind { return l.xs.contains(where: ConsoleClock.isUnixTime) }
-                                      if case .point(let p) = m.kind { return p.xs.contains(where: ConsoleClock.isUnixTime) }
-                                      return false
-                                  }]
+                panel["clock"] = ["offset": time.displayOffset, "year": x.clockHasYear]
             }
             panels.append(panel)
         }

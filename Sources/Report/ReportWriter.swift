@@ -63,7 +63,7 @@ public struct ReportWriter: Sendable {
             let x = XMapping(run: run, requested: settings.figures.xAxis)
             let (outputs, figurePaths) = try FigureOutput.write(
                 named, into: staging, pngScale: settings.pngScale, inlineSVG: settings.writeHTML, idPrefix: "f",
-                hover: (HoverData.XContext(unit: x.unit, iterationsPerEpoch: x.iterationsPerEpoch), FigureWords(language: model.language)),
+                hover: (HoverData.XContext(unit: x.unit, iterationsPerEpoch: x.iterationsPerEpoch, clockHasYear: x.isUnixClock), FigureWords(language: model.language)),
                 progress: progress)
             var written = figurePaths.map { String($0.dropFirst(staging.count + 1)) }
             written += try FigureOutput.writeData(named, into: staging).map { String($0.dropFirst(staging.count + 1)) }
